@@ -1,0 +1,57 @@
+"""What every channel adapter provides to the outbox, and what it reports back."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any, Literal, Protocol
+
+Style = Literal["sms", "chat"]
+
+
+@dataclass(frozen=True)
+class OutboundMessage:
+    id: int
+    channel: str
+    address: str
+    body: str
+    meta: dict[str, Any] = field(default_factory=dict)  # buttons for chat, prompt kinds
+    segments: int = 1
+    attempt: int = 1
+
+
+class Outcome(enum.StrEnum):
+    SENT = "sent"
+    RETRY = "retry"  # transient: the provider may accept it later
+    FAILED = "failed"  # permanent: retrying cannot help
+
+
+@dataclass(frozen=True)
+class SendResult:
+    outcome: Outcome
+    provider_id: str | None = None
+    error_code: str | None = None
+    error_message: str | None = None
+    retry_after: timedelta | None = None  # what the provider asked for, if anything
+    opted_out: bool = False  # the provider says this person has opted out or blocked us
+
+    @classmethod
+    def sent(cls, provider_id: str) -> SendResult:
+        return cls(Outcome.SENT, provider_id=provider_id)
+
+    @classmethod
+    def retry(cls, code: str, message: str, after: timedelta | None = None) -> SendResult:
+        return cls(Outcome.RETRY, error_code=code, error_message=message, retry_after=after)
+
+    @classmethod
+    def failed(cls, code: str, message: str, *, opted_out: bool = False) -> SendResult:
+        return cls(Outcome.FAILED, error_code=code, error_message=message, opted_out=opted_out)
+
+
+class Sender(Protocol):
+    """Delivers one message through a provider. Never raises for provider trouble: it reports it."""
+
+    channel: str
+
+    async def send(self, message: OutboundMessage) -> SendResult: ...

@@ -1,0 +1,44 @@
+"""The terminal channel: the demo's person types, and sees each message as SMS or chat would show it."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from typing import Any
+
+from bot.channels.base import OutboundMessage, SendResult, Style
+from flows.gsm import count_segments
+
+CHANNEL = "console"
+
+
+def format_sms(body: str) -> str:
+    info = count_segments(body)
+    plural = "" if info.segments == 1 else "s"
+    header = f"--- SMS ({info.segments} segment{plural}, {info.encoding}, {info.characters} characters) ---"
+    return f"{header}\n{body}\n"
+
+
+def format_chat(body: str, buttons: list[list[dict[str, Any]]]) -> str:
+    lines = ["--- chat ---", body]
+    for row in buttons:
+        lines.append("  ".join(f"[ {b['text']} ]" for b in row))
+    return "\n".join(lines) + "\n"
+
+
+class ConsoleSender:
+    """Prints instead of sending. Buttons are shown; the person types a button's words or number."""
+
+    channel = CHANNEL
+
+    def __init__(self, style: Style, write: Callable[[str], None]) -> None:
+        self.style = style
+        self.write = write
+        self._ids = itertools.count(1)
+
+    async def send(self, message: OutboundMessage) -> SendResult:
+        if self.style == "sms":
+            self.write(format_sms(message.body))
+        else:
+            self.write(format_chat(message.body, message.meta.get("buttons", [])))
+        return SendResult.sent(f"console-out-{next(self._ids)}")

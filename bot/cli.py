@@ -1,0 +1,85 @@
+"""The `sendvoice` command."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+
+import click
+
+from bot.cli_flows import flows_group
+from bot.config import get_settings
+from bot.logs import configure_logging
+
+
+@click.group()
+@click.version_option(package_name="sendvoice")
+def main() -> None:
+    """sendvoice: hear from SEND families by SMS and chat."""
+    configure_logging(get_settings().log_level)
+
+
+main.add_command(flows_group)
+
+
+@main.command()
+@click.option("--flow", "flow_id", default="post_event", show_default=True, help="Which flow to run.")
+@click.option("--lang", type=click.Choice(["en", "cy"]), default="en", show_default=True)
+@click.option("--channel", "style", type=click.Choice(["sms", "chat"]), default="sms", show_default=True,
+              help="Show messages as SMS (numbered options, segment count) or chat (buttons).")
+@click.option("--name", default=None, help="First name to greet (default: none).")
+@click.option("--event", "event_name", default="the Preparing for Adulthood workshop", show_default=True)
+def demo(flow_id: str, lang: str, style: str, name: str | None, event_name: str) -> None:
+    """Try a flow in the terminal; answers are stored in the database (SQLite by default)."""
+    from bot.demo import run_demo
+    from flows.library import LIBRARY_DIR, load_library
+
+    settings = get_settings()
+    library = load_library([LIBRARY_DIR, *settings.flow_path_list()])
+    if flow_id not in library:
+        raise click.BadParameter(f"no flow '{flow_id}'; known: {', '.join(f.id for f in library)}",
+                                 param_hint="--flow")
+    interactive = sys.stdin.isatty()
+    if interactive:
+        click.echo("Type your replies. Try HELP, BACK, REPEAT or SKIP. Ctrl-D to leave.\n")
+
+    def write(text: str) -> None:
+        click.echo(text, nl=False)
+
+    code = asyncio.run(run_demo(
+        library, settings, flow_id=flow_id, language=lang, style=style,  # type: ignore[arg-type]
+        stdin=sys.stdin, write=write, name=name, event_name=event_name, echo=not interactive,
+    ))
+    sys.exit(code)
+
+
+@main.group()
+def db() -> None:
+    """Database schema."""
+
+
+@db.command("upgrade")
+def db_upgrade() -> None:
+    """Apply every pending migration to DATABASE_URL."""
+    from storage.migrate import upgrade
+
+    upgrade(get_settings().database_url)
+    click.echo("database schema is up to date")
+
+
+@db.command("check")
+def db_check() -> None:
+    """Exit non-zero unless the schema matches this version of sendvoice."""
+    from storage.db import make_engine
+    from storage.errors import SchemaOutOfDate
+    from storage.migrate import check_schema
+
+    engine = make_engine(get_settings().database_url)
+    try:
+        check_schema(engine)
+    except SchemaOutOfDate as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+    finally:
+        engine.dispose()
+    click.echo("database schema is up to date")

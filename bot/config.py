@@ -1,0 +1,49 @@
+"""Settings: environment, then `.env`, then defaults. Every key is listed in `.env.example`."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from storage.db import DEFAULT_URL
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    database_url: str = DEFAULT_URL
+    log_level: str = "INFO"
+    # Extra folders or files of flows, comma-separated, loaded beside the bundled library.
+    flow_paths: str = ""
+
+    council_name: str = "Your council"
+    service_name: str = "SEND team"
+    contact_details: str = "call 01234 567890 or email send@example.gov.uk"
+    default_language: str = "en"
+    default_timezone: str = "Europe/London"
+
+    # Shown once, before any question, the first time someone contacts us on any channel.
+    privacy_notice: str = (
+        "{council_name} {service_name} runs this service to hear from families. We keep your "
+        "answers and your number to improve services, for up to 2 years. Only council staff see "
+        "them. Reply STOP at any time to stop."
+    )
+    privacy_notice_cy: str = (
+        "Mae {service_name} {council_name} yn rhedeg y gwasanaeth hwn i glywed gan deuluoedd. "
+        "Rydym yn cadw eich atebion a'ch rhif i wella gwasanaethau, am hyd at 2 flynedd. Dim ond "
+        "staff y cyngor sy'n eu gweld. Atebwch STOP unrhyw bryd i stopio."
+    )
+
+    outbox_batch_size: int = Field(default=100, ge=1)
+    outbox_max_attempts: int = Field(default=8, ge=1)
+    outbox_lease_seconds: int = Field(default=120, ge=5)
+
+    def flow_path_list(self) -> list[str]:
+        return [p.strip() for p in self.flow_paths.split(",") if p.strip()]
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

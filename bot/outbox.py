@@ -1,0 +1,152 @@
+"""Delivers queued messages: claim with a lease, send within the channel's rate, record the verdict.
+
+A message is claimed in one transaction and its result recorded in another, so two workers never
+send the same row; a worker that dies mid-send leaves a lease that expires and the row comes back.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.channels.base import OutboundMessage, Outcome, SendResult, Sender
+from bot.clock import Clock, system_clock
+from bot.config import Settings
+from bot.ratelimit import TokenBucket
+from storage import contacts as contacts_repo
+from storage import messages as messages_repo
+from storage.models import ChannelIdentity, Contact, Message
+
+log = logging.getLogger(__name__)
+
+BACKOFF_BASE = timedelta(seconds=10)
+BACKOFF_CAP = timedelta(minutes=30)
+
+
+def backoff(attempt: int, asked: timedelta | None = None) -> timedelta:
+    """Exponential: 10 s, 20 s, 40 s ... capped at 30 min; never sooner than the provider asked."""
+    delay = min(BACKOFF_CAP, BACKOFF_BASE * (2 ** max(attempt - 1, 0)))
+    return max(delay, asked) if asked else delay
+
+
+@dataclass
+class DeliveryReport:
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    cancelled: int = 0
+
+    @property
+    def handled(self) -> int:
+        return self.sent + self.retried + self.failed + self.cancelled
+
+
+class Outbox:
+    def __init__(
+        self,
+        session_factory: sessionmaker[Session],
+        senders: Mapping[str, Sender],
+        settings: Settings,
+        *,
+        clock: Clock = system_clock,
+        limits: Mapping[str, TokenBucket] | None = None,
+    ) -> None:
+        self.session_factory = session_factory
+        self.senders = dict(senders)
+        self.settings = settings
+        self.clock = clock
+        self.limits = dict(limits or {})
+        self.wakeup = asyncio.Event()
+
+    def _claim(self) -> list[OutboundMessage]:
+        now = self.clock()
+        out: list[OutboundMessage] = []
+        with self.session_factory.begin() as session:
+            claimed = messages_repo.claim_due(
+                session, now, limit=self.settings.outbox_batch_size, channels=list(self.senders),
+                lease=timedelta(seconds=self.settings.outbox_lease_seconds),
+            )
+            for message in claimed:
+                contact = session.get(Contact, message.contact_id) if message.contact_id else None
+                identity = session.get(ChannelIdentity, message.identity_id) if message.identity_id else None
+                confirmation = bool((message.meta or {}).get("opt_out_confirmation"))
+                # Checked at send time, not queue time: whatever queued it, an opt-out wins.
+                if contact is not None and contact.opted_out_at is not None and not confirmation:
+                    messages_repo.mark_cancelled(session, message, "opted_out", now)
+                    continue
+                if identity is None:
+                    messages_repo.mark_cancelled(session, message, "no_address", now)
+                    continue
+                out.append(OutboundMessage(
+                    id=message.id, channel=message.channel, address=identity.address,
+                    body=message.body, meta=dict(message.meta or {}),
+                    segments=message.segments or 1, attempt=message.attempts,
+                ))
+        return out
+
+    def _record(self, message: OutboundMessage, result: SendResult, report: DeliveryReport) -> None:
+        now = self.clock()
+        with self.session_factory.begin() as session:
+            row = session.get(Message, message.id)
+            if row is None:
+                return
+            if result.outcome is Outcome.SENT:
+                messages_repo.mark_sent(session, row, result.provider_id, now)
+                report.sent += 1
+            elif result.outcome is Outcome.RETRY and message.attempt < self.settings.outbox_max_attempts:
+                messages_repo.mark_retry(session, row, now + backoff(message.attempt, result.retry_after),
+                                         result.error_code, result.error_message)
+                report.retried += 1
+            else:
+                messages_repo.mark_failed(session, row, result.error_code, result.error_message, now)
+                report.failed += 1
+                if result.opted_out and row.contact_id is not None:
+                    contact = contacts_repo.lock(session, row.contact_id)
+                    if contact.opted_out_at is None:
+                        contacts_repo.opt_out(session, contact, row.channel, now)
+        log.info("outbound message %s: %s%s", message.id, result.outcome.value,
+                 f" ({result.error_code})" if result.error_code else "")
+
+    async def _send(self, message: OutboundMessage) -> SendResult:
+        bucket = self.limits.get(message.channel)
+        if bucket is not None:
+            await bucket.acquire(message.segments)
+        try:
+            return await self.senders[message.channel].send(message)
+        except Exception as exc:  # a sender bug must not lose the message: retry it later
+            log.exception("sender for %s raised %s", message.channel, type(exc).__name__)
+            return SendResult.retry("sender_error", type(exc).__name__)
+
+    async def deliver_due(self) -> DeliveryReport:
+        """One pass: send everything due now, in order. Returns what happened."""
+        report = DeliveryReport()
+        while True:
+            batch = await asyncio.to_thread(self._claim)
+            if not batch:
+                return report
+            for message in batch:
+                result = await self._send(message)
+                await asyncio.to_thread(self._record, message, result, report)
+
+    async def run(self, stop: asyncio.Event, poll_seconds: float = 1.0) -> None:
+        """Deliver until `stop` is set; `wake()` after a commit skips the wait."""
+        while not stop.is_set():
+            try:
+                await self.deliver_due()
+            except Exception:  # the database may be briefly away; keep the worker alive
+                log.exception("outbox pass failed")
+            self.wakeup.clear()
+            waiters = [asyncio.create_task(self.wakeup.wait()), asyncio.create_task(stop.wait())]
+            _, pending = await asyncio.wait(waiters, timeout=poll_seconds,
+                                            return_when=asyncio.FIRST_COMPLETED)
+            for task in pending:
+                task.cancel()
+
+    def wake(self) -> None:
+        self.wakeup.set()
+

@@ -1,0 +1,65 @@
+"""What the service itself says outside any flow: opt-out, opt-in, help, the fallback, pictures."""
+
+from __future__ import annotations
+
+from bot.config import Settings
+
+_TEXTS: dict[str, dict[str, str]] = {
+    "en": {
+        "opted_out": (
+            "You have been unsubscribed and will get no more messages from {council_name} "
+            "{service_name}. Reply START to join again."
+        ),
+        "opted_in": (
+            "Welcome back. You will get messages from {council_name} {service_name} again. "
+            "Reply STOP at any time to stop."
+        ),
+        "help": (
+            "This is {council_name} {service_name}, asking families about services. For help, "
+            "{contact_details}. Reply STOP to stop messages."
+        ),
+        "fallback": (
+            "This number is for {council_name} {service_name} to hear from families. {keywords}"
+            "Reply HELP for contact details."
+        ),
+        "keywords": "To give feedback, reply {keyword}. ",
+        "media": "Thank you. We can't read pictures or files here, so please reply in words.",
+    },
+    "cy": {
+        "opted_out": (
+            "Rydych wedi dad-danysgrifio ac ni fyddwch yn cael rhagor o negeseuon gan {service_name} "
+            "{council_name}. Atebwch START i ymuno eto."
+        ),
+        "opted_in": (
+            "Croeso nol. Byddwch yn cael negeseuon gan {service_name} {council_name} eto. Atebwch "
+            "STOP unrhyw bryd i stopio."
+        ),
+        "help": (
+            "Dyma {service_name} {council_name}, yn holi teuluoedd am wasanaethau. Am help, "
+            "{contact_details}. Atebwch STOP i atal negeseuon."
+        ),
+        "fallback": (
+            "Mae'r rhif hwn ar gyfer {service_name} {council_name} i glywed gan deuluoedd. "
+            "{keywords}Atebwch HELP am fanylion cyswllt."
+        ),
+        "keywords": "I roi adborth, atebwch {keyword}. ",
+        "media": "Diolch. Ni allwn ddarllen lluniau na ffeiliau yma, felly atebwch mewn geiriau.",
+    },
+}
+
+
+def reply(settings: Settings, language: str, key: str, **extra: str) -> str:
+    table = _TEXTS.get(language, _TEXTS["en"])
+    values = {
+        "council_name": settings.council_name,
+        "service_name": settings.service_name,
+        "contact_details": settings.contact_details,
+        **extra,
+    }
+    return " ".join(table[key].format(**values).split())
+
+
+def privacy_notice(settings: Settings, language: str) -> str:
+    template = settings.privacy_notice_cy if language == "cy" else settings.privacy_notice
+    text = template.format(council_name=settings.council_name, service_name=settings.service_name)
+    return " ".join(text.split())

@@ -1,0 +1,43 @@
+"""Translated texts in flow files: placeholders and per-language completeness."""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Mapping
+
+
+class PlaceholderError(ValueError):
+    pass
+
+
+def placeholders(text: str) -> set[str]:
+    """Names used as {name}; raises PlaceholderError for malformed braces or {name.attr} / {0}."""
+    found: set[str] = set()
+    try:
+        parsed = list(string.Formatter().parse(text))
+    except ValueError as exc:
+        raise PlaceholderError(f"{exc}; write {{{{ and }}}} for literal braces") from exc
+    for _literal, name, spec, conversion in parsed:
+        if name is None:
+            continue
+        if not name.isidentifier() or spec or conversion:
+            raise PlaceholderError(f"{{{name}}} is not a variable name")
+        found.add(name)
+    return found
+
+
+def fill(text: str, values: Mapping[str, str]) -> str:
+    """Fill placeholders; values are user data and are inserted verbatim, never re-interpreted."""
+    out: list[str] = []
+    for literal, name, _spec, _conv in string.Formatter().parse(text):
+        out.append(literal)
+        if name is not None:
+            out.append(values.get(name, ""))
+    return _tidy("".join(out))
+
+
+def _tidy(text: str) -> str:
+    # An empty variable ("Hi {first_name},") must not leave "Hi ," behind.
+    while "  " in text:
+        text = text.replace("  ", " ")
+    return text.replace(" ,", ",").replace(" .", ".").strip()

@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from storage import dialect
+from storage.models import Answer, Conversation
+
+
+def record(
+    session: Session,
+    *,
+    conversation: Conversation,
+    step_id: str,
+    value: Any,
+    special: str | None,
+    raw_text: str | None,
+    message_id: int | None,
+    now: datetime,
+) -> Answer:
+    """Store the answer to one step. Answering a step again (after BACK) replaces the earlier
+    answer, so each step counts once; `answered_at` keeps the first time it was answered."""
+    stmt = dialect.insert(session, Answer).values(
+        conversation_id=conversation.id,
+        contact_id=conversation.contact_id,
+        flow_id=conversation.flow_id,
+        step_id=step_id,
+        value=value,
+        special=special,
+        raw_text=raw_text,
+        message_id=message_id,
+        answered_at=now,
+        updated_at=now,
+    )
+    answer_id = session.execute(
+        stmt.on_conflict_do_update(
+            index_elements=["conversation_id", "step_id"],
+            set_={
+                "value": stmt.excluded.value,
+                "special": stmt.excluded.special,
+                "raw_text": stmt.excluded.raw_text,
+                "message_id": stmt.excluded.message_id,
+                "updated_at": stmt.excluded.updated_at,
+            },
+        ).returning(Answer.id)
+    ).scalar_one()
+    return session.scalars(
+        select(Answer).where(Answer.id == answer_id).execution_options(populate_existing=True)
+    ).one()
+
+
+def for_conversation(session: Session, conversation_id: int) -> list[Answer]:
+    return list(
+        session.scalars(
+            select(Answer).where(Answer.conversation_id == conversation_id).order_by(Answer.id)
+        )
+    )

@@ -1,0 +1,102 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from storage import dialect
+from storage.models import ChannelIdentity, Contact, Role
+
+
+def find_by_address(
+    session: Session, channel: str, address: str
+) -> tuple[Contact, ChannelIdentity] | None:
+    row = session.execute(
+        select(Contact, ChannelIdentity)
+        .join(ChannelIdentity, ChannelIdentity.contact_id == Contact.id)
+        .where(ChannelIdentity.channel == channel, ChannelIdentity.address == address)
+    ).one_or_none()
+    if row is None:
+        return None
+    return row[0], row[1]
+
+
+def find_or_create(
+    session: Session,
+    channel: str,
+    address: str,
+    now: datetime,
+    *,
+    role: Role | None = None,
+    language: str | None = None,
+) -> tuple[Contact, ChannelIdentity, bool]:
+    """The contact behind an address, creating both on first contact.
+
+    `role` and `language` only apply to a new contact; an existing one keeps its own.
+    """
+    found = find_by_address(session, channel, address)
+    if found is not None:
+        return found[0], found[1], False
+
+    contact = Contact(
+        role=role or "unknown",
+        preferred_language=language or "en",
+        preferred_channel=channel,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(contact)
+    session.flush()
+    # Two first messages from the same new number can arrive together. ON CONFLICT makes the
+    # loser wait for the winner's commit and then step aside instead of raising.
+    identity_id = session.execute(
+        dialect.insert(session, ChannelIdentity)
+        .values(contact_id=contact.id, channel=channel, address=address, created_at=now)
+        .on_conflict_do_nothing(index_elements=["channel", "address"])
+        .returning(ChannelIdentity.id)
+    ).scalar_one_or_none()
+    if identity_id is None:
+        session.execute(delete(Contact).where(Contact.id == contact.id))
+        session.expunge(contact)
+        found = find_by_address(session, channel, address)
+        if found is None:  # pragma: no cover - the conflicting row was committed
+            raise RuntimeError(f"identity for {channel} vanished after a conflict")
+        return found[0], found[1], False
+    identity = session.get_one(ChannelIdentity, identity_id)
+    return contact, identity, True
+
+
+def lock(session: Session, contact_id: int) -> Contact:
+    """The contact, row-locked until the transaction ends (on SQLite the database lock taken
+    by BEGIN IMMEDIATE already serialises writers)."""
+    return session.scalars(
+        select(Contact)
+        .where(Contact.id == contact_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+
+
+def identity_for(session: Session, contact_id: int, channel: str) -> ChannelIdentity | None:
+    return session.scalars(
+        select(ChannelIdentity)
+        .where(ChannelIdentity.contact_id == contact_id, ChannelIdentity.channel == channel)
+        .order_by(ChannelIdentity.id)
+        .limit(1)
+    ).first()
+
+
+def opt_out(session: Session, contact: Contact, channel: str, now: datetime) -> None:
+    if contact.opted_out_at is None:
+        contact.opted_out_at = now
+    contact.opt_out_channel = channel
+    contact.updated_at = now
+    session.flush()
+
+
+def opt_in(session: Session, contact: Contact, now: datetime) -> None:
+    contact.opted_out_at = None
+    contact.opt_out_channel = None
+    contact.updated_at = now
+    session.flush()

@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
+
+from storage.models import Conversation, ConversationStatus
+
+
+def active_for(session: Session, contact_id: int) -> Conversation | None:
+    return session.scalars(
+        select(Conversation).where(
+            Conversation.contact_id == contact_id, Conversation.status == "active"
+        )
+    ).one_or_none()
+
+
+def create(
+    session: Session,
+    *,
+    contact_id: int,
+    flow_id: str,
+    flow_version: int,
+    language: str,
+    channel: str,
+    state: dict[str, Any],
+    status: ConversationStatus,
+    now: datetime,
+    wake_at: datetime | None,
+    event_id: int | None = None,
+) -> Conversation:
+    """Raises sqlalchemy IntegrityError if the contact already has an active conversation;
+    callers avoid that by holding `contacts.lock` and checking `active_for` first."""
+    conversation = Conversation(
+        contact_id=contact_id,
+        flow_id=flow_id,
+        flow_version=flow_version,
+        language=language,
+        channel=channel,
+        state=state,
+        status=status,
+        started_at=now,
+        updated_at=now,
+        ended_at=None if status == "active" else now,
+        wake_at=wake_at,
+        event_id=event_id,
+    )
+    session.add(conversation)
+    session.flush()
+    return conversation
+
+
+def update(
+    session: Session,
+    conversation: Conversation,
+    *,
+    state: dict[str, Any],
+    status: ConversationStatus,
+    now: datetime,
+    wake_at: datetime | None,
+) -> None:
+    conversation.state = state
+    # The engine may hand back the same dict mutated in place, which SQLAlchemy cannot see.
+    flag_modified(conversation, "state")
+    conversation.status = status
+    conversation.updated_at = now
+    conversation.wake_at = wake_at
+    if status != "active" and conversation.ended_at is None:
+        conversation.ended_at = now
+    session.flush()
+
+
+def due(session: Session, now: datetime, limit: int) -> list[Conversation]:
+    """Active conversations whose wake-up time has come, row-locked; on PostgreSQL rows another
+    worker holds are skipped rather than waited for."""
+    return list(
+        session.scalars(
+            select(Conversation)
+            .where(Conversation.status == "active", Conversation.wake_at <= now)
+            .order_by(Conversation.wake_at, Conversation.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+            .execution_options(populate_existing=True)
+        )
+    )

@@ -1,0 +1,225 @@
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import datetime, timedelta
+from typing import Any, Literal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from storage import dialect
+from storage.models import Message
+
+PENDING: tuple[str, ...] = ("queued", "sending")
+# Provider receipts can arrive out of order; a final verdict is never replaced by "sent".
+_FINAL: tuple[str, ...] = ("delivered", "undelivered", "failed", "cancelled")
+
+DeliveryStatus = Literal["sent", "delivered", "undelivered", "failed"]
+
+
+def record_inbound(
+    session: Session,
+    *,
+    channel: str,
+    provider_id: str | None,
+    body: str,
+    contact_id: int | None,
+    identity_id: int | None,
+    meta: dict[str, Any],
+    now: datetime,
+) -> Message | None:
+    """The stored inbound message, or None if this provider id was already recorded:
+    providers redeliver webhooks, and a redelivery must not be answered twice."""
+    message_id = session.execute(
+        dialect.insert(session, Message)
+        .values(
+            channel=channel,
+            direction="in",
+            provider_id=provider_id,
+            body=body,
+            contact_id=contact_id,
+            identity_id=identity_id,
+            meta=meta,
+            status="received",
+            attempts=0,
+            created_at=now,
+            status_updated_at=now,
+        )
+        .on_conflict_do_nothing(index_elements=["channel", "direction", "provider_id"])
+        .returning(Message.id)
+    ).scalar_one_or_none()
+    if message_id is None:
+        return None
+    return session.get_one(Message, message_id)
+
+
+def queue_outbound(
+    session: Session,
+    *,
+    channel: str,
+    identity_id: int | None,
+    contact_id: int | None,
+    conversation_id: int | None,
+    body: str,
+    meta: dict[str, Any],
+    segments: int | None,
+    now: datetime,
+) -> Message:
+    message = Message(
+        channel=channel,
+        direction="out",
+        identity_id=identity_id,
+        contact_id=contact_id,
+        conversation_id=conversation_id,
+        body=body,
+        meta=meta,
+        segments=segments,
+        status="queued",
+        attempts=0,
+        next_attempt_at=now,
+        created_at=now,
+        status_updated_at=now,
+    )
+    session.add(message)
+    session.flush()
+    return message
+
+
+def claim_due(
+    session: Session,
+    now: datetime,
+    *,
+    limit: int,
+    channels: Collection[str] | None = None,
+    lease: timedelta,
+) -> list[Message]:
+    """Outbound messages this sender may now try, oldest first.
+
+    Each claim holds a lease: a sender that dies mid-send leaves its messages "sending" with
+    an expired lease, and they come back here. Concurrent claimers never get the same row:
+    PostgreSQL skips rows another claimer has locked; SQLite runs the claims one at a time.
+    """
+    if channels is not None and not channels:
+        return []
+    stmt = (
+        select(Message)
+        .where(
+            Message.direction == "out",
+            Message.status.in_(PENDING),
+            Message.next_attempt_at <= now,
+        )
+        .order_by(Message.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+        .execution_options(populate_existing=True)
+    )
+    if channels is not None:
+        stmt = stmt.where(Message.channel.in_(list(channels)))
+    messages = list(session.scalars(stmt))
+    for message in messages:
+        message.status = "sending"
+        message.attempts += 1
+        message.next_attempt_at = now + lease
+        message.status_updated_at = now
+    session.flush()
+    return messages
+
+
+def mark_sent(session: Session, message: Message, provider_id: str | None, now: datetime) -> None:
+    message.status = "sent"
+    message.provider_id = provider_id
+    message.sent_at = now
+    message.status_updated_at = now
+    message.next_attempt_at = None
+    message.error_code = None
+    message.error_message = None
+    session.flush()
+
+
+def mark_retry(
+    session: Session,
+    message: Message,
+    at: datetime,
+    error_code: str | None,
+    error_message: str | None,
+) -> None:
+    message.status = "queued"
+    message.next_attempt_at = at
+    message.error_code = error_code
+    message.error_message = error_message
+    session.flush()
+
+
+def mark_failed(
+    session: Session,
+    message: Message,
+    error_code: str | None,
+    error_message: str | None,
+    now: datetime,
+) -> None:
+    message.status = "failed"
+    message.next_attempt_at = None
+    message.error_code = error_code
+    message.error_message = error_message
+    message.status_updated_at = now
+    session.flush()
+
+
+def mark_cancelled(session: Session, message: Message, reason: str, now: datetime) -> None:
+    message.status = "cancelled"
+    message.next_attempt_at = None
+    message.error_message = reason
+    message.status_updated_at = now
+    session.flush()
+
+
+def record_delivery(
+    session: Session,
+    *,
+    channel: str,
+    provider_id: str,
+    status: DeliveryStatus,
+    error_code: str | None,
+    now: datetime,
+) -> Message | None:
+    """Apply a provider's delivery receipt; None if no outbound message has that id."""
+    message = session.scalars(
+        select(Message).where(
+            Message.channel == channel,
+            Message.direction == "out",
+            Message.provider_id == provider_id,
+        )
+    ).one_or_none()
+    if message is None:
+        return None
+    if status == "sent" and message.status in _FINAL:
+        return message
+    message.status = status
+    if error_code is not None:
+        message.error_code = error_code
+    message.status_updated_at = now
+    session.flush()
+    return message
+
+
+def for_contact(session: Session, contact_id: int) -> list[Message]:
+    return list(
+        session.scalars(
+            select(Message).where(Message.contact_id == contact_id).order_by(Message.id)
+        )
+    )
+
+
+def pending_for_contact(session: Session, contact_id: int) -> list[Message]:
+    """Outbound messages not yet handed to the provider (queued, or claimed by a sender)."""
+    return list(
+        session.scalars(
+            select(Message)
+            .where(
+                Message.contact_id == contact_id,
+                Message.direction == "out",
+                Message.status.in_(PENDING),
+            )
+            .order_by(Message.id)
+        )
+    )

@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, text
+
+from storage.db import is_postgres, make_engine
+from storage.errors import SchemaOutOfDate
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+# Any constant works; it only has to be the same for every sendvoice process.
+_PG_MIGRATION_LOCK = 0x5E4D_701CE
+
+
+def alembic_config(url: str) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    # Config values go through configparser interpolation; URL-encoded characters must survive.
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return config
+
+
+def upgrade(url: str, revision: str = "head") -> None:
+    engine = make_engine(url)
+    try:
+        with engine.begin() as connection:
+            if is_postgres(connection):
+                # Two processes starting at once must not both create the tables.
+                connection.execute(
+                    text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_MIGRATION_LOCK}
+                )
+            config = alembic_config(url)
+            config.attributes["connection"] = connection
+            command.upgrade(config, revision)
+    finally:
+        engine.dispose()
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config("")).get_current_head()
+    if head is None:  # pragma: no cover - the package always ships migrations
+        raise RuntimeError("no migrations found")
+    return head
+
+
+def check_schema(engine: Engine) -> None:
+    current = current_revision(engine)
+    head = head_revision()
+    if current == head:
+        return
+    script = ScriptDirectory.from_config(alembic_config(""))
+    known = {rev.revision for rev in script.walk_revisions()}
+    raise SchemaOutOfDate(current, head, newer=current is not None and current not in known)
+
+
+def ensure_schema(url: str) -> None:
+    engine = make_engine(url)
+    try:
+        if current_revision(engine) == head_revision():
+            return
+    finally:
+        engine.dispose()
+    upgrade(url)

@@ -1,0 +1,334 @@
+from __future__ import annotations
+
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from storage import contacts, messages
+from storage.models import ChannelIdentity, Contact, Message
+from tests.helpers import requires_postgres
+
+LEASE = timedelta(minutes=2)
+
+
+def _inbound(
+    session: Session,
+    contact: Contact,
+    identity: ChannelIdentity,
+    provider_id: str | None,
+    now: datetime,
+) -> Message | None:
+    return messages.record_inbound(
+        session,
+        channel=identity.channel,
+        provider_id=provider_id,
+        body="Yes please",
+        contact_id=contact.id,
+        identity_id=identity.id,
+        meta={"media": 0},
+        now=now,
+    )
+
+
+def _queue(
+    session: Session, contact: Contact, identity: ChannelIdentity, now: datetime, body: str = "Hi"
+) -> Message:
+    return messages.queue_outbound(
+        session,
+        channel=identity.channel,
+        identity_id=identity.id,
+        contact_id=contact.id,
+        conversation_id=None,
+        body=body,
+        meta={"buttons": ["Yes", "No"], "kind": "choice"},
+        segments=1,
+        now=now,
+    )
+
+
+def _count(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(Message)) or 0
+
+
+def test_inbound_message_is_recorded(
+    session: Session, parent: tuple[Contact, ChannelIdentity], now: datetime
+) -> None:
+    contact, identity = parent
+    message = _inbound(session, contact, identity, "SM100", now)
+    assert message is not None
+    assert (message.direction, message.status, message.body) == ("in", "received", "Yes please")
+    assert (message.provider_id, message.meta, message.created_at) == ("SM100", {"media": 0}, now)
+
+
+def test_redelivered_webhook_is_a_no_op(
+    session: Session, parent: tuple[Contact, ChannelIdentity], now: datetime
+) -> None:
+    contact, identity = parent
+    assert _inbound(session, contact, identity, "SM100", now) is not None
+    session.commit()
+    assert _inbound(session, contact, identity, "SM100", now + timedelta(seconds=5)) is None
+    assert _count(session) == 1
+
+
+def test_provider_ids_are_unique_per_channel_and_direction(
+    session: Session, parent: tuple[Contact, ChannelIdentity], now: datetime
+) -> None:
+    contact, identity = parent
+    telegram = contacts.find_or_create(session, "telegram", "777", now)[1]
+    assert _inbound(session, contact, identity, "42", now) is not None
+    assert _inbound(session, contact, telegram, "42", now) is not None
+    outbound = _queue(session, contact, identity, now)
+    messages.mark_sent(session, outbound, "42", now)
+    assert _count(session) == 3
+
+
+def test_inbound_without_provider_id_is_always_kept(
+    session: Session, parent: tuple[Contact, ChannelIdentity], now: datetime
+) -> None:
+    contact, identity = parent
+    assert _inbound(session, contact, identity, None, now) is not None
+    assert _inbound(session, contact, identity, None, now) is not None
+    assert _count(session) == 2
+
+
+def test_queued_message_waits_in_the_outbox(
+    session: Session, parent: tuple[Contact, ChannelIdentity], now: datetime
+) -> None:
+    contact, identity = parent
+    message = _queue(session, contact, identity, now)
+    session.commit()
+    session.expire_all()
+    stored = session.get_one(Message, message.id)
+    assert (stored.direction, stored.status, stored.attempts) == ("out", "queued", 0)
+    assert (stored.next_attempt_at, stored.identity_id, stored.segments) == (now, identity.id, 1)
+    assert stored.meta == {"buttons": ["Yes", "No"], "kind": "choice"}
+    assert stored.provider_id is None
+
+
+def test_claim_takes_due_messages_oldest_first_and_leases_them(
+    session: Session, parent: tuple[Contact, ChannelIdentity], now: datetime
+) -> None:
+    contact, identity = parent
+    first = _queue(session, contact, identity, now - timedelta(minutes=1))
+    second = _queue(session, contact, identity, now)
+    third = _queue(session, contact, identity, now + timedelta(seconds=1))
+    _inbound(session, contact, identity, "SM1", now - timedelta(hours=1))
+    session.commit()
+
+    claimed = messages.claim_due(session, now, limit=10, lease=LEASE)
+    assert [m.id for m in claimed] == [first.id, second.id]
+    assert all(m.status == "sending" and m.attempts == 1 for m in claimed)
+    assert all(m.next_attempt_at == now + LEASE for m in claimed)
+    session.commit()
+    # While the lease holds, nobody else gets them.
+    later = messages.claim_due(session, now + timedelta(seconds=30), limit=10, lease=LEASE)
+    assert [m.id for m in later] == [third.id]
+
+
+def test_claim_respects_limit_and_channels(
+    session: Session, parent: tuple[Contact, ChannelIdentity], now: datetime
+) -> None:
+    contact, identity = parent
+    telegram = contacts.find_or_create(session, "telegram", "777", now)[1]
+    sms = [_queue(session, contact, identity, now) for _ in range(3)]
+    chat = _queue(session, contact, telegram, now)
+
+    assert [m.id for m in messages.claim_due(session, now, limit=2, lease=LEASE)] == [
+        sms[0].id,
+        sms[1].id,
+    ]
+    assert messages.claim_due(session, now, limit=10, channels=[], lease=LEASE) == []
+    assert [
+        m.id for m in messages.claim_due(session, now, limit=10, channels={"telegram"}, lease=LEASE)
+    ] == [chat.id]
+    assert [m.id for m in messages.claim_due(session, now, limit=10, lease=LEASE)] == [sms[2].id]
+
+
+def test_a_crashed_senders_claim_comes_back_after_the_lease(
+    session: Session, parent: tuple[Contact, ChannelIdentity], now: datetime
+) -> None:
+    contact, identity = parent
+    message = _queue(session, contact, identity, now)
+    messages.claim_due(session, now, limit=10, lease=LEASE)
+    session.commit()
+
+    assert (
+        messages.claim_due(session, now + LEASE - timedelta(seconds=1), limit=10, lease=LEASE) == []
+    )
+    reclaimed = messages.claim_due(session, now + LEASE, limit=10, lease=LEASE)
+    assert [m.id for m in reclaimed] == [message.id]
+    assert reclaimed[0].attempts == 2
+    assert reclaimed[0].next_attempt_at == now + 2 * LEASE
+
+
+def test_sent_message_leaves_the_outbox(
+    session: Session, parent: tuple[Contact, ChannelIdentity], now: datetime
+) -> None:
+    contact, identity = parent
+    message = _queue(session, contact, identity, now)
+    (claimed,) = messages.claim_due(session, now, limit=1, lease=LEASE)
+    messages.mark_sent(session, claimed, "SMout1", now + timedelta(seconds=1))
+    session.commit()
+    session.expire_all()
+
+    stored = session.get_one(Message, message.id)
+    assert (stored.status, stored.provider_id) == ("sent", "SMout1")
+    assert stored.sent_at == now + timedelta(seconds=1)
+    assert messages.claim_due(session, now + timedelta(days=1), limit=10, lease=LEASE) == []
+    assert messages.pending_for_contact(session, contact.id) == []
+
+
+def test_retry_waits_until_the_given_time(
+    session: Session, parent: tuple[Contact, ChannelIdentity], now: datetime
+) -> None:
+    contact, identity = parent
+    message = _queue(session, contact, identity, now)
+    (claimed,) = messages.claim_due(session, now, limit=1, lease=LEASE)
+    retry_at = now + timedelta(seconds=30)
+    messages.mark_retry(session, claimed, retry_at, "20429", "Too many requests")
+    session.commit()
+    session.expire_all()
+
+    stored = session.get_one(Message, message.id)
+    assert (stored.status, stored.error_code, stored.error_message) == (
+        "queued",
+        "20429",
+        "Too many requests",
+    )
+    assert messages.claim_due(session, retry_at - timedelta(seconds=1), limit=5, lease=LEASE) == []
+    (again,) = messages.claim_due(session, retry_at, limit=5, lease=LEASE)
+    assert (again.id, again.attempts) == (message.id, 2)
+
+
+@pytest.mark.parametrize("outcome", ["failed", "cancelled"])
+def test_failed_or_cancelled_message_is_never_sent(
+    session: Session, parent: tuple[Contact, ChannelIdentity], now: datetime, outcome: str
+) -> None:
+    contact, identity = parent
+    message = _queue(session, contact, identity, now)
+    if outcome == "failed":
+        messages.mark_failed(session, message, "21610", "Recipient unsubscribed", now)
+    else:
+        messages.mark_cancelled(session, message, "contact opted out", now)
+    session.commit()
+    session.expire_all()
+
+    stored = session.get_one(Message, message.id)
+    assert stored.status == outcome
+    assert stored.status_updated_at == now
+    assert stored.error_message in {"Recipient unsubscribed", "contact opted out"}
+    assert messages.claim_due(session, now + timedelta(days=1), limit=10, lease=LEASE) == []
+    assert messages.pending_for_contact(session, contact.id) == []
+
+
+def test_delivery_receipts_update_status_without_going_backwards(
+    session: Session, parent: tuple[Contact, ChannelIdentity], now: datetime
+) -> None:
+    contact, identity = parent
+    message = _queue(session, contact, identity, now)
+    messages.mark_sent(session, message, "SMout9", now)
+    later = now + timedelta(seconds=20)
+
+    delivered = messages.record_delivery(
+        session, channel="sms", provider_id="SMout9", status="delivered", error_code=None, now=later
+    )
+    assert delivered is not None
+    assert (delivered.id, delivered.status, delivered.status_updated_at) == (
+        message.id,
+        "delivered",
+        later,
+    )
+    # Receipts can arrive out of order; a late "sent" must not hide the delivery.
+    messages.record_delivery(
+        session, channel="sms", provider_id="SMout9", status="sent", error_code=None, now=later
+    )
+    assert message.status == "delivered"
+    assert (
+        messages.record_delivery(
+            session, channel="sms", provider_id="nope", status="failed", error_code="1", now=later
+        )
+        is None
+    )
+
+
+def test_messages_for_a_contact_and_what_is_still_pending(
+    session: Session, parent: tuple[Contact, ChannelIdentity], now: datetime
+) -> None:
+    contact, identity = parent
+    other, other_identity, _ = contacts.find_or_create(session, "sms", "+447700900999", now)
+    inbound = _inbound(session, contact, identity, "SM1", now)
+    assert inbound is not None
+    sent = _queue(session, contact, identity, now)
+    messages.mark_sent(session, sent, "SMo1", now)
+    claimed = _queue(session, contact, identity, now)
+    messages.claim_due(session, now, limit=1, lease=LEASE)
+    queued = _queue(session, contact, identity, now + timedelta(hours=1))
+    _queue(session, other, other_identity, now)
+
+    assert [m.id for m in messages.for_contact(session, contact.id)] == [
+        inbound.id,
+        sent.id,
+        claimed.id,
+        queued.id,
+    ]
+    assert [m.id for m in messages.pending_for_contact(session, contact.id)] == [
+        claimed.id,
+        queued.id,
+    ]
+
+
+def _fill_outbox(session_factory: sessionmaker[Session], now: datetime, count: int) -> set[int]:
+    with session_factory() as setup:
+        contact, identity, _ = contacts.find_or_create(setup, "sms", "+447700900123", now)
+        ids = {_queue(setup, contact, identity, now, body=f"m{i}").id for i in range(count)}
+        setup.commit()
+    return ids
+
+
+def test_concurrent_claimers_never_get_the_same_message(
+    session_factory: sessionmaker[Session], now: datetime, pool: ThreadPoolExecutor
+) -> None:
+    queued = _fill_outbox(session_factory, now, 10)
+
+    def claimer() -> set[int]:
+        with session_factory() as session:
+            ids = {m.id for m in messages.claim_due(session, now, limit=10, lease=LEASE)}
+            session.commit()
+            return ids
+
+    with session_factory() as first:
+        mine = {m.id for m in messages.claim_due(first, now, limit=5, lease=LEASE)}
+        future = pool.submit(claimer)
+        time.sleep(0.2)
+        first.commit()
+    theirs = future.result(timeout=30)
+
+    assert len(mine) == 5
+    assert mine.isdisjoint(theirs)
+    assert mine | theirs == queued
+
+
+@requires_postgres
+def test_postgres_claimers_skip_locked_rows_instead_of_waiting(
+    session_factory: sessionmaker[Session], now: datetime, pool: ThreadPoolExecutor
+) -> None:
+    queued = _fill_outbox(session_factory, now, 10)
+
+    def claimer() -> set[int]:
+        with session_factory() as session:
+            ids = {m.id for m in messages.claim_due(session, now, limit=10, lease=LEASE)}
+            session.commit()
+            return ids
+
+    with session_factory() as first:
+        mine = {m.id for m in messages.claim_due(first, now, limit=5, lease=LEASE)}
+        # Finishes while the first claim is still uncommitted: locked rows are skipped.
+        theirs = pool.submit(claimer).result(timeout=10)
+        first.commit()
+
+    assert mine.isdisjoint(theirs)
+    assert mine | theirs == queued
