@@ -23,12 +23,22 @@ main.add_command(flows_group)
 
 
 @main.command()
-@click.option("--flow", "flow_id", default="post_event", show_default=True, help="Which flow to run.")
+@click.option(
+    "--flow", "flow_id", default="post_event", show_default=True, help="Which flow to run."
+)
 @click.option("--lang", type=click.Choice(["en", "cy"]), default="en", show_default=True)
-@click.option("--channel", "style", type=click.Choice(["sms", "chat"]), default="sms", show_default=True,
-              help="Show messages as SMS (numbered options, segment count) or chat (buttons).")
+@click.option(
+    "--channel",
+    "style",
+    type=click.Choice(["sms", "chat"]),
+    default="sms",
+    show_default=True,
+    help="Show messages as SMS (numbered options, segment count) or chat (buttons).",
+)
 @click.option("--name", default=None, help="First name to greet (default: none).")
-@click.option("--event", "event_name", default="the Preparing for Adulthood workshop", show_default=True)
+@click.option(
+    "--event", "event_name", default="the Preparing for Adulthood workshop", show_default=True
+)
 def demo(flow_id: str, lang: str, style: str, name: str | None, event_name: str) -> None:
     """Try a flow in the terminal; answers are stored in the database (SQLite by default)."""
     from bot.demo import run_demo
@@ -37,8 +47,9 @@ def demo(flow_id: str, lang: str, style: str, name: str | None, event_name: str)
     settings = get_settings()
     library = load_library([LIBRARY_DIR, *settings.flow_path_list()])
     if flow_id not in library:
-        raise click.BadParameter(f"no flow '{flow_id}'; known: {', '.join(f.id for f in library)}",
-                                 param_hint="--flow")
+        raise click.BadParameter(
+            f"no flow '{flow_id}'; known: {', '.join(f.id for f in library)}", param_hint="--flow"
+        )
     interactive = sys.stdin.isatty()
     if interactive:
         click.echo("Type your replies. Try HELP, BACK, REPEAT or SKIP. Ctrl-D to leave.\n")
@@ -46,10 +57,20 @@ def demo(flow_id: str, lang: str, style: str, name: str | None, event_name: str)
     def write(text: str) -> None:
         click.echo(text, nl=False)
 
-    code = asyncio.run(run_demo(
-        library, settings, flow_id=flow_id, language=lang, style=style,  # type: ignore[arg-type]
-        stdin=sys.stdin, write=write, name=name, event_name=event_name, echo=not interactive,
-    ))
+    code = asyncio.run(
+        run_demo(
+            library,
+            settings,
+            flow_id=flow_id,
+            language=lang,
+            style=style,  # type: ignore[arg-type]
+            stdin=sys.stdin,
+            write=write,
+            name=name,
+            event_name=event_name,
+            echo=not interactive,
+        )
+    )
     sys.exit(code)
 
 

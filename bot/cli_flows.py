@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
@@ -17,7 +18,7 @@ from flows.schema import Flow
 def _library(ctx: click.Context) -> list[Flow]:
     from bot.config import get_settings  # deferred: `flows validate` must work without settings
 
-    paths = [LIBRARY_DIR, *get_settings().flow_path_list()]
+    paths: list[str | Path] = [LIBRARY_DIR, *get_settings().flow_path_list()]
     try:
         return list(load_library(paths))
     except FlowValidationError as exc:
@@ -39,8 +40,10 @@ def list_flows(ctx: click.Context) -> None:
     for flow in _library(ctx):
         keyword = flow.start_keyword or "-"
         questions = sum(1 for s in flow.steps if s.is_question)
-        click.echo(f"{flow.id:<20} {flow.audience.value:<13} {','.join(flow.languages):<6} "
-                   f"{keyword:<10} {questions:>2} questions  {flow.title}")
+        click.echo(
+            f"{flow.id:<20} {flow.audience.value:<13} {','.join(flow.languages):<6} "
+            f"{keyword:<10} {questions:>2} questions  {flow.title}"
+        )
 
 
 @flows_group.command("show")

@@ -23,6 +23,8 @@ class Settings(BaseSettings):
     contact_details: str = "call 01234 567890 or email send@example.gov.uk"
     default_language: str = "en"
     default_timezone: str = "Europe/London"
+    # The start keyword the "what is this number?" reply suggests to someone who texts out of the blue.
+    fallback_keyword: str = "FEEDBACK"
 
     # Shown once, before any question, the first time someone contacts us on any channel.
     privacy_notice: str = (

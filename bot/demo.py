@@ -54,8 +54,15 @@ async def run_demo(
                 session, CHANNEL, address, system_clock(), role=role, language=language
             )
             contact.display_name = name
-            context = dispatcher.context_for(contact, {"event_name": event_name, "actions_summary": (
-                "we added an evening session, and we now send the agenda a week before")})
+            context = dispatcher.context_for(
+                contact,
+                {
+                    "event_name": event_name,
+                    "actions_summary": (
+                        "we added an evening session, and we now send the agenda a week before"
+                    ),
+                },
+            )
             started = dispatcher.start_flow(session, contact, identity, flow, context=context)
         conversation_id = started.conversation_id
         await outbox.deliver_due()
@@ -67,9 +74,13 @@ async def run_demo(
             text = line.rstrip("\r\n")
             if echo:
                 write(f"> {text}\n")
-            inbound = InboundMessage(channel=CHANNEL, address=address, text=text,
-                                     provider_id=f"console-in-{uuid.uuid4().hex}",
-                                     received_at=system_clock())
+            inbound = InboundMessage(
+                channel=CHANNEL,
+                address=address,
+                text=text,
+                provider_id=f"console-in-{uuid.uuid4().hex}",
+                received_at=system_clock(),
+            )
             await asyncio.to_thread(dispatcher.handle, session_factory, inbound)
             await outbox.deliver_due()
         write(_summary(session_factory, conversation_id, url))
@@ -93,8 +104,11 @@ def _summary(session_factory: Callable[[], object], conversation_id: int | None,
         conversation = session.get_one(Conversation, conversation_id)
         stored = answers_repo.for_conversation(session, conversation_id)
         where = make_url(url).render_as_string(hide_password=True)
-        lines = ["", f"=== Conversation {conversation_id}: {conversation.flow_id}, "
-                 f"{conversation.status}; {len(stored)} answers stored in {where} ==="]
+        lines = [
+            "",
+            f"=== Conversation {conversation_id}: {conversation.flow_id}, "
+            f"{conversation.status}; {len(stored)} answers stored in {where} ===",
+        ]
         width = max((len(a.step_id) for a in stored), default=0)
         for a in stored:
             shown = a.special.replace("_", " ").upper() if a.special else repr(a.value)

@@ -85,8 +85,14 @@ class Dispatcher:
         if msg.button:
             meta["button"] = list(msg.button)
         inbound = messages_repo.record_inbound(
-            session, channel=msg.channel, provider_id=msg.provider_id, body=msg.text,
-            contact_id=contact.id, identity_id=identity.id, meta=meta, now=now,
+            session,
+            channel=msg.channel,
+            provider_id=msg.provider_id,
+            body=msg.text,
+            contact_id=contact.id,
+            identity_id=identity.id,
+            meta=meta,
+            now=now,
         )
         result = DispatchResult(contact_id=contact.id)
         if inbound is None:
@@ -118,7 +124,9 @@ class Dispatcher:
         turn.start(flow, context or {}, event_id, list(lead))
         return result
 
-    def context_for(self, contact: Contact, extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    def context_for(
+        self, contact: Contact, extra: Mapping[str, str] | None = None
+    ) -> dict[str, str]:
         values = {
             "council_name": self.settings.council_name,
             "service_name": self.settings.service_name,
@@ -156,8 +164,11 @@ class _Turn:
         return self.contact.preferred_language or self.d.settings.default_language
 
     def say(self, key: str, **extra: str) -> Prompt:
-        return Prompt(kind=PromptKind.INFO, text=reply(self.d.settings, self.lang, key, **extra),
-                      language=self.lang)
+        return Prompt(
+            kind=PromptKind.INFO,
+            text=reply(self.d.settings, self.lang, key, **extra),
+            language=self.lang,
+        )
 
     def run(self, msg: InboundMessage) -> None:
         word = None if msg.button else keyword(msg.text)
@@ -195,8 +206,14 @@ class _Turn:
         if flow is not None:
             self.start(flow, self.d.context_for(self.contact), None, lead)
             return
-        keywords = [f.start_keyword for f in self.d.library if f.start_keyword]
-        hint = reply(self.d.settings, self.lang, "keywords", keyword=keywords[0]) if keywords else ""
+        hint = ""
+        if self.d.library.by_keyword(self.d.settings.fallback_keyword) is not None:
+            hint = reply(
+                self.d.settings,
+                self.lang,
+                "keywords",
+                keyword=self.d.settings.fallback_keyword.upper(),
+            )
         self.queue([*lead, self.say("fallback", keywords=hint + " " if hint else "")], None)
 
     def flow_of(self, conversation: Conversation) -> Flow | None:
@@ -206,75 +223,131 @@ class _Turn:
 
     def close_orphan(self, conversation: Conversation) -> None:
         # The flow was removed from the library: keep what was answered, end the conversation.
-        log.warning("conversation %s uses missing flow %s; closing it", conversation.id,
-                    conversation.flow_id)
-        conversations_repo.update(self.session, conversation, state=conversation.state,
-                                  status="completed", now=self.now, wake_at=None)
+        log.warning(
+            "conversation %s uses missing flow %s; closing it",
+            conversation.id,
+            conversation.flow_id,
+        )
+        conversations_repo.update(
+            self.session,
+            conversation,
+            state=conversation.state,
+            status="completed",
+            now=self.now,
+            wake_at=None,
+        )
 
     def opt_out(self) -> None:
         conversation = conversations_repo.active_for(self.session, self.contact.id)
         if conversation is not None:
-            conversations_repo.update(self.session, conversation, state=conversation.state,
-                                      status="stopped", now=self.now, wake_at=None)
+            conversations_repo.update(
+                self.session,
+                conversation,
+                state=conversation.state,
+                status="stopped",
+                now=self.now,
+                wake_at=None,
+            )
         already = self.contact.opted_out_at is not None
         contacts_repo.opt_out(self.session, self.contact, self.identity.channel, self.now)
         self.result.events.append("opted_out")
         if not already:
             self.queue([self.say("opted_out")], None, confirmation=True)
 
-    def start(self, flow: Flow, context: Mapping[str, str], event_id: int | None,
-              lead: list[Prompt]) -> None:
+    def start(
+        self, flow: Flow, context: Mapping[str, str], event_id: int | None, lead: list[Prompt]
+    ) -> None:
         outcome = engine.start(flow, context, self.now, self.lang)
         conversation = conversations_repo.create(
-            self.session, contact_id=self.contact.id, flow_id=flow.id, flow_version=flow.version,
-            language=outcome.state["language"], channel=self.identity.channel, state=outcome.state,
-            status=outcome.status.value, now=self.now, wake_at=outcome.wake_at, event_id=event_id,
+            self.session,
+            contact_id=self.contact.id,
+            flow_id=flow.id,
+            flow_version=flow.version,
+            language=outcome.state["language"],
+            channel=self.identity.channel,
+            state=outcome.state,
+            status=outcome.status.value,
+            now=self.now,
+            wake_at=outcome.wake_at,
+            event_id=event_id,
         )
         self.result.events.append("started")
         self.apply(conversation, outcome, lead, first=True, created=True)
 
-    def apply(self, conversation: Conversation, outcome: Outcome, lead: list[Prompt], *,
-              first: bool, created: bool = False) -> None:
+    def apply(
+        self,
+        conversation: Conversation,
+        outcome: Outcome,
+        lead: list[Prompt],
+        *,
+        first: bool,
+        created: bool = False,
+    ) -> None:
         self.result.conversation_id = conversation.id
         self.result.events += [e.value for e in outcome.events]
         if not created:
-            conversations_repo.update(self.session, conversation, state=outcome.state,
-                                      status=outcome.status.value, now=self.now,
-                                      wake_at=outcome.wake_at)
+            conversations_repo.update(
+                self.session,
+                conversation,
+                state=outcome.state,
+                status=outcome.status.value,
+                now=self.now,
+                wake_at=outcome.wake_at,
+            )
         if outcome.retracted:
             answers_repo.retract(self.session, conversation.id, outcome.retracted)
         for answer in outcome.answers:
             answers_repo.record(
-                self.session, conversation=conversation, step_id=answer.step_id, value=answer.value,
-                special=answer.special.value if answer.special else None, raw_text=answer.raw,
-                message_id=self.inbound_id, now=self.now,
+                self.session,
+                conversation=conversation,
+                step_id=answer.step_id,
+                value=answer.value,
+                special=answer.special.value if answer.special else None,
+                raw_text=answer.raw,
+                message_id=self.inbound_id,
+                now=self.now,
             )
         if Event.OPTED_OUT in outcome.events:
             self.opt_out()
             return
         self.queue([*lead, *outcome.prompts], conversation, first=first)
 
-    def queue(self, prompts: list[Prompt], conversation: Conversation | None, *,
-              first: bool = False, confirmation: bool = False) -> None:
+    def queue(
+        self,
+        prompts: list[Prompt],
+        conversation: Conversation | None,
+        *,
+        first: bool = False,
+        confirmation: bool = False,
+    ) -> None:
         if not prompts:
             return
         style = self.d.styles.get(self.identity.channel, "sms")
         if self.contact.notice_sent_at is None and not confirmation:
-            notice = Prompt(kind=PromptKind.INFO, text=privacy_notice(self.d.settings, self.lang),
-                            language=self.lang)
+            notice = Prompt(
+                kind=PromptKind.INFO,
+                text=privacy_notice(self.d.settings, self.lang),
+                language=self.lang,
+            )
             prompts = [notice, *prompts]
             self.contact.notice_sent_at = self.now
         for rendered in render(style, prompts, opt_out_notice=first):
             meta: dict[str, Any] = {"kinds": sorted({p.kind.value for p in prompts})}
             if rendered.buttons:
-                meta["buttons"] = [[{"text": b.text, "data": b.data} for b in row]
-                                   for row in rendered.buttons]
+                meta["buttons"] = [
+                    [{"text": b.text, "data": b.data} for b in row] for row in rendered.buttons
+                ]
             if confirmation:
                 meta["opt_out_confirmation"] = True
             message = messages_repo.queue_outbound(
-                self.session, channel=self.identity.channel, identity_id=self.identity.id,
+                self.session,
+                channel=self.identity.channel,
+                identity_id=self.identity.id,
                 contact_id=self.contact.id,
                 conversation_id=conversation.id if conversation else None,
-                body=rendered.body, meta=meta, segments=rendered.segments, now=self.now,
+                body=rendered.body,
+                meta=meta,
+                segments=rendered.segments,
+                now=self.now,
             )
             self.result.queued.append(message.id)

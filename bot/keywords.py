@@ -23,7 +23,9 @@ _WORDS = {
 
 def normalise_word(text: str) -> str:
     """One word, upper case, without surrounding punctuation, a leading '/' or control characters."""
-    cleaned = "".join(c for c in unicodedata.normalize("NFKC", text) if unicodedata.category(c)[0] != "C")
+    cleaned = "".join(
+        c for c in unicodedata.normalize("NFKC", text) if unicodedata.category(c)[0] != "C"
+    )
     word = cleaned.strip().strip(".!?,;:'\"()[]{}").lstrip("/").upper()
     return word.split("@", 1)[0] if word.count(" ") == 0 else word  # /stop@mybot in group chats
 

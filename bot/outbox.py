@@ -14,7 +14,7 @@ from datetime import timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.channels.base import OutboundMessage, Outcome, SendResult, Sender
+from bot.channels.base import OutboundMessage, Outcome, Sender, SendResult
 from bot.clock import Clock, system_clock
 from bot.config import Settings
 from bot.ratelimit import TokenBucket
@@ -30,7 +30,7 @@ BACKOFF_CAP = timedelta(minutes=30)
 
 def backoff(attempt: int, asked: timedelta | None = None) -> timedelta:
     """Exponential: 10 s, 20 s, 40 s ... capped at 30 min; never sooner than the provider asked."""
-    delay = min(BACKOFF_CAP, BACKOFF_BASE * (2 ** max(attempt - 1, 0)))
+    delay: timedelta = min(BACKOFF_CAP, BACKOFF_BASE * (2 ** min(max(attempt - 1, 0), 20)))
     return max(delay, asked) if asked else delay
 
 
@@ -68,12 +68,19 @@ class Outbox:
         out: list[OutboundMessage] = []
         with self.session_factory.begin() as session:
             claimed = messages_repo.claim_due(
-                session, now, limit=self.settings.outbox_batch_size, channels=list(self.senders),
+                session,
+                now,
+                limit=self.settings.outbox_batch_size,
+                channels=list(self.senders),
                 lease=timedelta(seconds=self.settings.outbox_lease_seconds),
             )
             for message in claimed:
                 contact = session.get(Contact, message.contact_id) if message.contact_id else None
-                identity = session.get(ChannelIdentity, message.identity_id) if message.identity_id else None
+                identity = (
+                    session.get(ChannelIdentity, message.identity_id)
+                    if message.identity_id
+                    else None
+                )
                 confirmation = bool((message.meta or {}).get("opt_out_confirmation"))
                 # Checked at send time, not queue time: whatever queued it, an opt-out wins.
                 if contact is not None and contact.opted_out_at is not None and not confirmation:
@@ -82,11 +89,17 @@ class Outbox:
                 if identity is None:
                     messages_repo.mark_cancelled(session, message, "no_address", now)
                     continue
-                out.append(OutboundMessage(
-                    id=message.id, channel=message.channel, address=identity.address,
-                    body=message.body, meta=dict(message.meta or {}),
-                    segments=message.segments or 1, attempt=message.attempts,
-                ))
+                out.append(
+                    OutboundMessage(
+                        id=message.id,
+                        channel=message.channel,
+                        address=identity.address,
+                        body=message.body,
+                        meta=dict(message.meta or {}),
+                        segments=message.segments or 1,
+                        attempt=message.attempts,
+                    )
+                )
         return out
 
     def _record(self, message: OutboundMessage, result: SendResult, report: DeliveryReport) -> None:
@@ -98,19 +111,33 @@ class Outbox:
             if result.outcome is Outcome.SENT:
                 messages_repo.mark_sent(session, row, result.provider_id, now)
                 report.sent += 1
-            elif result.outcome is Outcome.RETRY and message.attempt < self.settings.outbox_max_attempts:
-                messages_repo.mark_retry(session, row, now + backoff(message.attempt, result.retry_after),
-                                         result.error_code, result.error_message)
+            elif (
+                result.outcome is Outcome.RETRY
+                and message.attempt < self.settings.outbox_max_attempts
+            ):
+                messages_repo.mark_retry(
+                    session,
+                    row,
+                    now + backoff(message.attempt, result.retry_after),
+                    result.error_code,
+                    result.error_message,
+                )
                 report.retried += 1
             else:
-                messages_repo.mark_failed(session, row, result.error_code, result.error_message, now)
+                messages_repo.mark_failed(
+                    session, row, result.error_code, result.error_message, now
+                )
                 report.failed += 1
                 if result.opted_out and row.contact_id is not None:
                     contact = contacts_repo.lock(session, row.contact_id)
                     if contact.opted_out_at is None:
                         contacts_repo.opt_out(session, contact, row.channel, now)
-        log.info("outbound message %s: %s%s", message.id, result.outcome.value,
-                 f" ({result.error_code})" if result.error_code else "")
+        log.info(
+            "outbound message %s: %s%s",
+            message.id,
+            result.outcome.value,
+            f" ({result.error_code})" if result.error_code else "",
+        )
 
     async def _send(self, message: OutboundMessage) -> SendResult:
         bucket = self.limits.get(message.channel)
@@ -142,11 +169,11 @@ class Outbox:
                 log.exception("outbox pass failed")
             self.wakeup.clear()
             waiters = [asyncio.create_task(self.wakeup.wait()), asyncio.create_task(stop.wait())]
-            _, pending = await asyncio.wait(waiters, timeout=poll_seconds,
-                                            return_when=asyncio.FIRST_COMPLETED)
+            _, pending = await asyncio.wait(
+                waiters, timeout=poll_seconds, return_when=asyncio.FIRST_COMPLETED
+            )
             for task in pending:
                 task.cancel()
 
     def wake(self) -> None:
         self.wakeup.set()
-

@@ -8,8 +8,12 @@ from collections.abc import Callable
 
 
 class TokenBucket:
-    def __init__(self, rate: float, burst: float | None = None,
-                 monotonic: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        rate: float,
+        burst: float | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
         if rate <= 0:
             raise ValueError("rate must be positive")
         self.rate = rate

@@ -13,7 +13,13 @@ def _label(text: str) -> str:
     if len(text) > _MAX_LABEL:
         text = text[: _MAX_LABEL - 1].rstrip() + "…"
     # Mermaid reads quotes, brackets and braces as syntax inside labels.
-    for char, code in (('"', "#quot;"), ("<", "#lt;"), (">", "#gt;"), ("{", "#123;"), ("}", "#125;")):
+    for char, code in (
+        ('"', "#quot;"),
+        ("<", "#lt;"),
+        (">", "#gt;"),
+        ("{", "#123;"),
+        ("}", "#125;"),
+    ):
         text = text.replace(char, code)
     return text
 

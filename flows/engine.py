@@ -72,7 +72,11 @@ class _Run:
         return values
 
     def text(self, texts: Mapping[str, str]) -> str:
-        raw = texts.get(self.lang) or texts.get(self.flow.default_language) or next(iter(texts.values()))
+        raw = (
+            texts.get(self.lang)
+            or texts.get(self.flow.default_language)
+            or next(iter(texts.values()))
+        )
         return fill(raw, self.variables())
 
     def question(self, step: Step, kind: PromptKind) -> Prompt:
@@ -83,8 +87,11 @@ class _Run:
             step_type=step.type,
             options=self.options(step),
             multi=step.type is StepType.MULTI_CHOICE,
-            specials=tuple(s for s in (Special.SKIP, Special.DONT_KNOW, Special.PREFER_NOT_TO_SAY)
-                           if s in step.allow),
+            specials=tuple(
+                s
+                for s in (Special.SKIP, Special.DONT_KNOW, Special.PREFER_NOT_TO_SAY)
+                if s in step.allow
+            ),
             seq=self.state.seq,
             language=self.lang,
         )
@@ -97,7 +104,8 @@ class _Run:
             )
         if step.type is StepType.SCALE:
             return tuple(
-                PromptOption(str(p.value), str(p.value), self.text(p.label), p.emoji) for p in step.points
+                PromptOption(str(p.value), str(p.value), self.text(p.label), p.emoji)
+                for p in step.points
             )
         if step.type is StepType.YES_NO:
             yes, no = YES_NO_DEFAULTS.get(self.lang, YES_NO_DEFAULTS["en"])
@@ -116,8 +124,9 @@ class _Run:
         else:
             lead = say(self.lang, "sorry")
         lo, hi = _bounds(step)
-        hint = reply_instruction(self.lang, step.type, n_options=len(step.options), lo=lo, hi=hi,
-                                 specials=step.allow)
+        hint = reply_instruction(
+            self.lang, step.type, n_options=len(step.options), lo=lo, hi=hi, specials=step.allow
+        )
         question = self.question(step, PromptKind.REPROMPT)
         self.prompts.append(replace(question, text=f"{lead} {hint}"))
 
@@ -138,8 +147,13 @@ class _Run:
                 self.prompts.append(self.question(step, PromptKind.QUESTION))
                 return
             self.prompts.append(
-                Prompt(kind=PromptKind.MESSAGE, text=self.text(step.text), step_id=step.id,
-                       step_type=step.type, language=self.lang)
+                Prompt(
+                    kind=PromptKind.MESSAGE,
+                    text=self.text(step.text),
+                    step_id=step.id,
+                    step_type=step.type,
+                    language=self.lang,
+                )
             )
             step_id = self.next_of(step)
         self.finish()
@@ -181,8 +195,12 @@ def start(
     flow: Flow, context: Mapping[str, str], now: datetime, language: str | None = None
 ) -> Outcome:
     lang = language if language in flow.languages else flow.default_language
-    state = State(flow_id=flow.id, flow_version=flow.version, language=lang or "en",
-                  context={str(k): str(v) for k, v in context.items()})
+    state = State(
+        flow_id=flow.id,
+        flow_version=flow.version,
+        language=lang or "en",
+        context={str(k): str(v) for k, v in context.items()},
+    )
     run = _Run(flow, state, now)
     run.enter(flow.steps[0].id)
     return run.outcome()
@@ -238,11 +256,18 @@ def _command(run: _Run, command: Command, question: Step) -> None:
     elif command is Command.HELP:
         run.events.append(Event.HELP_REQUESTED)
         if question.help:
-            run.prompts.append(Prompt(kind=PromptKind.HELP, text=run.text(question.help),
-                                      step_id=question.id, language=run.lang))
+            run.prompts.append(
+                Prompt(
+                    kind=PromptKind.HELP,
+                    text=run.text(question.help),
+                    step_id=question.id,
+                    language=run.lang,
+                )
+            )
         elif run.flow.help:
-            run.prompts.append(Prompt(kind=PromptKind.HELP, text=run.text(run.flow.help),
-                                      language=run.lang))
+            run.prompts.append(
+                Prompt(kind=PromptKind.HELP, text=run.text(run.flow.help), language=run.lang)
+            )
         run.info("help", PromptKind.HELP)
         run.prompts.append(run.question(question, PromptKind.REPEAT))
     elif command is Command.REPEAT:
@@ -286,17 +311,28 @@ def timeout(flow: Flow, state_data: Mapping[str, Any], now: datetime) -> Outcome
     run = _Run(flow, state, now)
     if state.status is Status.ACTIVE and state.expires_at is not None and now >= state.expires_at:
         return _expire(run)
-    return Outcome(state=state.to_dict(), status=state.status,
-                   wake_at=state.expires_at if state.status is Status.ACTIVE else None)
+    return Outcome(
+        state=state.to_dict(),
+        status=state.status,
+        wake_at=state.expires_at if state.status is Status.ACTIVE else None,
+    )
 
 
-def preview(flow: Flow, step_id: str, language: str, context: Mapping[str, str] | None = None) -> Prompt:
+def preview(
+    flow: Flow, step_id: str, language: str, context: Mapping[str, str] | None = None
+) -> Prompt:
     """The prompt a step shows when first asked, for linting, diagrams and documentation."""
-    state = State(flow_id=flow.id, flow_version=flow.version, language=language,
-                  context=dict(context or {}))
+    state = State(
+        flow_id=flow.id, flow_version=flow.version, language=language, context=dict(context or {})
+    )
     run = _Run(flow, state, datetime.min)
     step_ = flow.step(step_id)
     if step_.is_question:
         return run.question(step_, PromptKind.QUESTION)
-    return Prompt(kind=PromptKind.MESSAGE, text=run.text(step_.text), step_id=step_.id,
-                  step_type=step_.type, language=language)
+    return Prompt(
+        kind=PromptKind.MESSAGE,
+        text=run.text(step_.text),
+        step_id=step_.id,
+        step_type=step_.type,
+        language=language,
+    )

@@ -188,13 +188,17 @@ class _Parser:
             while self.peek().text != "]":
                 item = self.parse_atom()
                 if not isinstance(item, Literal):
-                    raise ExprError("a list may only hold numbers, words in quotes, yes or no", tok.pos)
+                    raise ExprError(
+                        "a list may only hold numbers, words in quotes, yes or no", tok.pos
+                    )
                 items.append(item)
                 if self.peek().text == ",":
                     self.take()
                 elif self.peek().text != "]":
                     nxt = self.peek()
-                    raise ExprError(f"expected ',' or ']' but found {nxt.text or 'the end'!r}", nxt.pos)
+                    raise ExprError(
+                        f"expected ',' or ']' but found {nxt.text or 'the end'!r}", nxt.pos
+                    )
             self.take()
             return ListLit(tuple(items))
         if tok.kind == "name":
@@ -276,7 +280,6 @@ def _eval(expr: Expr, answers: dict[str, Any], specials: dict[str, str | None]) 
             return any(_truthy(_eval(p, answers, specials)) for p in parts)
         case Compare(op, left, right):
             return _compare(op, _eval(left, answers, specials), _eval(right, answers, specials))
-    return False
 
 
 def _truthy(value: Any) -> bool:

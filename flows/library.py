@@ -61,13 +61,22 @@ def load_library(paths: Iterable[str | Path] | None = None) -> FlowLibrary:
     seen_keywords: dict[str, Flow] = {}
     for flow in flows:
         if flow.id in seen_ids:
-            problems.append(Problem(flow.source, 1, "id",
-                                    f"'{flow.id}' is also the id of {seen_ids[flow.id].source}"))
+            problems.append(
+                Problem(
+                    flow.source,
+                    1,
+                    "id",
+                    f"'{flow.id}' is also the id of {seen_ids[flow.id].source}",
+                )
+            )
         seen_ids[flow.id] = flow
         kw = flow.start_keyword
         if kw and kw in seen_keywords:
-            problems.append(Problem(flow.source, 1, "start_keyword",
-                                    f"{kw} also starts {seen_keywords[kw].source}"))
+            problems.append(
+                Problem(
+                    flow.source, 1, "start_keyword", f"{kw} also starts {seen_keywords[kw].source}"
+                )
+            )
         if kw:
             seen_keywords[kw] = flow
     if problems:

@@ -11,18 +11,18 @@ from typing import Any
 import yaml
 
 from flows.errors import FlowValidationError, Problem
+from flows.loader_steps import StepBuilder
 from flows.messages import SUPPORTED_LANGUAGES
 from flows.schema import (
     FORMAT_VERSION,
     STANDARD_VARIABLES,
     Audience,
     Flow,
+    Step,
     Text,
 )
-from flows.loader_steps import StepBuilder
 from flows.texts import PlaceholderError, placeholders
 from flows.yamlnodes import LocDict, LocList, line_of, parse_yaml
-
 
 ID_RE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 KEYWORD_RE = re.compile(r"^[A-Z0-9]{2,20}$")
@@ -111,14 +111,20 @@ class _Builder:
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, int):
-            self.err(line_of(data, key), f"{path}{key}", f"expected a whole number, got {_type_name(value)}")
+            self.err(
+                line_of(data, key),
+                f"{path}{key}",
+                f"expected a whole number, got {_type_name(value)}",
+            )
             return None
         if (lo is not None and value < lo) or (hi is not None and value > hi):
             self.err(line_of(data, key), f"{path}{key}", f"expected a number from {lo} to {hi}")
             return None
         return value
 
-    def get_text(self, data: LocDict, key: str, path: str, *, required: bool = True) -> Text | None:
+    def get_text(
+        self, data: LocDict, key: str | int, path: str, *, required: bool = True
+    ) -> Text | None:
         """A translated text: a mapping of language -> text, or a plain string in a one-language flow."""
         value = data.get(key)
         field = f"{path}{key}"
@@ -129,9 +135,13 @@ class _Builder:
             return None
         if isinstance(value, str | int | float) and not isinstance(value, bool):
             if len(self.languages) == 1:
-                return self._check_text(str(value), field, line) and {self.languages[0]: str(value)}
+                if not self._check_text(str(value), field, line):
+                    return None
+                return {self.languages[0]: str(value)}
             langs = ", ".join(self.languages)
-            self.err(line, field, f"expected a text for each language ({langs}), got one plain text")
+            self.err(
+                line, field, f"expected a text for each language ({langs}), got one plain text"
+            )
             return None
         if not isinstance(value, LocDict):
             self.err(line, field, f"expected a text per language, got {_type_name(value)}")
@@ -143,13 +153,19 @@ class _Builder:
                 continue
             text = value[lang]
             if not isinstance(text, str | int | float) or isinstance(text, bool):
-                self.err(line_of(value, lang), f"{field}.{lang}", f"expected text, got {_type_name(text)}")
+                self.err(
+                    line_of(value, lang),
+                    f"{field}.{lang}",
+                    f"expected text, got {_type_name(text)}",
+                )
                 continue
             if self._check_text(str(text), f"{field}.{lang}", line_of(value, lang)):
                 out[lang] = str(text)
         for lang in value:
             if lang not in self.languages:
-                self.err(line_of(value, lang), f"{field}.{lang}", "language not listed in 'languages'")
+                self.err(
+                    line_of(value, lang), f"{field}.{lang}", "language not listed in 'languages'"
+                )
         return out if len(out) == len(self.languages) else None
 
     def _check_text(self, text: str, field: str, line: int) -> bool:
@@ -196,13 +212,18 @@ class _Builder:
         if review is not None and (
             not isinstance(review, LocList) or any(r not in self.languages for r in review)
         ):
-            self.err(line_of(data, "translation_review"), "translation_review",
-                     "expected a list of the flow's languages")
+            self.err(
+                line_of(data, "translation_review"),
+                "translation_review",
+                "expected a list of the flow's languages",
+            )
         help_text = self.get_text(data, "help", "", required=False)
         steps = self._steps(data)
         if self.problems or None in (flow_id, version, title, audience) or not steps:
             return None
-        assert flow_id is not None and version is not None and title is not None
+        assert flow_id is not None
+        assert version is not None
+        assert title is not None
         assert audience is not None
         return Flow(
             id=flow_id,
@@ -242,11 +263,16 @@ class _Builder:
         langs: list[str] = []
         for i, lang in enumerate(value):
             if not isinstance(lang, str) or not LANG_RE.match(lang):
-                self.err(line_of(value, i), f"languages[{i}]", f"expected a language code, got {lang!r}")
+                self.err(
+                    line_of(value, i), f"languages[{i}]", f"expected a language code, got {lang!r}"
+                )
             elif lang not in SUPPORTED_LANGUAGES:
                 supported = ", ".join(SUPPORTED_LANGUAGES)
-                self.err(line_of(value, i), f"languages[{i}]",
-                         f"'{lang}' has no system messages yet; supported: {supported}")
+                self.err(
+                    line_of(value, i),
+                    f"languages[{i}]",
+                    f"'{lang}' has no system messages yet; supported: {supported}",
+                )
             elif lang in langs:
                 self.err(line_of(value, i), f"languages[{i}]", f"'{lang}' is listed twice")
             else:
@@ -268,8 +294,11 @@ class _Builder:
     def _keyword(self, data: LocDict) -> str | None:
         value = self.get_str(data, "start_keyword", "", required=False)
         if value is not None and not KEYWORD_RE.match(value):
-            self.err(line_of(data, "start_keyword"), "start_keyword",
-                     "expected one word in capitals or digits, such as FEEDBACK")
+            self.err(
+                line_of(data, "start_keyword"),
+                "start_keyword",
+                "expected one word in capitals or digits, such as FEEDBACK",
+            )
             return None
         return value
 
@@ -280,8 +309,11 @@ class _Builder:
         try:
             return parse_duration(str(value))
         except ValueError:
-            self.err(line_of(data, "expires_after"), "expires_after",
-                     f"expected a duration such as 30m, 12h, 3d or 2w, got {value!r}")
+            self.err(
+                line_of(data, "expires_after"),
+                "expires_after",
+                f"expected a duration such as 30m, 12h, 3d or 2w, got {value!r}",
+            )
             return timedelta(days=3)
 
     def _steps(self, data: LocDict) -> list[Step]:
@@ -321,4 +353,3 @@ def load_flow(path: str | Path) -> Flow:
     except (OSError, UnicodeDecodeError) as exc:
         raise FlowValidationError([Problem(str(path), 1, "(file)", f"cannot read: {exc}")]) from exc
     return load_flow_text(text, str(path), expected_id=path.stem)
-

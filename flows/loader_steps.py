@@ -60,8 +60,11 @@ class StepBuilder:
             if step is None:
                 continue
             if step.id in seen:
-                self.err(line_of(item, "id"), f"{path}.id",
-                         f"'{step.id}' is already used by the step on line {seen[step.id]}")
+                self.err(
+                    line_of(item, "id"),
+                    f"{path}.id",
+                    f"'{step.id}' is already used by the step on line {seen[step.id]}",
+                )
                 continue
             seen[step.id] = step.line
             steps.append(step)
@@ -76,8 +79,11 @@ class StepBuilder:
     def _step(self, data: LocDict, path: str) -> Step | None:
         step_id = self.f.get_str(data, "id", f"{path}.", required=True)
         if step_id is not None and not ID_RE.match(step_id):
-            self.err(line_of(data, "id"), f"{path}.id",
-                     "expected lower-case letters, digits and _ (starting with a letter)")
+            self.err(
+                line_of(data, "id"),
+                f"{path}.id",
+                "expected lower-case letters, digits and _ (starting with a letter)",
+            )
             step_id = None
         label = f"{path} ({step_id})" if step_id else path
         type_name = self.f.get_str(data, "type", f"{label}.", required=True)
@@ -87,21 +93,35 @@ class StepBuilder:
             step_type = StepType(type_name)
         except ValueError:
             kinds = ", ".join(t.value for t in StepType)
-            self.err(line_of(data, "type"), f"{label}.type", f"expected one of {kinds}, got {type_name!r}")
+            self.err(
+                line_of(data, "type"),
+                f"{label}.type",
+                f"expected one of {kinds}, got {type_name!r}",
+            )
             return None
         self.f._unknown_fields(data, COMMON_FIELDS | TYPE_FIELDS[step_type], f"{label}.")
         text_key, wrong_key = ("say", "ask") if step_type is StepType.MESSAGE else ("ask", "say")
         if wrong_key in data:
-            self.err(line_of(data, wrong_key), f"{label}.{wrong_key}",
-                     f"a {step_type.value} step uses '{text_key}', not '{wrong_key}'")
+            self.err(
+                line_of(data, wrong_key),
+                f"{label}.{wrong_key}",
+                f"a {step_type.value} step uses '{text_key}', not '{wrong_key}'",
+            )
         text = self.f.get_text(data, text_key, f"{label}.")
         help_text = self.f.get_text(data, "help", f"{label}.", required=False)
         allow = self._allow(data, label, step_type)
         extra = self._type_fields(step_type, data, label)
         if step_id is None or text is None or extra is None:
             return None
-        return Step(id=step_id, type=step_type, text=text, line=data.line, allow=allow,
-                    help=help_text, **extra)
+        return Step(
+            id=step_id,
+            type=step_type,
+            text=text,
+            line=data.line,
+            allow=allow,
+            help=help_text,
+            **extra,
+        )
 
     def _allow(self, data: LocDict, label: str, step_type: StepType) -> frozenset[Special]:
         raw = data.get("allow")
@@ -109,7 +129,9 @@ class StepBuilder:
             return frozenset()
         allowed = ", ".join(s.value for s in ALLOWABLE_SPECIALS)
         if step_type is StepType.MESSAGE:
-            self.err(line_of(data, "allow"), f"{label}.allow", "a message step has no answer to skip")
+            self.err(
+                line_of(data, "allow"), f"{label}.allow", "a message step has no answer to skip"
+            )
             return frozenset()
         if not isinstance(raw, LocList):
             self.err(line_of(data, "allow"), f"{label}.allow", f"expected a list of: {allowed}")
@@ -117,7 +139,11 @@ class StepBuilder:
         out: set[Special] = set()
         for i, item in enumerate(raw):
             if item not in {s.value for s in ALLOWABLE_SPECIALS}:
-                self.err(line_of(raw, i), f"{label}.allow[{i}]", f"expected one of {allowed}, got {item!r}")
+                self.err(
+                    line_of(raw, i),
+                    f"{label}.allow[{i}]",
+                    f"expected one of {allowed}, got {item!r}",
+                )
             else:
                 out.add(Special(item))
         return frozenset(out)
@@ -133,8 +159,11 @@ class StepBuilder:
                 lo = self.f.get_int(data, "min_choices", p, lo=0, hi=len(options))
                 hi = self.f.get_int(data, "max_choices", p, lo=1, hi=len(options))
                 if lo is not None and hi is not None and lo > hi:
-                    self.err(line_of(data, "min_choices"), f"{p}min_choices",
-                             "must not be more than max_choices")
+                    self.err(
+                        line_of(data, "min_choices"),
+                        f"{p}min_choices",
+                        "must not be more than max_choices",
+                    )
                 extra |= {"min_choices": 1 if lo is None else lo, "max_choices": hi}
             return extra
         if step_type is StepType.SCALE:
@@ -154,7 +183,11 @@ class StepBuilder:
         if raw is None:
             return None
         if not isinstance(raw, LocList) or len(raw) < 2:
-            self.err(line_of(data, "options"), f"{label}.options", "expected a list of at least 2 options")
+            self.err(
+                line_of(data, "options"),
+                f"{label}.options",
+                "expected a list of at least 2 options",
+            )
             return None
         options: list[Option] = []
         ok = True
@@ -167,17 +200,25 @@ class StepBuilder:
             self.f._unknown_fields(item, {"value", "label", "aliases", "emoji"}, f"{p}.")
             value = item.get("value")
             if isinstance(value, bool):
-                self.err(line_of(item, "value"), f"{p}.value",
-                         f"YAML read this as {str(value).lower()}; put the word in quotes, e.g. \"yes\"")
+                self.err(
+                    line_of(item, "value"),
+                    f"{p}.value",
+                    f'YAML read this as {str(value).lower()}; put the word in quotes, e.g. "yes"',
+                )
                 ok = False
                 continue
             if value is None or not VALUE_RE.match(str(value)):
-                self.err(line_of(item, "value"), f"{p}.value",
-                         "expected lower-case letters, digits and _, e.g. a_bit")
+                self.err(
+                    line_of(item, "value"),
+                    f"{p}.value",
+                    "expected lower-case letters, digits and _, e.g. a_bit",
+                )
                 ok = False
                 continue
             if any(o.value == str(value) for o in options):
-                self.err(line_of(item, "value"), f"{p}.value", f"'{value}' is used by another option")
+                self.err(
+                    line_of(item, "value"), f"{p}.value", f"'{value}' is used by another option"
+                )
                 ok = False
                 continue
             text = self.f.get_text(item, "label", f"{p}.")
@@ -194,15 +235,21 @@ class StepBuilder:
         if raw is None:
             return {}
         if not isinstance(raw, LocDict):
-            self.err(line_of(item, "aliases"), f"{p}.aliases", "expected words per language: {en: [...]}")
+            self.err(
+                line_of(item, "aliases"), f"{p}.aliases", "expected words per language: {en: [...]}"
+            )
             return None
         out: dict[str, tuple[str, ...]] = {}
         for lang, words in raw.items():
             if lang not in self.f.languages:
-                self.err(line_of(raw, lang), f"{p}.aliases.{lang}", "language not listed in 'languages'")
+                self.err(
+                    line_of(raw, lang), f"{p}.aliases.{lang}", "language not listed in 'languages'"
+                )
                 return None
             if not isinstance(words, LocList) or not all(isinstance(w, str) for w in words):
-                self.err(line_of(raw, lang), f"{p}.aliases.{lang}", "expected a list of words in quotes")
+                self.err(
+                    line_of(raw, lang), f"{p}.aliases.{lang}", "expected a list of words in quotes"
+                )
                 return None
             out[lang] = tuple(words)
         return out
@@ -220,8 +267,11 @@ class StepBuilder:
             or rng[0] >= rng[1]
             or rng[1] - rng[0] + 1 > MAX_SCALE_POINTS
         ):
-            self.err(line_of(data, "range"), f"{p}range",
-                     f"expected [low, high] whole numbers, at most {MAX_SCALE_POINTS} points, e.g. [1, 5]")
+            self.err(
+                line_of(data, "range"),
+                f"{p}range",
+                f"expected [low, high] whole numbers, at most {MAX_SCALE_POINTS} points, e.g. [1, 5]",
+            )
             return None
         if not isinstance(labels, LocDict):
             self.err(line_of(data, "labels"), f"{p}labels", "expected a label for every point")
@@ -235,11 +285,18 @@ class StepBuilder:
         for key in list(labels) + list(emoji):
             if key not in values:
                 where = labels if key in labels else emoji
-                self.err(line_of(where, key), f"{p}labels.{key}", f"{key!r} is not a point of {rng[0]}..{rng[1]}")
+                self.err(
+                    line_of(where, key),
+                    f"{p}labels.{key}",
+                    f"{key!r} is not a point of {rng[0]}..{rng[1]}",
+                )
         for value in values:
             if value not in labels:
-                self.err(labels.line, f"{p}labels.{value}",
-                         "every point needs words (an emoji alone is not enough)")
+                self.err(
+                    labels.line,
+                    f"{p}labels.{value}",
+                    "every point needs words (an emoji alone is not enough)",
+                )
                 continue
             text = self.f.get_text(labels, value, f"{p}labels.")
             if text is not None:
@@ -254,10 +311,13 @@ class StepBuilder:
         if not isinstance(raw, LocDict):
             self.err(line_of(data, "labels"), f"{label}.labels", "expected {yes: ..., no: ...}")
             return None
-        fixed = LocDict({_BOOL_KEYS.get(k, k) if isinstance(k, bool) else k: v for k, v in raw.items()})
+        fixed = LocDict(
+            {_BOOL_KEYS.get(k, k) if isinstance(k, bool) else k: v for k, v in raw.items()}
+        )
         fixed.line = raw.line
-        fixed.key_lines = {_BOOL_KEYS.get(k, k) if isinstance(k, bool) else k: v
-                           for k, v in raw.key_lines.items()}
+        fixed.key_lines = {
+            _BOOL_KEYS.get(k, k) if isinstance(k, bool) else k: v for k, v in raw.key_lines.items()
+        }
         fixed.duplicates = raw.duplicates
         self.f._unknown_fields(fixed, {"yes", "no"}, f"{label}.labels.")
         yes = self.f.get_text(fixed, "yes", f"{label}.labels.", required=False)
@@ -268,11 +328,17 @@ class StepBuilder:
         out: dict[str, Any] = {}
         for key, attr in (("min", "minimum"), ("max", "maximum")):
             value = data.get(key)
-            if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
+            if value is not None and (
+                isinstance(value, bool) or not isinstance(value, int | float)
+            ):
                 self.err(line_of(data, key), f"{label}.{key}", f"expected a number, got {value!r}")
                 return None
             out[attr] = value
-        if out["minimum"] is not None and out["maximum"] is not None and out["minimum"] > out["maximum"]:
+        if (
+            out["minimum"] is not None
+            and out["maximum"] is not None
+            and out["minimum"] > out["maximum"]
+        ):
             self.err(line_of(data, "min"), f"{label}.min", "must not be more than max")
             return None
         integer = data.get("integer", True)
@@ -297,7 +363,9 @@ class StepBuilder:
             raw_list[0].duplicates = []
             raw = raw_list
         if not isinstance(raw, LocList):
-            self.err(line_of(item, "next"), f"{label}.next", "expected a list of {if: ..., go: ...}")
+            self.err(
+                line_of(item, "next"), f"{label}.next", "expected a list of {if: ..., go: ...}"
+            )
             return ()
         by_id = {s.id: s for s in steps}
         positions = {s.id: i for i, s in enumerate(steps)}
@@ -318,11 +386,14 @@ class StepBuilder:
             source = r.get("if")
             condition = None
             if source is not None:
-                condition = self._condition(str(source), f"{p}.if", line_of(r, "if"), by_id, positions,
-                                            index)
+                condition = self._condition(
+                    str(source), f"{p}.if", line_of(r, "if"), by_id, positions, index
+                )
                 if condition is None:
                     continue
-            routes.append(Route(go=go, condition=condition, source=None if source is None else str(source)))
+            routes.append(
+                Route(go=go, condition=condition, source=None if source is None else str(source))
+            )
         return tuple(routes)
 
     def _condition(
@@ -366,8 +437,11 @@ def _literal_problem(cmp: ex.Compare, by_id: dict[str, Step]) -> str | None:
         if not isinstance(side, ex.Name) or side.step_id not in by_id:
             continue
         step = by_id[side.step_id]
-        values = [other.value] if isinstance(other, ex.Literal) else (
-            [i.value for i in other.items] if isinstance(other, ex.ListLit) else [])
+        values = (
+            [other.value]
+            if isinstance(other, ex.Literal)
+            else ([i.value for i in other.items] if isinstance(other, ex.ListLit) else [])
+        )
         for v in values:
             msg = _value_problem(step, v)
             if msg:
@@ -383,9 +457,10 @@ def _value_problem(step: Step, v: Any) -> str | None:
     elif step.type is StepType.YES_NO:
         if not isinstance(v, bool):
             return f"'{step.id}' is a yes/no question: compare it with yes or no, not {v!r}"
-    elif step.type in (StepType.SCALE, StepType.NUMBER):
-        if isinstance(v, bool) or not isinstance(v, int | float):
-            return f"'{step.id}' is a number: compare it with a number, not {v!r}"
+    elif step.type in (StepType.SCALE, StepType.NUMBER) and (
+        isinstance(v, bool) or not isinstance(v, int | float)
+    ):
+        return f"'{step.id}' is a number: compare it with a number, not {v!r}"
     return None
 
 

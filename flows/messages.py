@@ -61,8 +61,22 @@ _CATALOGUE: dict[str, dict[str, str]] = {
 
 # Used when the context lacks a standard variable, so "Hi {first_name}," still reads well.
 VARIABLE_DEFAULTS: dict[str, dict[str, str]] = {
-    "en": {"first_name": "there", "event_name": "the event", "event_date": "recently"},
-    "cy": {"first_name": "", "event_name": "y digwyddiad", "event_date": "yn ddiweddar"},
+    "en": {
+        "first_name": "there",
+        "event_name": "the event",
+        "event_date": "recently",
+        "council_name": "the council",
+        "service_name": "the SEND team",
+        "contact_details": "please contact the council",
+    },
+    "cy": {
+        "first_name": "",
+        "event_name": "y digwyddiad",
+        "event_date": "yn ddiweddar",
+        "council_name": "y cyngor",
+        "service_name": "y tim AAA",
+        "contact_details": "cysylltwch a'r cyngor",
+    },
 }
 
 

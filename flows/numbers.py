@@ -17,14 +17,25 @@ _NUMBER = re.compile(
 _CAP = 10**MAX_DIGITS
 
 
+def with_sign(raw: str, norm: str) -> str:
+    """normalise() strips a leading minus along with other edge punctuation; a number needs it."""
+    if raw.lstrip()[:1] in ("-", "−") and norm[:1].isdecimal():
+        return f"-{norm}"
+    return norm
+
+
 def languages(language: str) -> tuple[str, ...]:
     return ("en",) if language == "en" else ("en", language)
 
 
 def words_to_digits(text: str, language: str, counts: bool = False) -> str:
-    """ "about four" -> "about 4", "twenty-one" -> "21", "un ar ddeg" -> "11" (text is normalised)."""
+    """ "about four" -> "about 4", "twenty-one" -> "21", "un ar ddeg" -> "11"."""
     for pattern, table in _phrase_patterns(languages(language), counts):
-        text = pattern.sub(lambda m, t=table: str(t[" ".join(m.group(0).split())]), text)
+
+        def digits(match: re.Match[str], table: dict[str, int] = table) -> str:
+            return str(table[" ".join(match.group(0).split())])
+
+        text = pattern.sub(digits, text)
     return _english_runs().sub(_english_value, re.sub(r"\ba (?=hundred|thousand)", "one ", text))
 
 
@@ -100,8 +111,11 @@ def _english_value(match: re.Match[str]) -> str:
         value = NUMBER_WORDS["en"][word]
         kind = "unit" if value < 10 else "teen" if value < 20 else "ten"
         # "and" only joins after hundred or thousand; "one and three" is two numbers.
-        if (pending_and and last != "big") or last == "unit" or last == "teen" or (
-            last == "ten" and kind != "unit"
+        if (
+            (pending_and and last != "big")
+            or last == "unit"
+            or last == "teen"
+            or (last == "ten" and kind != "unit")
         ):
             flush(" and " if pending_and else " ")
         current += value

@@ -124,10 +124,14 @@ class Flow:
     expires_after: timedelta = timedelta(days=3)
     max_reprompts: int = 2
     description: str = ""
-    variables: frozenset[str] = frozenset()  # context variables the flow may use beyond the standard ones
+    variables: frozenset[str] = (
+        frozenset()
+    )  # context variables the flow may use beyond the standard ones
     source: str = ""  # file the flow came from
     help: Text | None = None  # flow-wide help, shown on HELP when the step has none
-    translation_review: tuple[str, ...] = ()  # languages whose texts await a fluent speaker's review
+    translation_review: tuple[
+        str, ...
+    ] = ()  # languages whose texts await a fluent speaker's review
 
     @property
     def default_language(self) -> str:

@@ -58,7 +58,7 @@ def allowance(length: int) -> int:
 
 
 def distance(a: str, b: str, limit: int) -> int:
-    """Edits (insert, delete, change, swap two neighbours) from a to b; limit + 1 once beyond limit."""
+    """Edits (insert, delete, change, swap neighbours) from a to b; limit + 1 once beyond limit."""
     if abs(len(a) - len(b)) > limit:
         return limit + 1
     before: list[int] = []

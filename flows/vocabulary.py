@@ -1,16 +1,22 @@
 """The words people use in replies, per language ("en", "cy"), kept here so a council can read them.
 
-Every phrase is compared after the same clean-up the replies get: lower case, accents and apostrophes
-ignored, punctuation read as a space, so "Don't know", "dont know" and "DON'T KNOW!" are one entry, and
-"yn ôl" also matches "yn ol". Commands, specials and yes/no are read in every language here, whatever the
-conversation's language, because bilingual people mix; number words are read in English and in the
-conversation's language. Add a phrase to the language it belongs to; nothing else needs to change.
+Every phrase is compared after the same clean-up the replies get: lower case, accents and
+apostrophes ignored, punctuation read as a space, so "Don't know", "dont know" and "DON'T KNOW!" are
+one entry, and "yn ôl" also matches "yn ol". Commands, specials and yes/no are read in every
+language here, whatever the conversation's language, because bilingual people mix; number words
+are read in English and in the conversation's language. Add a phrase to the language it belongs
+to; nothing else needs to change.
 """
 
 from __future__ import annotations
 
 # Kept one phrase after another, not one a line, so each list reads like a sentence.
 # fmt: off
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
 
 # Keys are flows.commands.Command values. A command must be the whole message.
 COMMANDS: dict[str, dict[str, tuple[str, ...]]] = {
@@ -31,7 +37,8 @@ COMMANDS: dict[str, dict[str, tuple[str, ...]]] = {
             "stop texting me", "stop messages", "unsub", "stpo", "sotp",
         ),
         "restart": (
-            "restart", "start again", "start over", "begin again", "reset", "start from the beginning",
+            "restart", "start again", "start over", "begin again", "reset",
+            "start from the beginning",
         ),
     },
     "cy": {
@@ -106,7 +113,7 @@ NO: dict[str, tuple[str, ...]] = {
     ),
 }
 
-# Clear answers that, later in the same message, contradict a leading yes or no ("yes no", "no, yes").
+# Clear answers that contradict a leading yes or no later in the message ("yes no", "no, yes").
 YES_WORDS = frozenset({"yes", "yeah", "yep", "yup", "ydw", "ydy", "ie"})
 NO_WORDS = frozenset({"no", "nope", "nah", "naddo", "nage"})
 
@@ -159,14 +166,14 @@ ORDINAL_SUFFIXES = frozenset({"st", "nd", "rd", "th", "af", "il", "ydd", "ed", "
 
 # Words that may surround a choice's number without changing it: "2 please", "option 3 i think".
 FILLER: dict[str, frozenset[str]] = {
-    "en": frozenset(
+    "en": _words(
         "please pls plz thanks thank you ta cheers i think guess maybe probably perhaps option "
         "number no choice answer the one its it is say would id go for with my x xx xxx um erm hmm "
-        "ok okay oh".split()
+        "ok okay oh"
     ),
-    "cy": frozenset(
+    "cy": _words(
         "plis diolch rhif opsiwn dewis yr y rwyn dwi meddwl efallai os gwelwch yn dda "
-        "ateb fy".split()
+        "ateb fy"
     ),
 }
 
@@ -181,9 +188,7 @@ NONE: dict[str, tuple[str, ...]] = {
 }
 
 # Words that turn a label around: "not very useful" must not be read as "very useful".
-NEGATIONS = frozenset(
-    "not no never dont didnt doesnt isnt wasnt cant couldnt wouldnt ddim dim nid na".split()
-)
+NEGATIONS = _words("not no never dont didnt doesnt isnt wasnt cant couldnt wouldnt ddim dim nid na")
 
 MONTHS: dict[str, dict[str, int]] = {
     "en": {

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from storage import dialect
@@ -58,3 +59,16 @@ def for_conversation(session: Session, conversation_id: int) -> list[Answer]:
             select(Answer).where(Answer.conversation_id == conversation_id).order_by(Answer.id)
         )
     )
+
+
+def retract(session: Session, conversation_id: int, step_ids: Collection[str]) -> int:
+    """Forget the answers to these steps (the person went BACK or restarted); returns how many
+    were removed."""
+    if not step_ids:
+        return 0
+    removed = session.scalars(
+        delete(Answer)
+        .where(Answer.conversation_id == conversation_id, Answer.step_id.in_(list(step_ids)))
+        .returning(Answer.id)
+    ).all()
+    return len(removed)

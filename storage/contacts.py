@@ -2,11 +2,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storage import dialect
-from storage.models import ChannelIdentity, Contact, Role
+from storage.models import ROLES, ChannelIdentity, Contact
 
 
 def find_by_address(
@@ -28,13 +28,15 @@ def find_or_create(
     address: str,
     now: datetime,
     *,
-    role: Role | None = None,
+    role: str | None = None,
     language: str | None = None,
 ) -> tuple[Contact, ChannelIdentity, bool]:
     """The contact behind an address, creating both on first contact.
 
     `role` and `language` only apply to a new contact; an existing one keeps its own.
     """
+    if role is not None and role not in ROLES:
+        raise ValueError(f"unknown contact role {role!r}; expected one of {sorted(ROLES)}")
     found = find_by_address(session, channel, address)
     if found is not None:
         return found[0], found[1], False
@@ -57,11 +59,11 @@ def find_or_create(
         .returning(ChannelIdentity.id)
     ).scalar_one_or_none()
     if identity_id is None:
-        session.execute(delete(Contact).where(Contact.id == contact.id))
-        session.expunge(contact)
+        session.delete(contact)
+        session.flush()
         found = find_by_address(session, channel, address)
-        if found is None:  # pragma: no cover - the conflicting row was committed
-            raise RuntimeError(f"identity for {channel} vanished after a conflict")
+        if found is None:  # the conflicting row is committed, so this cannot happen
+            raise RuntimeError(f"{channel} identity vanished after a conflict")
         return found[0], found[1], False
     identity = session.get_one(ChannelIdentity, identity_id)
     return contact, identity, True

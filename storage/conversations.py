@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
-from storage.models import Conversation, ConversationStatus
+from storage.models import CONVERSATION_STATUSES, Conversation
 
 
 def active_for(session: Session, contact_id: int) -> Conversation | None:
@@ -27,13 +27,14 @@ def create(
     language: str,
     channel: str,
     state: dict[str, Any],
-    status: ConversationStatus,
+    status: str,
     now: datetime,
     wake_at: datetime | None,
     event_id: int | None = None,
 ) -> Conversation:
     """Raises sqlalchemy IntegrityError if the contact already has an active conversation;
     callers avoid that by holding `contacts.lock` and checking `active_for` first."""
+    _check_status(status)
     conversation = Conversation(
         contact_id=contact_id,
         flow_id=flow_id,
@@ -58,10 +59,11 @@ def update(
     conversation: Conversation,
     *,
     state: dict[str, Any],
-    status: ConversationStatus,
+    status: str,
     now: datetime,
     wake_at: datetime | None,
 ) -> None:
+    _check_status(status)
     conversation.state = state
     # The engine may hand back the same dict mutated in place, which SQLAlchemy cannot see.
     flag_modified(conversation, "state")
@@ -71,6 +73,14 @@ def update(
     if status != "active" and conversation.ended_at is None:
         conversation.ended_at = now
     session.flush()
+
+
+def _check_status(status: str) -> None:
+    if status not in CONVERSATION_STATUSES:
+        raise ValueError(
+            f"unknown conversation status {status!r}; expected one of "
+            f"{sorted(CONVERSATION_STATUSES)}"
+        )
 
 
 def due(session: Session, now: datetime, limit: int) -> list[Conversation]:

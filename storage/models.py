@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from sqlalchemy import (
     BigInteger,
@@ -25,6 +25,8 @@ Direction = Literal["in", "out"]
 MessageStatus = Literal[
     "received", "queued", "sending", "sent", "delivered", "undelivered", "failed", "cancelled"
 ]
+ROLES: frozenset[str] = frozenset(get_args(Role))
+CONVERSATION_STATUSES: frozenset[str] = frozenset(get_args(ConversationStatus))
 
 # Explicit constraint names keep migrations identical on SQLite and PostgreSQL and let
 # later migrations drop or alter constraints by name.

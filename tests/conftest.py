@@ -118,3 +118,12 @@ def session(session_factory: sessionmaker[Session]) -> Iterator[Session]:
     yield session
     session.rollback()
     session.close()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-snapshots",
+        action="store_true",
+        default=False,
+        help="rewrite snapshot files (engine transcripts) from the current behaviour",
+    )

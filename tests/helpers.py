@@ -10,8 +10,7 @@ from sqlalchemy.engine import make_url
 # CI runs the suite twice: without DATABASE_URL (SQLite) and with a PostgreSQL URL.
 TEST_DATABASE_URL: str | None = os.environ.get("DATABASE_URL") or None
 IS_POSTGRES: bool = (
-    TEST_DATABASE_URL is not None
-    and make_url(TEST_DATABASE_URL).get_backend_name() == "postgresql"
+    TEST_DATABASE_URL is not None and make_url(TEST_DATABASE_URL).get_backend_name() == "postgresql"
 )
 
 requires_postgres = pytest.mark.skipif(

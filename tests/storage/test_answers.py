@@ -125,3 +125,18 @@ def test_the_same_step_in_two_conversations_is_two_answers(
     _record(session, second, "rating", 5, now)
     values = session.scalars(select(Answer.value).order_by(Answer.id)).all()
     assert values == [1, 5]
+
+
+def test_going_back_retracts_the_answers_that_no_longer_stand(
+    session: Session, parent: tuple[Contact, ChannelIdentity], now: datetime
+) -> None:
+    contact, _ = parent
+    conversation = _conversation(session, contact, now)
+    for step in ("school", "rating", "needs"):
+        _record(session, conversation, step, "x", now)
+    session.commit()
+
+    assert answers.retract(session, conversation.id, ("rating", "needs", "never_answered")) == 2
+    assert answers.retract(session, conversation.id, ()) == 0
+    session.commit()
+    assert [a.step_id for a in answers.for_conversation(session, conversation.id)] == ["school"]

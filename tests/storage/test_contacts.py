@@ -5,6 +5,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 
+import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -229,3 +230,8 @@ def test_erasing_a_contact_removes_their_data_but_keeps_the_message_log_detached
     assert answers.for_conversation(session, conversation_id) == []
     kept = session.get_one(Message, message_id)
     assert (kept.contact_id, kept.identity_id, kept.conversation_id) == (None, None, None)
+
+
+def test_unknown_role_is_refused(session: Session, now: datetime) -> None:
+    with pytest.raises(ValueError, match="role"):
+        contacts.find_or_create(session, "sms", ADDRESS, now, role="teacher")

@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage import contacts, conversations
-from storage.models import ChannelIdentity, Contact, Conversation, ConversationStatus
+from storage.models import ChannelIdentity, Contact, Conversation
 from tests.helpers import requires_postgres
 
 
@@ -18,7 +18,7 @@ def _start(
     contact_id: int,
     now: datetime,
     *,
-    status: ConversationStatus = "active",
+    status: str = "active",
     wake_at: datetime | None = None,
     state: dict[str, Any] | None = None,
 ) -> Conversation:
@@ -148,3 +148,14 @@ def test_due_skips_conversations_another_worker_is_handling(
     assert len(mine) == 2
     assert len(theirs) == 2
     assert mine.isdisjoint(theirs)
+
+
+def test_unknown_status_is_refused(
+    session: Session, parent: tuple[Contact, ChannelIdentity], now: datetime
+) -> None:
+    contact, _ = parent
+    with pytest.raises(ValueError, match="status"):
+        _start(session, contact.id, now, status="paused")
+    conversation = _start(session, contact.id, now)
+    with pytest.raises(ValueError, match="status"):
+        conversations.update(session, conversation, state={}, status="done", now=now, wake_at=None)

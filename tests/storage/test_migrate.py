@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -23,9 +24,9 @@ from storage.models import Base
 
 
 @pytest.fixture
-def empty_engine(empty_database_url: str) -> Engine:
+def empty_engine(empty_database_url: str) -> Iterator[Engine]:
     engine = make_engine(empty_database_url)
-    yield engine  # type: ignore[misc]
+    yield engine
     engine.dispose()
 
 

@@ -1,0 +1,81 @@
+"""Whole messages that steer the conversation or decline a question instead of answering it."""
+
+from __future__ import annotations
+
+import enum
+import re
+import unicodedata
+from collections.abc import Mapping
+from functools import cache
+
+from flows.schema import Special
+from flows.spelling import distance, key, normalise, squeeze
+from flows.vocabulary import COMMANDS, SPECIALS
+
+
+class Command(enum.StrEnum):
+    HELP = "help"
+    REPEAT = "repeat"
+    BACK = "back"
+    STOP = "stop"
+    RESTART = "restart"
+
+
+# Misspellings are forgiven only where a wrong guess is harmless: asking for help, the question
+# again or the one before. Stopping and restarting must be said as written (repeated letters aside).
+_FORGIVING = frozenset({Command.HELP, Command.REPEAT, Command.BACK})
+_FORGIVING_SPECIALS = frozenset(Special)
+_BOT_NAME = re.compile(r"@\S*")
+
+
+def parse_command(text: str, language: str) -> Command | None:
+    plain = " ".join(unicodedata.normalize("NFKC", text).split())
+    if plain and set(plain) <= {"?"}:
+        return Command.HELP
+    norm = normalise(text)
+    if plain.startswith("/"):
+        norm = _BOT_NAME.sub("", norm)  # Telegram: "/stop@sendvoice_bot"
+    found = _lookup(_commands(), key(norm), _FORGIVING, min_length=5)
+    return Command(found) if found else None
+
+
+def parse_special(text: str, language: str) -> Special | None:
+    found = _lookup(_specials(), key(text), _FORGIVING_SPECIALS, min_length=6)
+    return Special(found) if found else None
+
+
+def _lookup(
+    table: Mapping[str, str], typed: str, forgiving: frozenset[str], min_length: int
+) -> str | None:
+    if not typed or len(typed) > 60:
+        return None
+    if typed in table:
+        return table[typed]
+    squeezed = squeeze(typed)
+    found = {name for phrase, name in table.items() if squeeze(phrase) == squeezed}
+    if not found:
+        found = {
+            name
+            for phrase, name in table.items()
+            if name in forgiving and len(phrase) >= min_length and distance(typed, phrase, 1) <= 1
+        }
+    return found.pop() if len(found) == 1 else None
+
+
+def _flatten(vocabulary: Mapping[str, Mapping[str, tuple[str, ...]]]) -> dict[str, str]:
+    return {
+        key(phrase): name
+        for by_name in vocabulary.values()
+        for name, phrases in by_name.items()
+        for phrase in phrases
+    }
+
+
+@cache
+def _commands() -> dict[str, str]:
+    return _flatten(COMMANDS)
+
+
+@cache
+def _specials() -> dict[str, str]:
+    return _flatten(SPECIALS)

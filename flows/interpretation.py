@@ -1,0 +1,34 @@
+"""What a reply meant for one question: a typed value, a special answer, or why it didn't fit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Final
+
+from flows.schema import Special
+
+# Why a reply didn't fit, so the engine can say what would.
+EMPTY: Final = "empty"
+NOT_UNDERSTOOD: Final = "not_understood"
+OUT_OF_RANGE: Final = "out_of_range"
+TOO_MANY: Final = "too_many"
+TOO_FEW: Final = "too_few"
+SPECIAL_NOT_ALLOWED: Final = "special_not_allowed"
+BAD_DATE: Final = "bad_date"
+
+
+@dataclass(frozen=True)
+class Interpretation:
+    ok: bool
+    value: Any = None  # str, int, float, bool, list[str] or ISO date; None for a special
+    special: Special | None = None
+    problem: str | None = None
+    truncated: bool = False
+
+
+def understood(value: Any, truncated: bool = False) -> Interpretation:
+    return Interpretation(ok=True, value=value, truncated=truncated)
+
+
+def refused(problem: str) -> Interpretation:
+    return Interpretation(ok=False, problem=problem)

@@ -1,0 +1,74 @@
+"""Yes or no, however it is said: "yess", "nope", "yes please", "ydw", "nac oes", "👍"."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from flows import labels
+from flows.interpretation import NOT_UNDERSTOOD, Interpretation, refused, understood
+from flows.schema import Step
+from flows.spelling import distance, key, squeeze
+from flows.vocabulary import NO, NO_EMOJI, NO_WORDS, SPECIALS, YES, YES_EMOJI, YES_WORDS
+
+# The keys the SMS prompt shows: "1 Yes / 2 No".
+YES_KEY, NO_KEY = "1", "2"
+
+
+def read_yes_no(step: Step, norm: str) -> Interpretation:
+    typed = key(norm)
+    if typed in labels.labels_in(step.yes_label):
+        return understood(True)
+    if typed in labels.labels_in(step.no_label):
+        return understood(False)
+    compact = set(norm.replace(" ", ""))
+    if typed == YES_KEY or (compact and compact <= YES_EMOJI):
+        return understood(True)
+    if typed == NO_KEY or (compact and compact <= NO_EMOJI):
+        return understood(False)
+    answer = polarity(typed)
+    return refused(NOT_UNDERSTOOD) if answer is None else understood(answer)
+
+
+def polarity(typed: str) -> bool | None:
+    """True for yes, False for no, None when it isn't clearly either (typed is a key)."""
+    yes, no = yes_words(), no_words()
+    words = typed.split()
+    if any(typed == s or typed.startswith(f"{s} ") for s in _special_phrases()):
+        return None  # "no idea really" is not "no"
+    # Longest first: "no problem" is yes, "of course not" is no.
+    for size in range(min(len(words), 5), 0, -1):
+        head = squeeze(" ".join(words[:size]))
+        if head in yes or head in no:
+            answer = head in yes
+            rest = {squeeze(w) for w in words[size:]}
+            strong_yes, strong_no = _strong_words()
+            contradicted = rest & (strong_no if answer else strong_yes)
+            return None if contradicted or (head in yes and head in no) else answer
+    if len(words) != 1 or not 3 <= len(typed) <= 12:
+        return None
+    # One typo in a yes or no word of three letters or more: "yse", "nop", "ydq".
+    single_words = (p for p in yes | no if len(p) >= 3 and " " not in p)
+    near = {p in yes for p in single_words if distance(typed, p, 1) <= 1}
+    return near.pop() if len(near) == 1 else None
+
+
+@cache
+def yes_words() -> frozenset[str]:
+    return frozenset(squeeze(key(p)) for phrases in YES.values() for p in phrases)
+
+
+@cache
+def no_words() -> frozenset[str]:
+    return frozenset(squeeze(key(p)) for phrases in NO.values() for p in phrases)
+
+
+@cache
+def _strong_words() -> tuple[frozenset[str], frozenset[str]]:
+    return frozenset(map(squeeze, YES_WORDS)), frozenset(map(squeeze, NO_WORDS))
+
+
+@cache
+def _special_phrases() -> tuple[str, ...]:
+    return tuple(
+        key(p) for by_name in SPECIALS.values() for phrases in by_name.values() for p in phrases
+    )
