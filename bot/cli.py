@@ -74,6 +74,46 @@ def demo(flow_id: str, lang: str, style: str, name: str | None, event_name: str)
     sys.exit(code)
 
 
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+def serve(host: str, port: int) -> None:
+    """Run the web app (webhooks, health check) with the outbox worker."""
+    import uvicorn
+
+    from bot.services import build_services
+    from bot.web.app import create_app
+    from storage.db import make_engine
+    from storage.errors import SchemaOutOfDate
+    from storage.migrate import check_schema
+
+    settings = get_settings()
+    engine = make_engine(settings.database_url)
+    try:
+        check_schema(engine)
+    except SchemaOutOfDate as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    finally:
+        engine.dispose()
+    services = build_services(settings)
+    if "sms" not in services.senders:
+        click.echo(
+            "warning: Twilio is not configured; SMS replies will wait in the outbox", err=True
+        )
+    try:
+        uvicorn.run(
+            create_app(services),
+            host=host,
+            port=port,
+            log_config=None,
+            log_level=settings.log_level.lower(),
+            proxy_headers=True,
+        )
+    finally:
+        services.close()
+
+
 @main.group()
 def db() -> None:
     """Database schema."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from storage.db import DEFAULT_URL
@@ -38,9 +38,30 @@ class Settings(BaseSettings):
         "staff y cyngor sy'n eu gweld. Atebwch STOP unrhyw bryd i stopio."
     )
 
+    # Twilio (SMS). PUBLIC_BASE_URL is the address Twilio calls, used to check webhook signatures.
+    public_base_url: str = "http://127.0.0.1:8000"
+    twilio_account_sid: str = ""
+    twilio_auth_token: SecretStr = SecretStr("")
+    twilio_from_number: str = ""
+    twilio_messaging_service_sid: str = ""
+    twilio_api_base_url: str = "https://api.twilio.com"
+    twilio_timeout_seconds: float = Field(default=15.0, gt=0)
+    sms_max_per_second: float = Field(default=1.0, gt=0)
+    sms_default_region: str = "GB"
+
     outbox_batch_size: int = Field(default=100, ge=1)
     outbox_max_attempts: int = Field(default=8, ge=1)
     outbox_lease_seconds: int = Field(default=120, ge=5)
+
+    @property
+    def twilio_configured(self) -> bool:
+        sender = self.twilio_from_number or self.twilio_messaging_service_sid
+        return bool(
+            self.twilio_account_sid and self.twilio_auth_token.get_secret_value() and sender
+        )
+
+    def public_url(self, path: str) -> str:
+        return self.public_base_url.rstrip("/") + path
 
     def flow_path_list(self) -> list[str]:
         return [p.strip() for p in self.flow_paths.split(",") if p.strip()]

@@ -12,3 +12,5 @@ def configure_logging(level: str = "INFO") -> None:
     )
     # httpx logs full request URLs, which carry bot tokens and phone numbers.
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    # twilio's HTTP client logs request parameters at INFO: the To number and the message body.
+    logging.getLogger("twilio").setLevel(logging.WARNING)

@@ -14,9 +14,10 @@ from fractions import Fraction
 
 from flows import labels
 from flows.choices import read_choice, read_multi
-from flows.commands import parse_special
-from flows.dates import BAD_DATE, read_date
+from flows.commands import parse_special, starts_like_special
+from flows.dates import read_date
 from flows.interpretation import (
+    BAD_DATE,
     EMPTY,
     NOT_UNDERSTOOD,
     OUT_OF_RANGE,
@@ -37,6 +38,8 @@ Reader = Callable[[Step, str, str, str, date], Interpretation]
 # "4 out of 5", "4/5", "8 allan o 10": a score on some other scale.
 _OUT_OF = re.compile(r"(?<![\w.])(\d+)\s*(?:/|out of|outta|of|allan o|o)\s*(\d+)(?!\d)")
 _THUMBS_UP, _THUMBS_DOWN = "👍", "👎"
+# Longer than this is a story, not a choice, number or date; reading it word by word would be slow.
+MAX_READ = 1000
 
 
 def interpret(step: Step, text: str, language: str, today: date) -> Interpretation:
@@ -45,6 +48,8 @@ def interpret(step: Step, text: str, language: str, today: date) -> Interpretati
     norm = normalise(text)
     if not norm:
         return refused(EMPTY)
+    if len(norm) > MAX_READ and step.type is not StepType.TEXT:
+        return refused(NOT_UNDERSTOOD)
     special = parse_special(text, language)
     if special is None:
         return _READERS[step.type](step, text, norm, language, today)
@@ -91,6 +96,8 @@ def _scale(step: Step, raw: str, norm: str, language: str, today: date) -> Inter
         value = _rescale(int(out_of.group(1)), int(out_of.group(2)), step.scale_max)
     elif numbers:
         value = numbers[0] if len(set(numbers)) == 1 else None
+    elif starts_like_special(typed):
+        value = None
     else:
         found = labels.find(candidates, typed, norm)
         value = Fraction(step.points[found].value) if found is not None else _thumbs(step, norm)

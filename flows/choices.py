@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from functools import cache
 
 from flows import labels
+from flows.commands import starts_like_special
 from flows.interpretation import (
     NOT_UNDERSTOOD,
     OUT_OF_RANGE,
@@ -82,6 +83,8 @@ def _one(candidates: Sequence[Candidate], norm: str, language: str) -> int | str
     numbered = _numbered(typed, len(candidates), language)
     if numbered is not None:
         return numbered
+    if starts_like_special(typed):
+        return NOT_UNDERSTOOD
     found = labels.find(candidates, typed, norm)
     if found is None:
         found = _by_polarity(candidates, typed)

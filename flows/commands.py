@@ -28,6 +28,8 @@ _FORGIVING_SPECIALS = frozenset(Special)
 _BOT_NAME = re.compile(r"@\S*")
 
 
+# `language` is accepted for callers, but every language's words count in every conversation:
+# bilingual people mix, and "stop" must always stop.
 def parse_command(text: str, language: str) -> Command | None:
     plain = " ".join(unicodedata.normalize("NFKC", text).split())
     if plain and set(plain) <= {"?"}:
@@ -42,6 +44,11 @@ def parse_command(text: str, language: str) -> Command | None:
 def parse_special(text: str, language: str) -> Special | None:
     found = _lookup(_specials(), key(text), _FORGIVING_SPECIALS, min_length=6)
     return Special(found) if found else None
+
+
+def starts_like_special(typed: str) -> bool:
+    """ "no idea what this means" starts with "no idea": its "no" is not an answer (typed is a key)."""
+    return any(typed.startswith(f"{phrase} ") for phrase in _specials())
 
 
 def _lookup(

@@ -6,10 +6,10 @@ import re
 from datetime import date, timedelta
 from typing import Literal
 
+from flows.interpretation import BAD_DATE
 from flows.spelling import close, key
 from flows.vocabulary import LAST, MONTHS, ORDINAL_SUFFIXES, RELATIVE_DAYS, WEEKDAYS
 
-BAD_DATE: Literal["bad_date"] = "bad_date"
 DateReading = date | Literal["bad_date"] | None
 
 # A date without a year that lands further ahead than this is taken to be last year's.

@@ -2,21 +2,21 @@
 
 Every phrase is compared after the same clean-up the replies get: lower case, accents and
 apostrophes ignored, punctuation read as a space, so "Don't know", "dont know" and "DON'T KNOW!" are
-one entry, and "yn ôl" also matches "yn ol". Commands, specials and yes/no are read in every
-language here, whatever the conversation's language, because bilingual people mix; number words
-are read in English and in the conversation's language. Add a phrase to the language it belongs
-to; nothing else needs to change.
+one entry, and "yn ôl" also matches "yn ol". Number words are read in English and in the
+conversation's language; everything else in every language here, whatever the conversation's
+language, because bilingual people mix. Add a phrase to the language it belongs to; nothing else
+needs to change.
 """
 
 from __future__ import annotations
-
-# Kept one phrase after another, not one a line, so each list reads like a sentence.
-# fmt: off
 
 
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
+
+# Kept one phrase after another, not one a line, so each list reads like a sentence.
+# fmt: off
 
 # Keys are flows.commands.Command values. A command must be the whole message.
 COMMANDS: dict[str, dict[str, tuple[str, ...]]] = {
@@ -34,7 +34,8 @@ COMMANDS: dict[str, dict[str, tuple[str, ...]]] = {
         "stop": (
             "stop", "stopall", "stop all", "unsubscribe", "cancel", "end", "quit", "optout",
             "opt out", "revoke", "stop please", "please stop", "stop it", "stop messaging me",
-            "stop texting me", "stop messages", "unsub", "stpo", "sotp",
+            "stop texting me", "stop messages", "unsub", "stpo", "sotp", "unsubcribe",
+            "unsubscibe",
         ),
         "restart": (
             "restart", "start again", "start over", "begin again", "reset",

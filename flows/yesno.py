@@ -5,10 +5,11 @@ from __future__ import annotations
 from functools import cache
 
 from flows import labels
+from flows.commands import starts_like_special
 from flows.interpretation import NOT_UNDERSTOOD, Interpretation, refused, understood
 from flows.schema import Step
 from flows.spelling import distance, key, squeeze
-from flows.vocabulary import NO, NO_EMOJI, NO_WORDS, SPECIALS, YES, YES_EMOJI, YES_WORDS
+from flows.vocabulary import NO, NO_EMOJI, NO_WORDS, YES, YES_EMOJI, YES_WORDS
 
 # The keys the SMS prompt shows: "1 Yes / 2 No".
 YES_KEY, NO_KEY = "1", "2"
@@ -33,8 +34,8 @@ def polarity(typed: str) -> bool | None:
     """True for yes, False for no, None when it isn't clearly either (typed is a key)."""
     yes, no = yes_words(), no_words()
     words = typed.split()
-    if any(typed == s or typed.startswith(f"{s} ") for s in _special_phrases()):
-        return None  # "no idea really" is not "no"
+    if starts_like_special(typed):
+        return None
     # Longest first: "no problem" is yes, "of course not" is no.
     for size in range(min(len(words), 5), 0, -1):
         head = squeeze(" ".join(words[:size]))
@@ -65,10 +66,3 @@ def no_words() -> frozenset[str]:
 @cache
 def _strong_words() -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(map(squeeze, YES_WORDS)), frozenset(map(squeeze, NO_WORDS))
-
-
-@cache
-def _special_phrases() -> tuple[str, ...]:
-    return tuple(
-        key(p) for by_name in SPECIALS.values() for phrases in by_name.values() for p in phrases
-    )

@@ -147,7 +147,7 @@ class Message(Base):
         ForeignKey("contacts.id", ondelete="SET NULL"), index=True
     )
     conversation_id: Mapped[int | None] = mapped_column(
-        ForeignKey("conversations.id", ondelete="SET NULL")
+        ForeignKey("conversations.id", ondelete="SET NULL"), index=True
     )
     identity_id: Mapped[int | None] = mapped_column(
         ForeignKey("channel_identities.id", ondelete="SET NULL")
@@ -166,3 +166,17 @@ class Message(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     status_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class DeliveryReceipt(Base):
+    """Each (message, status) a provider reported, once: callbacks are retried and arrive out of order."""
+
+    __tablename__ = "delivery_receipts"
+    __table_args__ = (UniqueConstraint("channel", "provider_id", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    provider_id: Mapped[str] = mapped_column(String(128))
+    status: Mapped[str] = mapped_column(String(16))
+    error_code: Mapped[str | None] = mapped_column(String(32))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -290,7 +290,7 @@ def test_scale_from_zero_to_ten(typed: str, expected: int) -> None:
     assert value_of(OUT_OF_TEN, typed) == expected
 
 
-@settings(max_examples=60, database=None)
+@settings(max_examples=60, database=None, deadline=None)
 @given(st.integers(min_value=1, max_value=5), st.sampled_from(["{}", " {} ", "{}!", "{}.", "a {}"]))
 def test_any_scale_point_written_in_digits_round_trips(value: int, shape: str) -> None:
     assert value_of(RATING, shape.format(value)) == value

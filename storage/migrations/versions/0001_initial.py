@@ -197,9 +197,29 @@ def upgrade() -> None:
         ),
     )
     op.create_index("ix_answers_contact_id", "answers", ["contact_id"])
+    op.create_index("ix_messages_conversation_id", "messages", ["conversation_id"])
+
+    op.create_table(
+        "delivery_receipts",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("channel", sa.String(16), nullable=False),
+        sa.Column("provider_id", sa.String(128), nullable=False),
+        sa.Column("status", sa.String(16), nullable=False),
+        sa.Column("error_code", sa.String(32), nullable=True),
+        sa.Column("received_at", UTC_DATETIME, nullable=False),
+        sa.PrimaryKeyConstraint("id", name="pk_delivery_receipts"),
+        sa.UniqueConstraint(
+            "channel",
+            "provider_id",
+            "status",
+            name="uq_delivery_receipts_channel_provider_id_status",
+        ),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("delivery_receipts")
+    op.drop_index("ix_messages_conversation_id", table_name="messages")
     op.drop_table("answers")
     op.drop_table("messages")
     op.drop_table("conversations")

@@ -1,0 +1,60 @@
+"""Everything a running sendvoice needs, built once from settings and shared by web app and workers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.channels.base import Sender, Style
+from bot.clock import Clock, system_clock
+from bot.config import Settings
+from bot.dispatch import Dispatcher
+from bot.outbox import Outbox
+from bot.ratelimit import TokenBucket
+from flows.library import LIBRARY_DIR, FlowLibrary, load_library
+from storage.db import make_engine, make_session_factory
+
+STYLES: dict[str, Style] = {"sms": "sms", "telegram": "chat", "console": "sms"}
+
+
+@dataclass
+class Services:
+    settings: Settings
+    engine: Engine
+    session_factory: sessionmaker[Session]
+    library: FlowLibrary
+    dispatcher: Dispatcher
+    outbox: Outbox
+    clock: Clock
+    senders: dict[str, Sender] = field(default_factory=dict)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def default_senders(settings: Settings) -> dict[str, Sender]:
+    senders: dict[str, Sender] = {}
+    if settings.twilio_configured:
+        from bot.channels.sms.sender import TwilioSender
+
+        senders["sms"] = TwilioSender(settings)
+    return senders
+
+
+def build_services(
+    settings: Settings,
+    *,
+    clock: Clock = system_clock,
+    senders: dict[str, Sender] | None = None,
+    library: FlowLibrary | None = None,
+) -> Services:
+    engine = make_engine(settings.database_url)
+    session_factory = make_session_factory(engine)
+    library = library or load_library([LIBRARY_DIR, *settings.flow_path_list()])
+    senders = default_senders(settings) if senders is None else senders
+    limits = {"sms": TokenBucket(settings.sms_max_per_second)}
+    dispatcher = Dispatcher(library, settings, STYLES, clock)
+    outbox = Outbox(session_factory, senders, settings, clock=clock, limits=limits)
+    return Services(settings, engine, session_factory, library, dispatcher, outbox, clock, senders)

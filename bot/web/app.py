@@ -1,0 +1,62 @@
+"""The ASGI app: webhooks, health check, and the outbox worker running beside them."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+from sqlalchemy import text
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from bot.services import Services
+from bot.web.twilio_webhooks import inbound_sms, status_callback
+
+log = logging.getLogger(__name__)
+
+
+async def healthz(request: Request) -> Response:
+    services: Services = request.app.state.services
+
+    def ping() -> None:
+        with services.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+
+    try:
+        await asyncio.to_thread(ping)
+    except Exception as exc:
+        log.warning("health check failed: %s", type(exc).__name__)
+        return JSONResponse({"status": "error", "database": "unreachable"}, status_code=503)
+    return JSONResponse({"status": "ok", "database": "ok"})
+
+
+def create_app(services: Services, *, run_workers: bool = True) -> Starlette:
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        stop = asyncio.Event()
+        workers: list[asyncio.Task[None]] = []
+        if run_workers:
+            workers.append(asyncio.create_task(services.outbox.run(stop)))
+        try:
+            yield
+        finally:
+            stop.set()
+            services.outbox.wake()
+            for task in workers:
+                with contextlib.suppress(asyncio.CancelledError, TimeoutError):
+                    await asyncio.wait_for(task, timeout=10)
+
+    app = Starlette(
+        routes=[
+            Route("/healthz", healthz, methods=["GET"]),
+            Route("/webhooks/twilio/sms", inbound_sms, methods=["POST"]),
+            Route("/webhooks/twilio/status", status_callback, methods=["POST"]),
+        ],
+        lifespan=lifespan,
+    )
+    app.state.services = services
+    return app
