@@ -20,6 +20,7 @@ from bot.config import Settings
 from bot.ratelimit import TokenBucket
 from storage import contacts as contacts_repo
 from storage import messages as messages_repo
+from storage import receipts as receipts_repo
 from storage.models import ChannelIdentity, Contact, Message
 
 log = logging.getLogger(__name__)
@@ -110,6 +111,7 @@ class Outbox:
                 return
             if result.outcome is Outcome.SENT:
                 messages_repo.mark_sent(session, row, result.provider_id, now)
+                receipts_repo.apply(session, row, now)
                 report.sent += 1
             elif (
                 result.outcome is Outcome.RETRY

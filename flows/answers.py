@@ -29,7 +29,7 @@ from flows.interpretation import (
 from flows.numbers import as_plain, numbers_in, round_half_up, with_sign, words_to_digits
 from flows.schema import Step, StepType
 from flows.spelling import key, normalise
-from flows.yesno import read_yes_no
+from flows.yesno import by_polarity, read_yes_no
 
 __all__ = ["Interpretation", "interpret", "normalise"]
 
@@ -82,6 +82,8 @@ def _multi(step: Step, raw: str, norm: str, language: str, today: date) -> Inter
 
 
 def _scale(step: Step, raw: str, norm: str, language: str, today: date) -> Interpretation:
+    if not step.points:
+        return refused(NOT_UNDERSTOOD)  # the loader never builds one; an engine test might
     candidates = labels.from_points(step.points)
     typed = key(norm)
     found = labels.exact(candidates, typed)
@@ -100,6 +102,8 @@ def _scale(step: Step, raw: str, norm: str, language: str, today: date) -> Inter
         value = None
     else:
         found = labels.find(candidates, typed, norm)
+        if found is None:
+            found = by_polarity(candidates, typed)
         value = Fraction(step.points[found].value) if found is not None else _thumbs(step, norm)
     if value is None or value.denominator != 1:
         return refused(NOT_UNDERSTOOD)

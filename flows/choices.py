@@ -20,12 +20,13 @@ from flows.interpretation import (
 from flows.labels import Candidate
 from flows.numbers import MAX_DIGITS, words_to_digits
 from flows.schema import Step
-from flows.spelling import key, squeeze
+from flows.spelling import key
 from flows.vocabulary import ALL, FILLER, NONE, ORDINAL_SUFFIXES, ORDINALS
-from flows.yesno import no_words, polarity, yes_words
+from flows.yesno import by_polarity
 
 _INDEX = re.compile(r"(?:(?:option|number|no|choice|opsiwn|rhif|dewis) ?)?(\d+)")
 _TOKEN = re.compile(r"\d+|[^\W\d_]+")
+_RANGE = re.compile(r"(?<![\d.])(\d+)\s*(?:-|–|to|i)\s*(\d+)(?![\d.])")
 _SEPARATOR = re.compile(r"\s*(?:[,;&+/|]|\b(?:and|ac|a|plus)\b)\s*")
 _ORDINALS = {w: n for table in ORDINALS.values() for w, n in table.items()}
 _FILLER = frozenset().union(*FILLER.values())
@@ -87,18 +88,8 @@ def _one(candidates: Sequence[Candidate], norm: str, language: str) -> int | str
         return NOT_UNDERSTOOD
     found = labels.find(candidates, typed, norm)
     if found is None:
-        found = _by_polarity(candidates, typed)
+        found = by_polarity(candidates, typed)
     return NOT_UNDERSTOOD if found is None else found
-
-
-def _by_polarity(candidates: Sequence[Candidate], typed: str) -> int | None:
-    """ "nope" picks the option called "No", "yeah" the one called "Yes"."""
-    answer = polarity(typed)
-    if answer is None:
-        return None
-    words = yes_words() if answer else no_words()
-    fits = {i for i, c in enumerate(candidates) if any(squeeze(k) in words for k in c.keys)}
-    return fits.pop() if len(fits) == 1 else None
 
 
 def _numbered(typed: str, count: int, language: str) -> int | str | None:
@@ -120,13 +111,22 @@ def _numbered(typed: str, count: int, language: str) -> int | str | None:
 
 
 def _many(candidates: Sequence[Candidate], norm: str, language: str) -> list[int] | str:
-    digits = _digits(words_to_digits(key(norm.replace("+", " ")), language), len(candidates))
+    numbered = _RANGE.sub(_spell_out, words_to_digits(norm, language)).replace("+", " ")
+    digits = _digits(key(numbered), len(candidates))
     if digits is not None:
         return digits
     spans = _pieces(norm)
     if len(spans) > MAX_PIECES:
         return NOT_UNDERSTOOD
     return _join(candidates, norm, spans, language)
+
+
+def _spell_out(match: re.Match[str]) -> str:
+    """ "1-3" and "2 to 4" are every option between; anything odd is left for _digits to refuse."""
+    low, high = match.group(1), match.group(2)
+    if len(low) > 2 or len(high) > 2 or int(low) >= int(high):
+        return match.group(0)
+    return " ".join(str(n) for n in range(int(low), int(high) + 1))
 
 
 def _digits(text: str, count: int) -> list[int] | str | None:

@@ -10,10 +10,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from flows.schema import Option, ScalePoint
-from flows.spelling import close, key, normalise
+from flows.spelling import close, key, normalise, squeeze
 from flows.vocabulary import NEGATIONS
 
-_NEGATIONS = frozenset(key(w) for w in NEGATIONS)
+_NEGATIONS = frozenset(squeeze(key(w)) for w in NEGATIONS)
 # "ve" is too short to stand for "very useful"; three letters are enough to start a label.
 MIN_PREFIX = 3
 
@@ -44,11 +44,21 @@ def exact(candidates: Sequence[Candidate], typed: str) -> int | None:
 
 def find(candidates: Sequence[Candidate], typed: str, norm: str) -> int | None:
     """typed is the reply's key, norm its normalised form (emoji survive only there)."""
-    for rule in (exact, _said_in, _start_of, _misspelt):
-        found = rule(candidates, typed)
+    found = exact(candidates, typed)
+    if found is not None:
+        return found
+    inside, spelt = _said_in(candidates, typed), _misspelt(candidates, typed)
+    if inside is not None and spelt is not None and inside != spelt:
+        # "stongly agree" is "Strongly agree", not "Agree"; but "i agree" is not "Disagree".
+        return spelt if _extends(candidates[spelt], candidates[inside]) else inside
+    for found in (inside, spelt, _start_of(candidates, typed)):
         if found is not None:
             return found
     return _by_emoji(candidates, norm)
+
+
+def _extends(longer: Candidate, shorter: Candidate) -> bool:
+    return any(f" {s} " in f" {k} " for k in longer.keys for s in shorter.keys if s != k)
 
 
 def _said_in(candidates: Sequence[Candidate], typed: str) -> int | None:
@@ -65,11 +75,7 @@ def _said_in(candidates: Sequence[Candidate], typed: str) -> int | None:
                     spans.append((start, start + size, i))
     # A label inside a longer matched label ("useful" in "very useful") doesn't count separately.
     widest = [s for s in spans if not any(o != s and o[0] <= s[0] and s[1] <= o[1] for o in spans)]
-    fits = {
-        i
-        for start, end, i in widest
-        if not any(w in _NEGATIONS for w in words[:start] + words[end:])
-    }
+    fits = {i for start, end, i in widest if not _negated(" ".join(words[:start] + words[end:]))}
     return fits.pop() if len(fits) == 1 and len({i for _, _, i in widest}) == 1 else None
 
 
@@ -77,17 +83,27 @@ def _start_of(candidates: Sequence[Candidate], typed: str) -> int | None:
     """The start of a label or of a word in it: "very" -> "Very useful", "worse" -> "Much worse"."""
     if len(typed) < MIN_PREFIX:
         return None
+    negated = _negated(typed)
     return _unique(
         i
         for i, c in enumerate(candidates)
-        if any(k.startswith(typed) or f" {typed}" in f" {k}" for k in c.keys)
+        for k in c.keys
+        if (k.startswith(typed) or f" {typed}" in f" {k}") and _negated(k) == negated
     )
 
 
 def _misspelt(candidates: Sequence[Candidate], typed: str) -> int | None:
     scores = {}
+    negated, size = _negated(typed), len(typed.split())
     for i, c in enumerate(candidates):
-        found = [d for k in c.keys if (d := close(typed, k)) is not None]
+        found = [
+            d
+            for k in c.keys
+            if _negated(k) == negated
+            and (d := close(typed, k)) is not None
+            # A lost or extra space is one typo; more than that across words is another phrase.
+            and (d <= 1 or len(k.split()) == size)
+        ]
         if found:
             scores[i] = min(found)
     if not scores:
@@ -103,6 +119,11 @@ def _by_emoji(candidates: Sequence[Candidate], norm: str) -> int | None:
     (i,) = present
     emoji = candidates[i].emoji or ""
     return i if not norm.replace(emoji, "").strip() else None
+
+
+def _negated(text: str) -> bool:
+    """Whether a phrase says "not": "great" must never be read as "Not great", nor the reverse."""
+    return any(squeeze(w) in _NEGATIONS for w in text.split())
 
 
 def _unique(indexes: Iterable[int]) -> int | None:

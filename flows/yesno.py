@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cache
 
 from flows import labels
 from flows.commands import starts_like_special
 from flows.interpretation import NOT_UNDERSTOOD, Interpretation, refused, understood
+from flows.labels import Candidate
 from flows.schema import Step
 from flows.spelling import distance, key, squeeze
 from flows.vocabulary import NO, NO_EMOJI, NO_WORDS, YES, YES_EMOJI, YES_WORDS
@@ -51,6 +53,16 @@ def polarity(typed: str) -> bool | None:
     single_words = (p for p in yes | no if len(p) >= 3 and " " not in p)
     near = {p in yes for p in single_words if distance(typed, p, 1) <= 1}
     return near.pop() if len(near) == 1 else None
+
+
+def by_polarity(candidates: Sequence[Candidate], typed: str) -> int | None:
+    """ "nope" picks the option or point called "No", "yeah" the one called "Yes"."""
+    answer = polarity(typed)
+    if answer is None:
+        return None
+    words = yes_words() if answer else no_words()
+    fits = {i for i, c in enumerate(candidates) if any(squeeze(k) in words for k in c.keys)}
+    return fits.pop() if len(fits) == 1 else None
 
 
 @cache

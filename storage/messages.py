@@ -15,6 +15,12 @@ PENDING: tuple[str, ...] = ("queued", "sending")
 _FINAL: tuple[str, ...] = ("delivered", "undelivered", "failed", "cancelled")
 
 DeliveryStatus = Literal["sent", "delivered", "undelivered", "failed"]
+DELIVERY_STATUSES: dict[str, DeliveryStatus] = {
+    "sent": "sent",
+    "delivered": "delivered",
+    "undelivered": "undelivered",
+    "failed": "failed",
+}
 
 
 def record_inbound(
@@ -126,13 +132,15 @@ def claim_due(
 
 
 def mark_sent(session: Session, message: Message, provider_id: str | None, now: datetime) -> None:
-    message.status = "sent"
+    # A provider's callback can overtake the sender's own record of the send: never step back.
+    if message.status not in _FINAL:
+        message.status = "sent"
+        message.error_code = None
+        message.error_message = None
     message.provider_id = provider_id
     message.sent_at = now
     message.status_updated_at = now
     message.next_attempt_at = None
-    message.error_code = None
-    message.error_message = None
     session.flush()
 
 

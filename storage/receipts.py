@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storage import dialect
-from storage.models import DeliveryReceipt
+from storage import messages as messages_repo
+from storage.models import DeliveryReceipt, Message
+
+# Later in a message's life ranks higher; a receipt never moves a message to a lower rank.
+_RANK = {"sent": 1, "delivered": 2, "undelivered": 2, "failed": 2}
 
 
 def record(
@@ -33,3 +38,27 @@ def record(
         .returning(DeliveryReceipt.id)
     ).scalar_one_or_none()
     return inserted is not None
+
+
+def apply(session: Session, message: Message, now: datetime) -> None:
+    """Bring a just-sent message up to date with receipts that arrived before we knew its id."""
+    if message.provider_id is None:
+        return
+    receipts = session.scalars(
+        select(DeliveryReceipt).where(
+            DeliveryReceipt.channel == message.channel,
+            DeliveryReceipt.provider_id == message.provider_id,
+        )
+    ).all()
+    known = [r for r in receipts if r.status in _RANK]
+    if not known:
+        return
+    latest = max(known, key=lambda r: (_RANK[r.status], r.id))
+    messages_repo.record_delivery(
+        session,
+        channel=message.channel,
+        provider_id=message.provider_id,
+        status=messages_repo.DELIVERY_STATUSES[latest.status],
+        error_code=latest.error_code,
+        now=now,
+    )

@@ -21,7 +21,7 @@ from storage import receipts as receipts_repo
 log = logging.getLogger(__name__)
 
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
-FINAL_STATUSES = {"sent", "delivered", "undelivered", "failed"}
+FINAL_STATUSES = messages_repo.DELIVERY_STATUSES
 MAX_BODY = 1600
 
 
@@ -105,8 +105,13 @@ def _apply_status(services: Services, sid: str, status: str, error_code: str | N
         if not first or status not in FINAL_STATUSES:
             return
         message = messages_repo.record_delivery(
-            session, channel=CHANNEL, provider_id=sid, status=status, error_code=error_code, now=now
-        )  # type: ignore[arg-type]
+            session,
+            channel=CHANNEL,
+            provider_id=sid,
+            status=FINAL_STATUSES[status],
+            error_code=error_code,
+            now=now,
+        )
         if message is not None and error_code == "21610" and message.contact_id is not None:
             contact = contacts_repo.lock(session, message.contact_id)
             if contact.opted_out_at is None:

@@ -272,6 +272,73 @@ def test_scale_replies_that_do_not_fit(typed: str, problem: str) -> None:
     assert problem_of(RATING, typed) == problem
 
 
+AGREE = Step(
+    id="agree",
+    type=StepType.SCALE,
+    text={"en": "My views were included."},
+    points=tuple(
+        ScalePoint(i, {"en": label})
+        for i, label in enumerate(
+            ["Strongly disagree", "Disagree", "Neither", "Agree", "Strongly agree"], start=1
+        )
+    ),
+)
+GREAT = Step(
+    id="great",
+    type=StepType.SCALE,
+    text={"en": "How was it?"},
+    points=tuple(
+        ScalePoint(i, {"en": label})
+        for i, label in enumerate(["Poor", "Not great", "OK", "Good", "Excellent"], start=1)
+    ),
+)
+HAPPY = Step(
+    id="happy",
+    type=StepType.SCALE,
+    text={"en": "Are you happy at school?"},
+    points=(
+        ScalePoint(1, {"en": "No", "cy": "Nac ydw"}, "🙁"),
+        ScalePoint(2, {"en": "Sometimes", "cy": "Weithiau"}, "😐"),
+        ScalePoint(3, {"en": "Yes", "cy": "Ydw"}, "🙂"),
+    ),
+)
+
+
+@pytest.mark.parametrize(
+    ("step", "typed", "expected"),
+    [
+        (AGREE, "stongly agree", 5),  # a typo of the longer label, not "Agree" inside it
+        (AGREE, "i agree", 4),  # two typos from "disagree", but it says "agree"
+        (AGREE, "agre", 4),
+        (AGREE, "disagre", 2),
+        (AGREE, "strongly disagre", 1),
+        (GREAT, "not grate", 2),
+        (GREAT, "excelent", 5),
+        (GREAT, "gud", 4),
+        (AGREE, "stronglyagree", 5),
+        (HAPPY, "yeah", 3),
+        (HAPPY, "nah", 1),
+        (HAPPY, "noo", 1),
+        (HAPPY, "somtimes", 2),
+        (HAPPY, "🙂", 3),
+        (HAPPY, "ydw", 3),
+    ],
+    ids=lambda v: v.id if isinstance(v, Step) else None,
+)
+def test_scale_labels_with_typos(step: Step, typed: str, expected: int) -> None:
+    assert value_of(step, typed) == expected
+
+
+@pytest.mark.parametrize(
+    ("step", "typed"),
+    [(GREAT, "great"), (GREAT, "so great"), (AGREE, "i dont agree"), (AGREE, "strongly")],
+    ids=lambda v: v.id if isinstance(v, Step) else None,
+)
+def test_a_label_is_never_guessed_across_a_not_or_between_two(step: Step, typed: str) -> None:
+    # "great" is one word from "Not great": reading it so would flip what the person said.
+    assert problem_of(step, typed) == "not_understood"
+
+
 @pytest.mark.parametrize(
     ("typed", "expected"), [("pump", 5), ("tri", 3), ("defnyddiol iawn", 5), ("iawn", 3)]
 )
@@ -418,6 +485,8 @@ def test_every_choice_label_round_trips(step: Step) -> None:
         ("3 and 1", ["speakers", "transport"]),
         ("1, 1, 3", ["speakers", "transport"]),
         ("13", ["speakers", "transport"]),  # fewer than ten options: each digit is a choice
+        ("1-3", ["speakers", "slt", "transport"]),
+        ("2 to 4", ["slt", "transport", "food"]),
         ("one and three", ["speakers", "transport"]),
         ("4", ["food"]),
         ("food", ["food"]),

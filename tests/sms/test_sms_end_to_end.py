@@ -87,10 +87,24 @@ def test_redelivered_webhook_answers_200_and_changes_nothing(sms: SmsWorld) -> N
     assert answers(sms) == {"attended": True}
 
 
+def test_a_question_queued_before_stop_is_never_sent(sms: SmsWorld) -> None:
+    sms.fake.fail_next(Failure.server_error())  # hold the first reply in the outbox for a moment
+    sms.text("FEEDBACK")
+    wait_until(lambda: _attempts_of_first(sms) >= 1)
+    sms.text("STOP")
+    _make_due(sms)
+    sms.services.outbox.wake()
+    sms.fake.wait_for(1)
+    time.sleep(0.3)
+    bodies = sms.replies_to(PARENT)
+    assert len(bodies) == 1
+    assert "unsubscribed" in bodies[0]
+
+
 def test_stop_mid_flow_then_start(sms: SmsWorld) -> None:
-    for body in ["FEEDBACK", "yes", "STOP"]:
+    for i, body in enumerate(["FEEDBACK", "yes", "STOP"], start=1):
         sms.text(body)
-    sms.fake.wait_for(3)
+        sms.fake.wait_for(i)
     assert "unsubscribed" in sms.replies_to(PARENT)[-1]
     sms.text("4")
     time.sleep(0.3)
@@ -217,6 +231,7 @@ def test_hostile_and_odd_input_never_gives_a_5xx(sms: SmsWorld) -> None:
 
 def test_a_picture_is_thanked_and_a_note_stored(sms: SmsWorld) -> None:
     sms.text("FEEDBACK")
+    sms.fake.wait_for(1)
     sms.text("", num_media=1)
     sms.fake.wait_for(2)
     assert "can't read pictures" in sms.replies_to(PARENT)[-1]
@@ -255,3 +270,11 @@ def _make_due(sms: SmsWorld) -> None:
             .where(Message.status == "queued")
             .values(next_attempt_at=sms.services.clock())
         )
+
+
+def _attempts_of_first(sms: SmsWorld) -> int:
+    with sms.services.session_factory() as s:
+        first = s.scalars(
+            select(Message).where(Message.direction == "out").order_by(Message.id)
+        ).first()
+        return first.attempts if first else 0
