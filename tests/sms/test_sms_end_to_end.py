@@ -126,6 +126,7 @@ def test_status_callbacks_out_of_order_never_go_backwards(sms: SmsWorld) -> None
     for status in ["delivered", "sent", "sent", "delivered"]:
         response = sms.signed_post(path, status_form(sms.fake, sent.sid, status))
         assert response.status_code == 204
+    wait_until(lambda: _outbound(sms).provider_id == sent.sid)
     with sms.services.session_factory() as s:
         message = s.scalars(select(Message).where(Message.provider_id == sent.sid)).one()
         assert message.status == "delivered"
@@ -140,6 +141,7 @@ def test_undelivered_callback_records_the_error_code(sms: SmsWorld) -> None:
         "/webhooks/twilio/status",
         status_form(sms.fake, sent.sid, "undelivered", error_code="30006"),
     )
+    wait_until(lambda: _outbound(sms).provider_id == sent.sid)
     with sms.services.session_factory() as s:
         message = s.scalars(select(Message).where(Message.provider_id == sent.sid)).one()
         assert (message.status, message.error_code) == ("undelivered", "30006")
