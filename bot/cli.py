@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import sys
 
 import click
@@ -41,10 +42,13 @@ main.add_command(flows_group)
 )
 def demo(flow_id: str, lang: str, style: str, name: str | None, event_name: str) -> None:
     """Try a flow in the terminal; answers are stored in the database (SQLite by default)."""
+    settings = get_settings()
+    if settings.log_level.upper() != "DEBUG":
+        # The terminal is the conversation: operational logs would interleave with the messages.
+        logging.getLogger().setLevel(logging.WARNING)
     from bot.demo import run_demo
     from flows.library import LIBRARY_DIR, load_library
 
-    settings = get_settings()
     library = load_library([LIBRARY_DIR, *settings.flow_path_list()])
     if flow_id not in library:
         raise click.BadParameter(

@@ -228,11 +228,15 @@ class _Turn:
             conversation.id,
             conversation.flow_id,
         )
+        self.end(conversation, "completed")
+
+    def end(self, conversation: Conversation, status: str) -> None:
+        """End a conversation outside the engine; its answers so far are kept."""
         conversations_repo.update(
             self.session,
             conversation,
             state=conversation.state,
-            status="completed",
+            status=status,
             now=self.now,
             wake_at=None,
         )
@@ -240,14 +244,7 @@ class _Turn:
     def opt_out(self) -> None:
         conversation = conversations_repo.active_for(self.session, self.contact.id)
         if conversation is not None:
-            conversations_repo.update(
-                self.session,
-                conversation,
-                state=conversation.state,
-                status="stopped",
-                now=self.now,
-                wake_at=None,
-            )
+            self.end(conversation, "stopped")
         already = self.contact.opted_out_at is not None
         contacts_repo.opt_out(self.session, self.contact, self.identity.channel, self.now)
         self.result.events.append("opted_out")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import time
+from collections.abc import Callable
 
 import pytest
 from sqlalchemy.engine import make_url
@@ -16,3 +18,12 @@ IS_POSTGRES: bool = (
 requires_postgres = pytest.mark.skipif(
     not IS_POSTGRES, reason="only meaningful on PostgreSQL (set DATABASE_URL)"
 )
+
+
+def wait_until(predicate: Callable[[], object], timeout: float = 10.0) -> None:
+    """For end-to-end tests of a server running beside the test: poll, never sleep blindly."""
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError("timed out waiting for the condition")
+        time.sleep(0.02)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import itertools
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -34,11 +34,10 @@ class ConsoleSender:
     def __init__(self, style: Style, write: Callable[[str], None]) -> None:
         self.style = style
         self.write = write
-        self._ids = itertools.count(1)
 
     async def send(self, message: OutboundMessage) -> SendResult:
         if self.style == "sms":
             self.write(format_sms(message.body))
         else:
             self.write(format_chat(message.body, message.meta.get("buttons", [])))
-        return SendResult.sent(f"console-out-{next(self._ids)}")
+        return SendResult.sent(f"console-out-{uuid.uuid4().hex}")

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from storage.models import Answer, Contact, Conversation, Message
 from tests.fakes.twilio import Failure
+from tests.helpers import wait_until
 from tests.sms.conftest import SmsWorld, status_form
 
 PARENT = "+447700900123"
@@ -22,14 +23,6 @@ POST_EVENT = [
     "yes",
     "both",
 ]
-
-
-def wait_until(predicate, timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError("timed out waiting for the condition")
-        time.sleep(0.02)
 
 
 def answers(sms: SmsWorld) -> dict[str, object]:
