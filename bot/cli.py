@@ -8,7 +8,9 @@ import sys
 
 import click
 
+from bot.cli_events import events_group
 from bot.cli_flows import flows_group
+from bot.cli_telegram import telegram_group
 from bot.config import get_settings
 from bot.logs import configure_logging
 
@@ -21,6 +23,8 @@ def main() -> None:
 
 
 main.add_command(flows_group)
+main.add_command(events_group)
+main.add_command(telegram_group)
 
 
 @main.command()
@@ -81,7 +85,12 @@ def demo(flow_id: str, lang: str, style: str, name: str | None, event_name: str)
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
-def serve(host: str, port: int) -> None:
+@click.option(
+    "--telegram-polling",
+    is_flag=True,
+    help="Fetch Telegram updates by long polling (local development; no public URL).",
+)
+def serve(host: str, port: int, telegram_polling: bool) -> None:
     """Run the web app (webhooks, health check) with the outbox worker."""
     import uvicorn
 

@@ -49,6 +49,21 @@ class Settings(BaseSettings):
     sms_max_per_second: float = Field(default=1.0, gt=0)
     sms_default_region: str = "GB"
 
+    # Telegram (chat, for young people).
+    telegram_bot_token: SecretStr = SecretStr("")
+    telegram_webhook_secret: SecretStr = SecretStr("")
+    telegram_api_base_url: str = "https://api.telegram.org"
+    telegram_bot_username: str = ""  # for deep links and QR posters; asked of Telegram when empty
+    telegram_max_per_second: float = Field(default=30.0, gt=0)
+    telegram_max_per_chat_per_second: float = Field(default=1.0, gt=0)
+    # Telegram's terms in the UK are 16+; younger people are pointed to the council's other ways.
+    telegram_min_age: int = Field(default=16, ge=0)
+    under_age_message: str = (
+        "Thank you for wanting to share your views. This chat is for people aged 16 and over. "
+        "You can still tell us what you think: ask a teacher or a parent to help you contact "
+        "{council_name} {service_name}, {contact_details}."
+    )
+
     outbox_batch_size: int = Field(default=100, ge=1)
     outbox_max_attempts: int = Field(default=8, ge=1)
     outbox_lease_seconds: int = Field(default=120, ge=5)
@@ -59,6 +74,10 @@ class Settings(BaseSettings):
         return bool(
             self.twilio_account_sid and self.twilio_auth_token.get_secret_value() and sender
         )
+
+    @property
+    def telegram_configured(self) -> bool:
+        return bool(self.telegram_bot_token.get_secret_value())
 
     def public_url(self, path: str) -> str:
         return self.public_base_url.rstrip("/") + path

@@ -30,9 +30,11 @@ BACKOFF_CAP = timedelta(minutes=30)
 
 
 def backoff(attempt: int, asked: timedelta | None = None) -> timedelta:
-    """Exponential: 10 s, 20 s, 40 s ... capped at 30 min; never sooner than the provider asked."""
+    """Exponential: 10 s, 20 s, 40 s ... capped at 30 min; exactly when asked, if the provider said."""
+    if asked is not None:
+        return min(max(asked, timedelta(seconds=1)), BACKOFF_CAP)
     delay: timedelta = min(BACKOFF_CAP, BACKOFF_BASE * (2 ** min(max(attempt - 1, 0), 20)))
-    return max(delay, asked) if asked else delay
+    return delay
 
 
 @dataclass
@@ -56,12 +58,16 @@ class Outbox:
         *,
         clock: Clock = system_clock,
         limits: Mapping[str, TokenBucket] | None = None,
+        per_address: Mapping[str, tuple[float, float]] | None = None,
     ) -> None:
         self.session_factory = session_factory
         self.senders = dict(senders)
         self.settings = settings
         self.clock = clock
         self.limits = dict(limits or {})
+        # (rate, burst) per recipient for channels that limit each chat (Telegram: 1 a second).
+        self.per_address = dict(per_address or {})
+        self._address_buckets: dict[tuple[str, str], TokenBucket] = {}
         self.wakeup = asyncio.Event()
 
     def _claim(self) -> list[OutboundMessage]:
@@ -141,10 +147,25 @@ class Outbox:
             f" ({result.error_code})" if result.error_code else "",
         )
 
+    def _address_bucket(self, channel: str, address: str) -> TokenBucket | None:
+        if channel not in self.per_address:
+            return None
+        key = (channel, address)
+        bucket = self._address_buckets.get(key)
+        if bucket is None:
+            if len(self._address_buckets) > 10_000:  # forget idle chats; they start full again
+                self._address_buckets.clear()
+            rate, burst = self.per_address[channel]
+            bucket = self._address_buckets[key] = TokenBucket(rate, burst)
+        return bucket
+
     async def _send(self, message: OutboundMessage) -> SendResult:
-        bucket = self.limits.get(message.channel)
-        if bucket is not None:
-            await bucket.acquire(message.segments)
+        for bucket in (
+            self._address_bucket(message.channel, message.address),
+            self.limits.get(message.channel),
+        ):
+            if bucket is not None:
+                await bucket.acquire(message.segments)
         try:
             return await self.senders[message.channel].send(message)
         except Exception as exc:  # a sender bug must not lose the message: retry it later

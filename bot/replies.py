@@ -24,6 +24,24 @@ _TEXTS: dict[str, dict[str, str]] = {
         ),
         "keywords": "To give feedback, reply {keyword}. ",
         "media": "Thank you. We can't read pictures or files here, so please reply in words.",
+        "age_question": "Before we start: how old are you?",
+        "under_age_again": (
+            "This chat is for people aged 16 and over. To share your views, ask an adult to help "
+            "you contact {council_name} {service_name}, {contact_details}."
+        ),
+        "bad_link": (
+            "Sorry, that link didn't work. Please scan the code on the poster again, or ask the "
+            "person who gave it to you."
+        ),
+        "welcome_chat": (
+            "Hello! This is {council_name} {service_name}. We ask young people what they think, "
+            "so we can make things better. Scan the code on a poster to start. Send /help for help "
+            "or /stop to stop."
+        ),
+        "busy": "You are already answering some questions. Let's finish those first.",
+        "language_question": "Which language would you like?",
+        "language_set": "OK, I will write in English.",
+        "language_unavailable": "Sorry, these questions are only in English.",
     },
     "cy": {
         "opted_out": (
@@ -44,6 +62,24 @@ _TEXTS: dict[str, dict[str, str]] = {
         ),
         "keywords": "I roi adborth, atebwch {keyword}. ",
         "media": "Diolch. Ni allwn ddarllen lluniau na ffeiliau yma, felly atebwch mewn geiriau.",
+        "age_question": "Cyn i ni ddechrau: faint yw dy oed di?",
+        "under_age_again": (
+            "Mae'r sgwrs hon ar gyfer pobl 16 oed a hŷn. I rannu dy farn, gofyn i oedolyn dy helpu "
+            "i gysylltu â {service_name} {council_name}, {contact_details}."
+        ),
+        "bad_link": (
+            "Sori, wnaeth y ddolen ddim gweithio. Sganiwch y cod ar y poster eto, neu gofynnwch i'r "
+            "person a'i rhoddodd i chi."
+        ),
+        "welcome_chat": (
+            "Helo! Dyma {service_name} {council_name}. Rydyn ni'n gofyn i bobl ifanc beth maen "
+            "nhw'n ei feddwl. Sganiwch y cod ar boster i ddechrau. Anfon /help am help neu /stop i "
+            "stopio."
+        ),
+        "busy": "Rwyt ti eisoes yn ateb rhai cwestiynau. Gad i ni orffen y rheini gyntaf.",
+        "language_question": "Pa iaith hoffet ti?",
+        "language_set": "Iawn, byddaf yn ysgrifennu yn Gymraeg.",
+        "language_unavailable": "Sori, dim ond yn Saesneg mae'r cwestiynau hyn.",
     },
 }
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -15,6 +16,9 @@ from bot.outbox import Outbox
 from bot.ratelimit import TokenBucket
 from flows.library import LIBRARY_DIR, FlowLibrary, load_library
 from storage.db import make_engine, make_session_factory
+
+if TYPE_CHECKING:
+    from bot.channels.telegram.sender import TelegramSender
 
 STYLES: dict[str, Style] = {"sms": "sms", "telegram": "chat", "console": "sms"}
 
@@ -30,6 +34,17 @@ class Services:
     clock: Clock
     senders: dict[str, Sender] = field(default_factory=dict)
 
+    @property
+    def telegram(self) -> TelegramSender | None:
+        from bot.channels.telegram.sender import TelegramSender
+
+        sender = self.senders.get("telegram")
+        return sender if isinstance(sender, TelegramSender) else None
+
+    async def aclose(self) -> None:
+        if self.telegram is not None:
+            await self.telegram.close()
+
     def close(self) -> None:
         self.engine.dispose()
 
@@ -40,6 +55,11 @@ def default_senders(settings: Settings) -> dict[str, Sender]:
         from bot.channels.sms.sender import TwilioSender
 
         senders["sms"] = TwilioSender(settings)
+    if settings.telegram_configured:
+        from bot.channels.telegram.client import make_bot
+        from bot.channels.telegram.sender import TelegramSender
+
+        senders["telegram"] = TelegramSender(make_bot(settings))
     return senders
 
 
@@ -54,7 +74,14 @@ def build_services(
     session_factory = make_session_factory(engine)
     library = library or load_library([LIBRARY_DIR, *settings.flow_path_list()])
     senders = default_senders(settings) if senders is None else senders
-    limits = {"sms": TokenBucket(settings.sms_max_per_second)}
+    limits = {
+        "sms": TokenBucket(settings.sms_max_per_second),
+        "telegram": TokenBucket(settings.telegram_max_per_second),
+    }
+    # A short burst lets a message and its question arrive together; the average stays at the rate.
+    per_chat = {"telegram": (settings.telegram_max_per_chat_per_second, 3.0)}
     dispatcher = Dispatcher(library, settings, STYLES, clock)
-    outbox = Outbox(session_factory, senders, settings, clock=clock, limits=limits)
+    outbox = Outbox(
+        session_factory, senders, settings, clock=clock, limits=limits, per_address=per_chat
+    )
     return Services(settings, engine, session_factory, library, dispatcher, outbox, clock, senders)

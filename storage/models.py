@@ -6,6 +6,7 @@ from typing import Any, Literal, get_args
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     ForeignKey,
     Index,
     Integer,
@@ -180,3 +181,72 @@ class DeliveryReceipt(Base):
     status: Mapped[str] = mapped_column(String(16))
     error_code: Mapped[str | None] = mapped_column(String(32))
     received_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Event(Base):
+    """An engagement event (workshop, coffee morning, EHC plan review...) and its follow-up plan."""
+
+    __tablename__ = "events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Short, unguessable and URL-safe: goes into Telegram deep links and on posters.
+    code: Mapped[str] = mapped_column(
+        String(16), unique=True, default=lambda: secrets.token_urlsafe(6)
+    )
+    title: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(32))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    location: Mapped[str | None] = mapped_column(String(200))
+    area: Mapped[str | None] = mapped_column(String(64), index=True)
+    flow_id: Mapped[str] = mapped_column(String(64))
+    followup_delay_s: Mapped[int] = mapped_column(Integer, default=24 * 3600)
+    reminder_1_s: Mapped[int | None] = mapped_column(Integer)  # after the initial request
+    reminder_2_s: Mapped[int | None] = mapped_column(Integer)
+    request_expires_s: Mapped[int] = mapped_column(Integer, default=14 * 24 * 3600)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Attendee(Base):
+    __tablename__ = "attendees"
+    __table_args__ = (UniqueConstraint("event_id", "contact_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    contact_id: Mapped[int] = mapped_column(
+        ForeignKey("contacts.id", ondelete="CASCADE"), index=True
+    )
+    role: Mapped[str] = mapped_column(String(16))
+    consent: Mapped[bool] = mapped_column(Boolean, default=False)
+    source: Mapped[str] = mapped_column(String(32))  # "import", "deep_link", "dashboard"
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class FollowUp(Base):
+    """One scheduled request to one person: the rows are the schedule, and say why one was skipped."""
+
+    __tablename__ = "follow_ups"
+    __table_args__ = (
+        # Never ask the same person the same thing twice for one event.
+        UniqueConstraint("event_id", "contact_id", "kind"),
+        Index("ix_follow_ups_due", "status", "due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    contact_id: Mapped[int] = mapped_column(
+        ForeignKey("contacts.id", ondelete="CASCADE"), index=True
+    )
+    flow_id: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(16))  # "initial", "reminder_1", "reminder_2"
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # pending -> claimed -> sent | skipped | cancelled | expired
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    reason: Mapped[str | None] = mapped_column(String(200))
+    conversation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("conversations.id", ondelete="SET NULL")
+    )
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -14,6 +14,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from bot.services import Services
+from bot.web.telegram_webhook import telegram_update
 from bot.web.twilio_webhooks import inbound_sms, status_callback
 
 log = logging.getLogger(__name__)
@@ -34,27 +35,41 @@ async def healthz(request: Request) -> Response:
     return JSONResponse({"status": "ok", "database": "ok"})
 
 
-def create_app(services: Services, *, run_workers: bool = True) -> Starlette:
+def create_app(
+    services: Services, *, run_workers: bool = True, telegram_polling: bool = False
+) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         stop = asyncio.Event()
         workers: list[asyncio.Task[None]] = []
         if run_workers:
             workers.append(asyncio.create_task(services.outbox.run(stop)))
+        polling: asyncio.Task[None] | None = None
+        if telegram_polling:
+            from bot.channels.telegram.polling import poll
+
+            polling = asyncio.create_task(poll(services, stop))
         try:
             yield
         finally:
             stop.set()
             services.outbox.wake()
+            if polling is not None:
+                # A long poll holds its request open; it has nothing to flush, so stop it now.
+                polling.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await polling
             for task in workers:
                 with contextlib.suppress(asyncio.CancelledError, TimeoutError):
                     await asyncio.wait_for(task, timeout=10)
+            await services.aclose()
 
     app = Starlette(
         routes=[
             Route("/healthz", healthz, methods=["GET"]),
             Route("/webhooks/twilio/sms", inbound_sms, methods=["POST"]),
             Route("/webhooks/twilio/status", status_callback, methods=["POST"]),
+            Route("/webhooks/telegram", telegram_update, methods=["POST"]),
         ],
         lifespan=lifespan,
     )

@@ -151,3 +151,5 @@ def test_backoff_grows_and_is_capped() -> None:
     assert backoff(2) == timedelta(seconds=20)
     assert backoff(30) == timedelta(minutes=30)
     assert backoff(1, timedelta(minutes=2)) == timedelta(minutes=2)
+    assert backoff(5, timedelta(seconds=3)) == timedelta(seconds=3)  # the provider said when
+    assert backoff(1, timedelta(hours=5)) == timedelta(minutes=30)

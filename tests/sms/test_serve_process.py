@@ -3,11 +3,7 @@
 from __future__ import annotations
 
 import os
-import shutil
-import socket
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,14 +14,7 @@ from sqlalchemy.orm import Session
 
 from storage.models import Answer
 from tests.fakes.twilio import FakeTwilio, inbound_sms_form, sign
-
-EXE = shutil.which("sendvoice") or str(Path(sys.executable).with_name("sendvoice"))
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from tests.serve import EXE, free_port, serve
 
 
 def serve_env(database_url: str, fake: FakeTwilio, port: int) -> dict[str, str]:
@@ -47,31 +36,8 @@ def server(
     database_url: str, fake_twilio: FakeTwilio, tmp_path: Path
 ) -> Iterator[tuple[str, Path]]:
     port = free_port()
-    log = tmp_path / "serve.log"
-    with log.open("w") as out:
-        proc = subprocess.Popen(
-            [EXE, "serve", "--port", str(port)],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            env=serve_env(database_url, fake_twilio, port),
-            cwd=tmp_path,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(base + "/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise AssertionError("sendvoice serve did not start:\n" + log.read_text())
-            time.sleep(0.1)
-        yield base, log
-    finally:
-        proc.terminate()
-        proc.wait(timeout=15)
+    with serve(serve_env(database_url, fake_twilio, port), tmp_path, port=port) as served:
+        yield served.base_url, served.log
 
 
 def test_serve_runs_a_whole_post_event_conversation(

@@ -42,7 +42,7 @@ def test_new_database_is_reported_as_needing_an_upgrade(empty_engine: Engine) ->
 
 def test_upgrade_brings_the_schema_to_head(empty_database_url: str, empty_engine: Engine) -> None:
     upgrade(empty_database_url)
-    assert current_revision(empty_engine) == head_revision() == "0001"
+    assert current_revision(empty_engine) == head_revision()
     check_schema(empty_engine)
 
 
