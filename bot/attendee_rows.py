@@ -37,6 +37,7 @@ _NOT_MOBILE = frozenset(
 _TELEGRAM_RE = re.compile(r"^\d{1,20}$")
 # Excel shows long numbers as 1.23457E+09 and saves them that way: the digits are lost.
 _EXCEL_NUMBER_RE = re.compile(r"^\d+(\.\d+)?[eE]\+?\d+$")
+_EXCEL_ROUNDED = "was rounded by Excel: format the column as Text and export again"
 
 
 class ImportFileError(ValueError):
@@ -236,6 +237,9 @@ class _RowChecker:
         raw = raw.strip()
         if not raw:
             return None
+        if _EXCEL_NUMBER_RE.match(raw):
+            self.add(n, "phone", f"{raw!r} {_EXCEL_ROUNDED}")
+            return None
         phone = to_e164(raw, self.region)
         problem = _not_textable(phone)
         if phone is None or problem:
@@ -252,9 +256,7 @@ class _RowChecker:
         if not raw:
             return None
         if _EXCEL_NUMBER_RE.match(raw):
-            self.add(
-                n, "telegram", f"{raw!r} was rounded by Excel: format the column as Text and export"
-            )
+            self.add(n, "telegram", f"{raw!r} {_EXCEL_ROUNDED}")
             return None
         if not _TELEGRAM_RE.match(raw):
             self.add(n, "telegram", f"{raw!r} is not a Telegram chat id (digits only)")

@@ -10,9 +10,11 @@ import click
 
 from bot.cli_events import events_group
 from bot.cli_flows import flows_group
+from bot.cli_scheduler import scheduler_group
 from bot.cli_telegram import telegram_group
 from bot.config import get_settings
 from bot.logs import configure_logging
+from bot.posters import qr
 
 
 @click.group()
@@ -23,8 +25,10 @@ def main() -> None:
 
 
 main.add_command(flows_group)
+events_group.add_command(qr)
 main.add_command(events_group)
 main.add_command(telegram_group)
+main.add_command(scheduler_group)
 
 
 @main.command()
@@ -86,11 +90,18 @@ def demo(flow_id: str, lang: str, style: str, name: str | None, event_name: str)
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option(
+    "--scheduler/--no-scheduler",
+    "run_scheduler",
+    default=True,
+    show_default=True,
+    help="Run the follow-up jobs in this process (turn off where `sendvoice scheduler` runs).",
+)
+@click.option(
     "--telegram-polling",
     is_flag=True,
     help="Fetch Telegram updates by long polling (local development; no public URL).",
 )
-def serve(host: str, port: int, telegram_polling: bool) -> None:
+def serve(host: str, port: int, run_scheduler: bool, telegram_polling: bool) -> None:
     """Run the web app (webhooks, health check) with the outbox worker."""
     import uvicorn
 

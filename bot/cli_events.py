@@ -123,7 +123,13 @@ def events_group() -> None:
     help="After the first request; up to two. [default: 48h and 7d]",
 )
 @click.option("--no-reminders", is_flag=True, help="Send the first request only.")
-@click.option("--expires", type=Duration(), default="14d", show_default=True)
+@click.option(
+    "--expires",
+    type=Duration(),
+    default="14d",
+    show_default=True,
+    help="How long a request is open.",
+)
 def create_event(
     title: str,
     kind: str,
@@ -137,7 +143,11 @@ def create_event(
     no_reminders: bool,
     expires: timedelta,
 ) -> None:
-    """Record an event and its follow-up plan; prints the new event's id on the last line."""
+    """Record an event and its follow-up plan.
+
+    Times without Z or an offset are local (DEFAULT_TIMEZONE). The new event's id is printed
+    alone on the last line, for scripts.
+    """
     tz = zone(get_settings().default_timezone)
     if end <= start:
         raise click.BadParameter(
@@ -210,7 +220,7 @@ def list_events() -> None:
     "--limit", default=SHOW_LIMIT, show_default=True, help="Follow-up rows to list; 0 for all."
 )
 def show_event(event_ref: str, statuses: tuple[str, ...], limit: int) -> None:
-    """An event, its follow-up plan, and who is due what (people by pseudonym only)."""
+    """An event, its plan, and who is due what (people by pseudonym only)."""
     tz = zone(get_settings().default_timezone)
     with _database() as session_factory, session_factory() as session:
         event = _find(session, event_ref)

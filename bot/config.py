@@ -64,6 +64,14 @@ class Settings(BaseSettings):
         "{council_name} {service_name}, {contact_details}."
     )
 
+    # Follow-ups after events.
+    quiet_hours_start: str = "20:00"  # in each person's time zone
+    quiet_hours_end: str = "09:00"
+    frequency_cap: int = Field(default=2, ge=1)  # new requests per person ...
+    frequency_cap_days: int = Field(default=7, ge=1)  # ... per this many days
+    scheduler_interval_seconds: int = Field(default=30, ge=1)
+    followup_batch_size: int = Field(default=200, ge=1)
+
     outbox_batch_size: int = Field(default=100, ge=1)
     outbox_max_attempts: int = Field(default=8, ge=1)
     outbox_lease_seconds: int = Field(default=120, ge=5)

@@ -39,6 +39,7 @@ _TEXTS: dict[str, dict[str, str]] = {
             "or /stop to stop."
         ),
         "busy": "You are already answering some questions. Let's finish those first.",
+        "reminder": "A quick reminder: we would still like to hear what you thought of {event_name}.",
         "language_question": "Which language would you like?",
         "language_set": "OK, I will write in English.",
         "language_unavailable": "Sorry, these questions are only in English.",
@@ -77,6 +78,7 @@ _TEXTS: dict[str, dict[str, str]] = {
             "stopio."
         ),
         "busy": "Rwyt ti eisoes yn ateb rhai cwestiynau. Gad i ni orffen y rheini gyntaf.",
+        "reminder": "Nodyn atgoffa: hoffem glywed o hyd beth oeddech chi'n ei feddwl am {event_name}.",
         "language_question": "Pa iaith hoffet ti?",
         "language_set": "Iawn, byddaf yn ysgrifennu yn Gymraeg.",
         "language_unavailable": "Sori, dim ond yn Saesneg mae'r cwestiynau hyn.",

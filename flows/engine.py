@@ -298,10 +298,24 @@ def _command(run: _Run, command: Command, question: Step) -> None:
 
 
 def _expire(run: _Run) -> Outcome:
+    # The waiting question is kept, so a reminder can reopen the conversation where it stopped.
     run.state.status = Status.EXPIRED
-    run.state.step = None
     run.state.expires_at = None
     run.events.append(Event.EXPIRED)
+    return run.outcome()
+
+
+def resume(flow: Flow, state_data: Mapping[str, Any], now: datetime) -> Outcome:
+    """A reminder: reopen an unfinished conversation (even an expired one) at its current question."""
+    state = State.from_dict(dict(state_data))
+    run = _Run(flow, state, now)
+    if state.status not in (Status.ACTIVE, Status.EXPIRED) or state.step is None:
+        return Outcome(state=state.to_dict(), status=state.status)
+    if not flow.has_step(state.step):
+        run.finish()
+        return run.outcome()
+    state.status = Status.ACTIVE
+    run.prompts.append(run.question(flow.step(state.step), PromptKind.REPEAT))
     return run.outcome()
 
 

@@ -36,7 +36,11 @@ async def healthz(request: Request) -> Response:
 
 
 def create_app(
-    services: Services, *, run_workers: bool = True, telegram_polling: bool = False
+    services: Services,
+    *,
+    run_workers: bool = True,
+    telegram_polling: bool = False,
+    run_scheduler: bool = False,
 ) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -44,6 +48,12 @@ def create_app(
         workers: list[asyncio.Task[None]] = []
         if run_workers:
             workers.append(asyncio.create_task(services.outbox.run(stop)))
+        scheduler = None
+        if run_scheduler:
+            from bot.scheduler import build_scheduler
+
+            scheduler = build_scheduler(services)
+            scheduler.start()
         polling: asyncio.Task[None] | None = None
         if telegram_polling:
             from bot.channels.telegram.polling import poll
@@ -53,6 +63,8 @@ def create_app(
             yield
         finally:
             stop.set()
+            if scheduler is not None:
+                scheduler.shutdown(wait=False)
             services.outbox.wake()
             if polling is not None:
                 # A long poll holds its request open; it has nothing to flush, so stop it now.

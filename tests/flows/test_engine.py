@@ -298,3 +298,24 @@ def test_skipping_everything_always_finishes(lang: str) -> None:
             break
         out = engine.step(flow, out.state, "nonsense!!", NOW)
     assert out.status is Status.COMPLETED
+
+
+def test_resume_reopens_an_expired_conversation_at_its_question() -> None:
+    flow = branching()
+    out = engine.step(flow, engine.start(flow, CONTEXT, NOW).state, "yes", NOW)
+    expired = engine.timeout(flow, out.state, NOW + timedelta(days=3))
+    later = NOW + timedelta(days=7)
+    resumed = engine.resume(flow, expired.state, later)
+    assert resumed.status is Status.ACTIVE
+    assert [(p.kind, p.step_id) for p in resumed.prompts] == [(PromptKind.REPEAT, "rating")]
+    assert resumed.wake_at == later + timedelta(days=2)
+    answered = engine.step(flow, resumed.state, "5", later)
+    assert [(a.step_id, a.value) for a in answered.answers] == [("rating", 5)]
+
+
+def test_resume_leaves_finished_conversations_alone() -> None:
+    flow = branching()
+    done = run(["no", "busy"])[-1]
+    again = engine.resume(flow, done.state, NOW)
+    assert again.status is Status.COMPLETED
+    assert again.prompts == ()

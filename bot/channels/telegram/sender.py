@@ -58,8 +58,10 @@ class TelegramSender:
         except RetryAfter as exc:
             return SendResult.retry("429", "flood control", retry_delay(exc))
         except Forbidden as exc:
-            # Blocked, deactivated, or never started the bot: nothing more may be sent.
-            return SendResult.failed("403", str(exc)[:200], opted_out=True)
+            # "Blocked by the user" is a STOP in all but name. "Can't initiate conversation" only
+            # means they never opened the chat (a CSV-imported id): unreachable, not opted out.
+            blocked = "blocked" in str(exc).lower() or "deactivated" in str(exc).lower()
+            return SendResult.failed("403", str(exc)[:200], opted_out=blocked)
         except BadRequest as exc:
             return SendResult.failed("400", str(exc)[:200])
         except InvalidToken as exc:

@@ -1,0 +1,248 @@
+"""Sends due follow-ups: one row at a time, in its own transaction, with every skip explained."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.joining import AGE_BANDS, AGE_CHECKED_CHANNELS
+from bot.quiet_hours import parse_clock, quiet_until, zone
+from bot.replies import reply
+from bot.services import Services
+from flows import engine
+from flows.outcome import Prompt, PromptKind
+from storage import contacts as contacts_repo
+from storage import conversations as conversations_repo
+from storage import followups as followups_repo
+from storage.models import ChannelIdentity, Contact, Conversation, Event, FollowUp
+
+log = logging.getLogger(__name__)
+
+LEASE = timedelta(minutes=5)
+# How long to wait before looking again when someone is busy in another conversation.
+RECHECK_BUSY = timedelta(minutes=30)
+# Preferred channel first; then SMS (we may text first), then chat (only if they started the bot).
+CHANNEL_ORDER = ("sms", "telegram")
+
+
+@dataclass
+class FollowUpReport:
+    sent: int = 0
+    postponed: int = 0
+    skipped: int = 0
+    cancelled: int = 0
+    expired: int = 0
+    reasons: dict[str, int] = field(default_factory=dict)
+
+    def note(self, outcome: str, reason: str | None) -> None:
+        setattr(self, outcome, getattr(self, outcome) + 1)
+        if reason:
+            self.reasons[reason] = self.reasons.get(reason, 0) + 1
+
+
+class FollowUpRunner:
+    def __init__(self, services: Services) -> None:
+        self.s = services
+        settings = services.settings
+        self.quiet = (
+            parse_clock(settings.quiet_hours_start),
+            parse_clock(settings.quiet_hours_end),
+        )
+
+    def run_due(self, now: datetime | None = None) -> FollowUpReport:
+        report = FollowUpReport()
+        now = now or self.s.clock()
+        while True:
+            with self.s.session_factory.begin() as session:
+                claimed = followups_repo.claim_due(
+                    session, now, limit=self.s.settings.followup_batch_size, lease=LEASE
+                )
+                ids = [row.id for row in claimed]
+            if not ids:
+                return report
+            for row_id in ids:
+                try:
+                    with self.s.session_factory.begin() as session:
+                        self._one(session, row_id, now, report)
+                except Exception:  # one bad row must not stop the others; its lease brings it back
+                    log.exception("follow-up %s failed", row_id)
+
+    def _one(self, session: Session, row_id: int, now: datetime, report: FollowUpReport) -> None:
+        row = session.get(FollowUp, row_id)
+        if row is None or row.status != "claimed":
+            return
+        contact = contacts_repo.lock(session, row.contact_id)
+        event = session.get(Event, row.event_id)
+
+        def settle(outcome: str, reason: str, conversation_id: int | None = None) -> None:
+            status = {
+                "sent": "sent",
+                "skipped": "skipped",
+                "cancelled": "cancelled",
+                "expired": "expired",
+            }[outcome]
+            followups_repo.settle(
+                session, row, status, reason, now, conversation_id=conversation_id
+            )
+            report.note(outcome, reason)
+
+        def postpone(until: datetime, reason: str) -> None:
+            followups_repo.postpone(session, row, until, reason, now)
+            report.note("postponed", reason)
+
+        if contact.opted_out_at is not None:
+            report.cancelled += followups_repo.cancel_open(session, contact.id, "opted out", now)
+            report.reasons["opted out"] = report.reasons.get("opted out", 0) + 1
+            return
+        if event is None or row.flow_id not in self.s.library:
+            settle("skipped", "the event or its flow no longer exists")
+            return
+        initial_due = followups_repo.planned_times(event)["initial"]
+        if now >= initial_due + timedelta(seconds=event.request_expires_s):
+            settle("expired", "the request expired before it could be sent")
+            return
+        earlier = _conversation_for(session, contact.id, event.id)
+        if row.kind == "initial" and earlier is not None:
+            settle("skipped", "already started (deep link or earlier request)", earlier.id)
+            return
+        if row.kind != "initial":
+            if earlier is None:
+                settle("skipped", "no request was sent, so there is nothing to remind")
+                return
+            if earlier.status in ("completed", "stopped"):
+                settle("skipped", f"already {earlier.status}", earlier.id)
+                return
+        identity = _reachable(session, contact)
+        if identity is None:
+            settle("skipped", "no way to reach them (no number, or chat never started)")
+            return
+        if (
+            identity.channel in AGE_CHECKED_CHANNELS
+            and contact.age_band is not None
+            and (AGE_BANDS[contact.age_band][1] < self.s.settings.telegram_min_age)
+        ):
+            settle("skipped", "under the channel's minimum age")
+            return
+        active = conversations_repo.active_for(session, contact.id)
+        if active is not None and (earlier is None or active.id != earlier.id):
+            until = min(active.wake_at or now + RECHECK_BUSY, now + RECHECK_BUSY)
+            postpone(until, "waiting for another conversation to end")
+            return
+        quiet = quiet_until(now, contact.timezone, *self.quiet)
+        if quiet is not None:
+            postpone(quiet, "quiet hours")
+            return
+        if row.kind == "initial":
+            cap_until = self._capped_until(session, contact, now)
+            if cap_until is not None:
+                postpone(cap_until, "frequency cap")
+                return
+            flow = self.s.library.get(row.flow_id)
+            context = self.s.dispatcher.context_for(
+                contact,
+                {
+                    "event_name": event.title,
+                    "event_date": f"{event.starts_at.astimezone(zone(contact.timezone)):%-d %B}",
+                },
+            )
+            result = self.s.dispatcher.start_flow(
+                session, contact, identity, flow, context=context, event_id=event.id, now=now
+            )
+            settle("sent", "sent", result.conversation_id)
+            return
+        assert earlier is not None
+        self._remind(session, contact, identity, earlier, event, now)
+        settle("sent", "reminded", earlier.id)
+
+    def _remind(
+        self,
+        session: Session,
+        contact: Contact,
+        identity: ChannelIdentity,
+        conversation: Conversation,
+        event: Event,
+        now: datetime,
+    ) -> None:
+        from bot.dispatch import DispatchResult
+        from bot.turn import Turn
+
+        flow = self.s.library.get(conversation.flow_id)
+        outcome = engine.resume(flow, conversation.state, now)
+        turn = Turn(self.s.dispatcher, session, contact, identity, now, DispatchResult(), None)
+        lead = Prompt(
+            kind=PromptKind.INFO,
+            language=turn.lang,
+            text=reply(self.s.settings, turn.lang, "reminder", event_name=event.title),
+        )
+        turn.apply(conversation, outcome, [lead], first=False)
+
+    def _capped_until(self, session: Session, contact: Contact, now: datetime) -> datetime | None:
+        window = timedelta(days=self.s.settings.frequency_cap_days)
+        sent = session.scalars(
+            select(FollowUp.updated_at)
+            .where(
+                FollowUp.contact_id == contact.id,
+                FollowUp.kind == "initial",
+                FollowUp.status == "sent",
+                FollowUp.updated_at > now - window,
+            )
+            .order_by(FollowUp.updated_at)
+        ).all()
+        if len(sent) < self.s.settings.frequency_cap:
+            return None
+        # The window frees up when the oldest request in it ages out.
+        return sent[-self.s.settings.frequency_cap] + window
+
+    def expire_due(self, now: datetime | None = None) -> int:
+        """Close conversations whose time ran out; answers so far are kept, nothing is sent."""
+        now = now or self.s.clock()
+        expired = 0
+        with self.s.session_factory.begin() as session:
+            for conversation in conversations_repo.due(session, now, limit=500):
+                if conversation.flow_id in self.s.library:
+                    flow = self.s.library.get(conversation.flow_id)
+                    outcome = engine.timeout(flow, conversation.state, now)
+                    state, status, wake = outcome.state, outcome.status.value, outcome.wake_at
+                else:
+                    state, status, wake = conversation.state, "expired", None
+                conversations_repo.update(
+                    session, conversation, state=state, status=status, now=now, wake_at=wake
+                )
+                expired += status == "expired"
+        return expired
+
+    def housekeeping(self, now: datetime | None = None) -> int:
+        """Daily: cancel what is still planned for people who opted out (any channel, any path)."""
+        now = now or self.s.clock()
+        cancelled = 0
+        with self.s.session_factory.begin() as session:
+            opted_out = session.scalars(
+                select(FollowUp.contact_id)
+                .join(Contact, Contact.id == FollowUp.contact_id)
+                .where(Contact.opted_out_at.is_not(None), FollowUp.status.in_(followups_repo.OPEN))
+                .distinct()
+            ).all()
+            for contact_id in opted_out:
+                cancelled += followups_repo.cancel_open(session, contact_id, "opted out", now)
+        return cancelled
+
+
+def _conversation_for(session: Session, contact_id: int, event_id: int) -> Conversation | None:
+    return session.scalars(
+        select(Conversation)
+        .where(Conversation.contact_id == contact_id, Conversation.event_id == event_id)
+        .order_by(Conversation.id.desc())
+    ).first()
+
+
+def _reachable(session: Session, contact: Contact) -> ChannelIdentity | None:
+    order = [contact.preferred_channel] if contact.preferred_channel else []
+    for channel in [*order, *CHANNEL_ORDER]:
+        identity = contacts_repo.identity_for(session, contact.id, channel)
+        if identity is not None:
+            return identity
+    return None
