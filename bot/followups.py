@@ -22,7 +22,7 @@ from storage.models import ChannelIdentity, Contact, Conversation, Event, Follow
 
 log = logging.getLogger(__name__)
 
-LEASE = timedelta(minutes=5)
+RETRY_FAILED = timedelta(minutes=5)
 # How long to wait before looking again when someone is busy in another conversation.
 RECHECK_BUSY = timedelta(minutes=30)
 # Preferred channel first; then SMS (we may text first), then chat (only if they started the bot).
@@ -58,23 +58,22 @@ class FollowUpRunner:
         now = now or self.s.clock()
         while True:
             with self.s.session_factory.begin() as session:
-                claimed = followups_repo.claim_due(
-                    session, now, limit=self.s.settings.followup_batch_size, lease=LEASE
+                rows = followups_repo.claim_due(
+                    session, now, limit=self.s.settings.followup_batch_size
                 )
-                ids = [row.id for row in claimed]
-            if not ids:
-                return report
-            for row_id in ids:
-                try:
-                    with self.s.session_factory.begin() as session:
-                        self._one(session, row_id, now, report)
-                except Exception:  # one bad row must not stop the others; its lease brings it back
-                    log.exception("follow-up %s failed", row_id)
+                if not rows:
+                    return report
+                for row in rows:
+                    try:
+                        with session.begin_nested():
+                            self._one(session, row, now, report)
+                    except Exception as exc:  # one bad row must not stop the others
+                        log.exception("follow-up %s failed", row.id)
+                        followups_repo.postpone(
+                            session, row, now + RETRY_FAILED, f"error: {type(exc).__name__}", now
+                        )
 
-    def _one(self, session: Session, row_id: int, now: datetime, report: FollowUpReport) -> None:
-        row = session.get(FollowUp, row_id)
-        if row is None or row.status != "claimed":
-            return
+    def _one(self, session: Session, row: FollowUp, now: datetime, report: FollowUpReport) -> None:
         contact = contacts_repo.lock(session, row.contact_id)
         event = session.get(Event, row.event_id)
 

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.channels.base import OutboundMessage, Outcome, Sender, SendResult
@@ -105,6 +106,7 @@ class Outbox:
                         meta=dict(message.meta or {}),
                         segments=message.segments or 1,
                         attempt=message.attempts,
+                        created_at=message.created_at,
                     )
                 )
         return out
@@ -159,7 +161,42 @@ class Outbox:
             bucket = self._address_buckets[key] = TokenBucket(rate, burst)
         return bucket
 
+    async def _already_sent(self, message: OutboundMessage) -> str | None:
+        sender = self.senders[message.channel]
+        if not message.meta.get("uncertain") or not hasattr(sender, "find_sent"):
+            return None
+        try:
+            candidates = await sender.find_sent(message, message.created_at or self.clock())
+        except Exception as exc:  # cannot tell: sending again risks a duplicate, not a loss
+            log.warning(
+                "could not check message %s with the provider: %s", message.id, type(exc).__name__
+            )
+            return None
+        if not candidates:
+            return None
+        # The same words may have gone to this person before (a repeated re-prompt): only a
+        # provider id no other message of ours has claimed can be this one.
+        known = await asyncio.to_thread(self._known_provider_ids, message.channel, candidates)
+        return next((c for c in candidates if c not in known), None)
+
+    def _known_provider_ids(self, channel: str, candidates: list[str]) -> set[str]:
+        with self.session_factory() as session:
+            return {
+                str(pid)
+                for pid in session.scalars(
+                    select(Message.provider_id).where(
+                        Message.channel == channel,
+                        Message.direction == "out",
+                        Message.provider_id.in_(candidates),
+                    )
+                )
+            }
+
     async def _send(self, message: OutboundMessage) -> SendResult:
+        found = await self._already_sent(message)
+        if found is not None:
+            log.info("outbound message %s had reached the provider before a crash", message.id)
+            return SendResult.sent(found)
         for bucket in (
             self._address_bucket(message.channel, message.address),
             self.limits.get(message.channel),

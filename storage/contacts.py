@@ -71,11 +71,16 @@ def find_or_create(
 
 def lock(session: Session, contact_id: int) -> Contact:
     """The contact, row-locked until the transaction ends (on SQLite the database lock taken
-    by BEGIN IMMEDIATE already serialises writers)."""
+    by BEGIN IMMEDIATE already serialises writers).
+
+    FOR NO KEY UPDATE, not FOR UPDATE: inserting a message that references the contact takes
+    FOR KEY SHARE on it, and two turns for one person each doing that and then FOR UPDATE
+    would deadlock. NO KEY UPDATE still serialises the turns.
+    """
     return session.scalars(
         select(Contact)
         .where(Contact.id == contact_id)
-        .with_for_update()
+        .with_for_update(key_share=True)
         .execution_options(populate_existing=True)
     ).one()
 

@@ -21,7 +21,7 @@ KINDS = (
     "information_session",
     "other",
 )
-FOLLOWUP_STATUSES = ("pending", "claimed", "sent", "skipped", "cancelled", "expired")
+FOLLOWUP_STATUSES = ("pending", "sent", "skipped", "cancelled", "expired")
 MAX_REMINDERS = 2
 # Column widths in models.Event: PostgreSQL refuses longer values, SQLite would keep them.
 _LIMITS = {"title": 200, "location": 200, "area": 64, "flow_id": 64}
@@ -204,31 +204,7 @@ def add_attendees(
 def plan_followups(
     session: Session, event: Event, contact_ids: Sequence[int], now: datetime
 ) -> int:
-    """`followups.plan` for many people in one statement (an import of thousands would otherwise
-    take three statements a person); rows already planned are left alone. How many were added."""
-    times = followups.planned_times(event)
-    rows = [
-        {
-            "event_id": event.id,
-            "contact_id": contact_id,
-            "flow_id": event.flow_id,
-            "kind": kind,
-            "due_at": due,
-            "status": "pending",
-            "created_at": now,
-            "updated_at": now,
-        }
-        for contact_id in contact_ids
-        for kind, due in times.items()
-    ]
-    if not rows:
-        return 0
-    statement = (
-        dialect.insert(session, FollowUp)
-        .on_conflict_do_nothing(index_elements=["event_id", "contact_id", "kind"])
-        .returning(FollowUp.id)
-    )
-    return len(session.execute(statement, rows).all())
+    return followups.plan_many(session, event, contact_ids, now)
 
 
 def followup_rows(

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from storage import dialect
@@ -13,7 +13,7 @@ from storage.db import is_postgres
 from storage.models import Event, FollowUp
 
 KINDS = ("initial", "reminder_1", "reminder_2")
-OPEN = ("pending", "claimed")
+OPEN = ("pending",)
 
 
 def planned_times(event: Event) -> dict[str, datetime]:
@@ -29,51 +29,51 @@ def planned_times(event: Event) -> dict[str, datetime]:
 
 def plan(session: Session, event: Event, contact_id: int, now: datetime) -> int:
     """Add the event's follow-up rows for one person; rows already planned are left alone."""
-    added = 0
-    for kind, due in planned_times(event).items():
-        inserted = session.execute(
-            dialect.insert(session, FollowUp)
-            .values(
-                event_id=event.id,
-                contact_id=contact_id,
-                flow_id=event.flow_id,
-                kind=kind,
-                due_at=due,
-                status="pending",
-                created_at=now,
-                updated_at=now,
-            )
-            .on_conflict_do_nothing(index_elements=["event_id", "contact_id", "kind"])
-            .returning(FollowUp.id)
-        ).scalar_one_or_none()
-        added += inserted is not None
-    return added
+    return plan_many(session, event, [contact_id], now)
 
 
-def claim_due(session: Session, now: datetime, *, limit: int, lease: timedelta) -> list[FollowUp]:
-    """Due rows for this worker alone: pending, or claimed by a worker whose lease ran out."""
+def plan_many(session: Session, event: Event, contact_ids: Sequence[int], now: datetime) -> int:
+    """The rows for many people in one statement (an import of thousands); how many were added."""
+    rows = [
+        {
+            "event_id": event.id,
+            "contact_id": contact_id,
+            "flow_id": event.flow_id,
+            "kind": kind,
+            "due_at": due,
+            "status": "pending",
+            "created_at": now,
+            "updated_at": now,
+        }
+        for contact_id in contact_ids
+        for kind, due in planned_times(event).items()
+    ]
+    if not rows:
+        return 0
+    statement = (
+        dialect.insert(session, FollowUp)
+        .on_conflict_do_nothing(index_elements=["event_id", "contact_id", "kind"])
+        .returning(FollowUp.id)
+    )
+    return len(session.execute(statement, rows).all())
+
+
+def claim_due(session: Session, now: datetime, *, limit: int) -> list[FollowUp]:
+    """Due pending rows, locked for this transaction only.
+
+    The caller handles them and commits in the same transaction, so a scheduler killed midway
+    leaves nothing half-done: its rows simply become due again. Several schedulers on PostgreSQL
+    skip each other's locked rows; on SQLite transactions run one at a time.
+    """
     query = (
         select(FollowUp)
-        .where(
-            FollowUp.due_at <= now,
-            or_(
-                FollowUp.status == "pending",
-                (FollowUp.status == "claimed") & (FollowUp.claimed_until <= now),
-            ),
-        )
+        .where(FollowUp.due_at <= now, FollowUp.status == "pending")
         .order_by(FollowUp.due_at, FollowUp.id)
         .limit(limit)
     )
     if is_postgres(session):
-        # Several schedulers may run; each takes rows nobody else holds.
         query = query.with_for_update(skip_locked=True)
-    rows = list(session.scalars(query))
-    for row in rows:
-        row.status = "claimed"
-        row.claimed_until = now + lease
-        row.updated_at = now
-    session.flush()
-    return rows
+    return list(session.scalars(query))
 
 
 def settle(
@@ -87,7 +87,6 @@ def settle(
 ) -> None:
     row.status = status
     row.reason = reason
-    row.claimed_until = None
     row.updated_at = now
     if conversation_id is not None:
         row.conversation_id = conversation_id
@@ -99,7 +98,6 @@ def postpone(session: Session, row: FollowUp, until: datetime, reason: str, now:
     row.status = "pending"
     row.due_at = until
     row.reason = reason
-    row.claimed_until = None
     row.updated_at = now
     session.flush()
 
@@ -118,9 +116,7 @@ def cancel_open(
         query = query.where(FollowUp.event_id == event_id)
     if kinds is not None:
         query = query.where(FollowUp.kind.in_(list(kinds)))
-    result = session.execute(
-        query.values(status="cancelled", reason=reason, claimed_until=None, updated_at=now)
-    )
+    result = session.execute(query.values(status="cancelled", reason=reason, updated_at=now))
     return int(getattr(result, "rowcount", 0) or 0)
 
 

@@ -123,6 +123,10 @@ def claim_due(
         stmt = stmt.where(Message.channel.in_(list(channels)))
     messages = list(session.scalars(stmt))
     for message in messages:
+        if message.status == "sending":
+            # Its sender died mid-send: the provider may or may not have it. Say so, so the
+            # next sender asks the provider before sending it again.
+            message.meta = {**(message.meta or {}), "uncertain": True}
         message.status = "sending"
         message.attempts += 1
         message.next_attempt_at = now + lease
@@ -141,6 +145,8 @@ def mark_sent(session: Session, message: Message, provider_id: str | None, now: 
     message.sent_at = now
     message.status_updated_at = now
     message.next_attempt_at = None
+    if (message.meta or {}).get("uncertain"):
+        message.meta = {k: v for k, v in message.meta.items() if k != "uncertain"}
     session.flush()
 
 

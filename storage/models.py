@@ -241,12 +241,11 @@ class FollowUp(Base):
     flow_id: Mapped[str] = mapped_column(String(64))
     kind: Mapped[str] = mapped_column(String(16))  # "initial", "reminder_1", "reminder_2"
     due_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    # pending -> claimed -> sent | skipped | cancelled | expired
+    # pending -> sent | skipped | cancelled | expired (postponed rows stay pending, due later)
     status: Mapped[str] = mapped_column(String(16), default="pending")
     reason: Mapped[str | None] = mapped_column(String(200))
     conversation_id: Mapped[int | None] = mapped_column(
         ForeignKey("conversations.id", ondelete="SET NULL")
     )
-    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, Literal, Protocol
 
 Style = Literal["sms", "chat"]
@@ -19,6 +19,7 @@ class OutboundMessage:
     meta: dict[str, Any] = field(default_factory=dict)  # buttons for chat, prompt kinds
     segments: int = 1
     attempt: int = 1
+    created_at: datetime | None = None
 
 
 class Outcome(enum.StrEnum):
@@ -55,3 +56,11 @@ class Sender(Protocol):
     channel: str
 
     async def send(self, message: OutboundMessage) -> SendResult: ...
+
+
+class Reconciler(Protocol):
+    """A sender that can ask its provider whether a message whose send was cut off arrived there."""
+
+    async def find_sent(self, message: OutboundMessage, since: datetime) -> list[str]:
+        """Provider ids of messages like this one, newest first; the caller rules out known ones."""
+        ...

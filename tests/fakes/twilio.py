@@ -10,7 +10,7 @@ import time
 from collections import deque
 from collections.abc import Sequence
 from types import TracebackType
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
@@ -275,6 +275,9 @@ class FakeTwilio:
         posted = _MESSAGES.fullmatch(path) if request.method == "POST" else None
         if posted and posted["account"] == self.account_sid:
             return self._create(request.form, fields)
+        listed = _MESSAGES.fullmatch(path) if request.method == "GET" else None
+        if listed and listed["account"] == self.account_sid:
+            return self._list(request)
         fetched = _MESSAGE.fullmatch(path) if request.method == "GET" else None
         if fetched and fetched["account"] == self.account_sid:
             with self._cond:
@@ -291,6 +294,44 @@ class FakeTwilio:
                         ),
                     )
         return error_reply(not_found(path))
+
+    def _list(self, request: RecordedRequest) -> Reply:
+        """Messages.json list, newest first, filtered by To / From like Twilio's (one page)."""
+        query = parse_qs(urlsplit(request.path).query)
+        to = query.get("To", [None])[0]
+        from_ = query.get("From", [None])[0]
+        size = int(query.get("PageSize", ["50"])[0])
+        with self._cond:
+            found = [
+                m
+                for m in reversed(self._messages)
+                if (to is None or m.to == to) and (from_ is None or m.from_ == from_)
+            ][:size]
+            resources = [
+                message_resource(
+                    m,
+                    self.account_sid,
+                    status=self._status[m.sid][0],
+                    updated_at=self._status[m.sid][1],
+                    error_code=self._status[m.sid][2],
+                )
+                for m in found
+            ]
+        uri = f"/{API_VERSION}/Accounts/{self.account_sid}/Messages.json"
+        return Reply(
+            200,
+            {
+                "messages": resources,
+                "page": 0,
+                "page_size": size,
+                "first_page_uri": uri,
+                "next_page_uri": None,
+                "previous_page_uri": None,
+                "uri": uri,
+                "start": 0,
+                "end": max(len(resources) - 1, 0),
+            },
+        )
 
     def _next_failure(self) -> Failure | None:
         with self._cond:

@@ -183,7 +183,6 @@ def test_counts_give_attendees_and_every_follow_up_status(session: Session, now:
     assert events.counts(session, event.id) == {
         "attendees": 2,
         "pending": 5,
-        "claimed": 0,
         "sent": 0,
         "skipped": 1,
         "cancelled": 0,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime, timedelta
 
 import requests
 from twilio.base.exceptions import TwilioRestException
@@ -15,6 +16,7 @@ from bot.channels.sms.errors import classify
 from bot.config import Settings
 
 STATUS_PATH = "/webhooks/twilio/status"
+CLOCK_SKEW = timedelta(minutes=2)  # between our clock and Twilio's
 
 
 class TwilioSender:
@@ -52,3 +54,17 @@ class TwilioSender:
 
     async def send(self, message: OutboundMessage) -> SendResult:
         return await asyncio.to_thread(self._create, message)
+
+    def _find(self, message: OutboundMessage, since: datetime) -> list[str]:
+        # Twilio has no idempotency key for sends; after a crash we look for our own message.
+        recent = self.client.messages.list(to=message.address, limit=50)
+        return [
+            str(candidate.sid)
+            for candidate in recent
+            if candidate.body == message.body
+            and candidate.direction == "outbound-api"
+            and (candidate.date_created is None or candidate.date_created >= since - CLOCK_SKEW)
+        ]
+
+    async def find_sent(self, message: OutboundMessage, since: datetime) -> list[str]:
+        return await asyncio.to_thread(self._find, message, since)

@@ -70,7 +70,6 @@ def upgrade() -> None:
         sa.Column("status", sa.String(16), nullable=False),
         sa.Column("reason", sa.String(200), nullable=True),
         sa.Column("conversation_id", sa.Integer(), nullable=True),
-        sa.Column("claimed_until", UTC_DATETIME, nullable=True),
         sa.Column("created_at", UTC_DATETIME, nullable=False),
         sa.Column("updated_at", UTC_DATETIME, nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_follow_ups"),
