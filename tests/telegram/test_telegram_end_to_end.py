@@ -220,3 +220,27 @@ def _last_out(tg: TelegramWorld) -> Message:
         return s.scalars(
             select(Message).where(Message.direction == "out").order_by(Message.id.desc())
         ).first()
+
+
+def test_a_telegram_outage_is_retried_without_duplicates(tg: TelegramWorld) -> None:
+    from sqlalchemy import update
+
+    join(tg)
+    tg.fake.fail_next("sendMessage", ApiError.server_error(), ApiError.server_error())
+    tg.say("3")
+
+    def delivered() -> bool:
+        with tg.services.session_factory.begin() as s:  # bring the backed-off retry forward
+            s.execute(
+                update(Message)
+                .where(Message.status == "queued")
+                .values(next_attempt_at=tg.services.clock())
+            )
+        tg.services.outbox.wake()
+        return _last_out(tg).status == "sent"
+
+    wait_until(delivered, timeout=20)
+    assert _last_out(tg).attempts == 3
+    assert [t for t in tg.texts() if t == "Do people listen to you?"] == [
+        "Do people listen to you?"
+    ]
