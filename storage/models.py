@@ -249,3 +249,16 @@ class FollowUp(Base):
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class AuditEntry(Base):
+    """Who looked at or did what to personal data: transcripts, exports, erasure, key rotation."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    actor: Mapped[str] = mapped_column(String(120))  # "officer:12", "cli", "scheduler"
+    action: Mapped[str] = mapped_column(String(64))  # "view_transcript", "export", "forget", ...
+    subject: Mapped[str | None] = mapped_column(String(200))  # a pseudonym or an id, never a name
+    detail: Mapped[dict[str, Any]] = mapped_column(json_type(), default=dict)
