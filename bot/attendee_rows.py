@@ -20,7 +20,7 @@ from bot.phone import to_e164
 
 COLUMNS = ("name", "phone", "telegram", "role", "language", "consent")
 OPTIONAL_COLUMNS = frozenset({"telegram"})
-_NAME_LIMIT = 200  # models.Contact.display_name
+_NAME_LIMIT = 200  # a name longer than this is surely not one
 
 _YES = frozenset({"yes", "y", "true", "1"})
 _NO = frozenset({"no", "n", "false", "0"})

@@ -105,29 +105,26 @@ def serve(host: str, port: int, run_scheduler: bool, telegram_polling: bool) -> 
     """Run the web app (webhooks, health check) with the outbox worker."""
     import uvicorn
 
+    from bot.cli_db import require_cipher, require_current_schema
     from bot.services import build_services
     from bot.web.app import create_app
-    from storage.db import make_engine
-    from storage.errors import SchemaOutOfDate
-    from storage.migrate import check_schema
 
     settings = get_settings()
-    engine = make_engine(settings.database_url)
-    try:
-        check_schema(engine)
-    except SchemaOutOfDate as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(2)
-    finally:
-        engine.dispose()
+    require_cipher(settings)  # identifiers are encrypted at rest: no key, no server
+    require_current_schema(settings)
     services = build_services(settings)
     if "sms" not in services.senders:
         click.echo(
             "warning: Twilio is not configured; SMS replies will wait in the outbox", err=True
         )
+    if telegram_polling and services.telegram is None:
+        click.echo("error: --telegram-polling needs TELEGRAM_BOT_TOKEN", err=True)
+        services.close()
+        sys.exit(2)
+    app = create_app(services, telegram_polling=telegram_polling, run_scheduler=run_scheduler)
     try:
         uvicorn.run(
-            create_app(services),
+            app,
             host=host,
             port=port,
             log_config=None,

@@ -6,10 +6,9 @@ wrong, so the officer can find the value they typed.
 
 from __future__ import annotations
 
-import logging
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -17,6 +16,7 @@ import click
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.attendee_rows import read_csv as read_attendee_csv
+from bot.cli_db import open_database
 from bot.cli_types import Duration, EventKind, LocalDateTime, zone
 from bot.clock import system_clock
 from bot.config import get_settings
@@ -25,30 +25,15 @@ from bot.events_import import ImportConflict, ImportFileError, ImportReport, imp
 from flows.errors import FlowValidationError
 from flows.library import LIBRARY_DIR, load_library
 from storage import events
-from storage.db import make_engine, make_session_factory
-from storage.errors import SchemaOutOfDate
 from storage.followups import OPEN, planned_times
-from storage.migrate import check_schema
 from storage.models import Event
 
 PROGRESS_OVER = 200  # rows; smaller files import before a bar would be worth drawing
 SHOW_LIMIT = 100
 
 
-@contextmanager
-def _database() -> Iterator[sessionmaker[Session]]:
-    # Alembic announces its migration context at INFO on every check; officers need not see it.
-    logging.getLogger("alembic.runtime.migration").setLevel(logging.WARNING)
-    engine = make_engine(get_settings().database_url)
-    try:
-        try:
-            check_schema(engine)
-        except SchemaOutOfDate as exc:
-            click.echo(f"error: {exc}", err=True)
-            raise SystemExit(2) from None
-        yield make_session_factory(engine)
-    finally:
-        engine.dispose()
+def _database() -> AbstractContextManager[sessionmaker[Session]]:
+    return open_database(get_settings())
 
 
 def _find(session: Session, ref: str) -> Event:

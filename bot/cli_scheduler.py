@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import signal
-import sys
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -15,20 +14,12 @@ from bot.services import Services
 
 
 def _services(settings: Settings, now: datetime | None = None) -> Services:
+    from bot.cli_db import require_cipher, require_current_schema
     from bot.clock import FrozenClock, system_clock
     from bot.services import build_services
-    from storage.db import make_engine
-    from storage.errors import SchemaOutOfDate
-    from storage.migrate import check_schema
 
-    engine = make_engine(settings.database_url)
-    try:
-        check_schema(engine)
-    except SchemaOutOfDate as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(2)
-    finally:
-        engine.dispose()
+    require_cipher(settings)
+    require_current_schema(settings)
     return build_services(settings, clock=FrozenClock(now) if now else system_clock)
 
 

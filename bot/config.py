@@ -14,6 +14,9 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
     database_url: str = DEFAULT_URL
+    # Fernet keys that encrypt phone numbers, Telegram ids and names in the database; the first
+    # encrypts, all decrypt (comma-separated, newest first, to rotate). Required outside the demo.
+    data_encryption_key: SecretStr = SecretStr("")
     log_level: str = "INFO"
     # Extra folders or files of flows, comma-separated, loaded beside the bundled library.
     flow_paths: str = ""
@@ -75,6 +78,11 @@ class Settings(BaseSettings):
     outbox_batch_size: int = Field(default=100, ge=1)
     outbox_max_attempts: int = Field(default=8, ge=1)
     outbox_lease_seconds: int = Field(default=120, ge=5)
+
+    def encryption_keys(self) -> list[str]:
+        return [
+            k.strip() for k in self.data_encryption_key.get_secret_value().split(",") if k.strip()
+        ]
 
     @property
     def twilio_configured(self) -> bool:

@@ -14,6 +14,7 @@ from bot.channels.console import CHANNEL, ConsoleSender
 from bot.clock import system_clock
 from bot.config import Settings
 from bot.dispatch import Dispatcher, InboundMessage
+from bot.keys import demo_cipher
 from bot.outbox import Outbox
 from flows.library import FlowLibrary
 from flows.schema import Audience
@@ -44,7 +45,7 @@ async def run_demo(
     await asyncio.to_thread(ensure_schema, url)
     engine = make_engine(url)
     try:
-        session_factory = make_session_factory(engine)
+        session_factory = make_session_factory(engine, demo_cipher(settings))
         dispatcher = Dispatcher(library, settings, {CHANNEL: style})
         outbox = Outbox(session_factory, {CHANNEL: ConsoleSender(style, write)}, settings)
         address = f"demo-{uuid.uuid4().hex[:12]}"
@@ -53,7 +54,7 @@ async def run_demo(
             contact, identity, _ = contacts_repo.find_or_create(
                 session, CHANNEL, address, system_clock(), role=role, language=language
             )
-            contact.display_name = name
+            contact.set_display_name(name, demo_cipher(settings))
             context = dispatcher.context_for(
                 contact,
                 {

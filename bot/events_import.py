@@ -25,6 +25,7 @@ from bot.attendee_rows import (
     read_csv,
 )
 from storage import dialect, events
+from storage.crypto import IdentifierCipher, cipher_of
 from storage.models import ChannelIdentity, Contact, Event, new_pseudonym
 
 __all__ = [
@@ -76,15 +77,30 @@ def _channel(person: Person) -> str:
 
 
 def _owners(session: Session, channel: str, addresses: Sequence[str]) -> dict[str, int]:
+    # Stored addresses are encrypted; the keyed hashes (under every configured key) find them.
+    cipher = cipher_of(session)
+    by_hash = {h: address for address in set(addresses) for h in cipher.lookups(address)}
     owners: dict[str, int] = {}
-    for chunk in _batches(sorted(set(addresses))):
+    for chunk in _batches(sorted(by_hash)):
         rows = session.execute(
-            select(ChannelIdentity.address, ChannelIdentity.contact_id).where(
-                ChannelIdentity.channel == channel, ChannelIdentity.address.in_(chunk)
+            select(ChannelIdentity.address_hash, ChannelIdentity.contact_id).where(
+                ChannelIdentity.channel == channel, ChannelIdentity.address_hash.in_(chunk)
             )
         )
-        owners.update({address: contact_id for address, contact_id in rows})
+        owners.update({by_hash[address_hash]: contact_id for address_hash, contact_id in rows})
     return owners
+
+
+def _identity(
+    cipher: IdentifierCipher, contact_id: int, channel: str, address: str, now: datetime
+) -> dict[str, object]:
+    return {
+        "contact_id": contact_id,
+        "channel": channel,
+        "address_hash": cipher.lookup(address),
+        "address_enc": cipher.encrypt(address),
+        "created_at": now,
+    }
 
 
 class _Known:
@@ -133,13 +149,11 @@ class _Known:
         return problems
 
 
-def _update(contact: Contact, person: Person, now: datetime) -> None:
+def _update(contact: Contact, person: Person, now: datetime, cipher: IdentifierCipher) -> None:
     wanted: dict[str, object] = {
         "role": person.role,
         "preferred_language": person.language,
         "preferred_channel": _channel(person),
-        # An empty name in the file must not wipe one we already have.
-        "display_name": person.name or contact.display_name,
     }
     if contact.consent_at is None:
         # The first recorded consent stays: re-importing a file must not rewrite its date.
@@ -149,11 +163,17 @@ def _update(contact: Contact, person: Person, now: datetime) -> None:
         if getattr(contact, attribute) != value:
             setattr(contact, attribute, value)
             changed = True
+    # An empty name in the file must not wipe one we already have.
+    if person.name and person.name != contact.display_name:
+        contact.set_display_name(person.name, cipher)
+        changed = True
     if changed:
         contact.updated_at = now
 
 
-def _create_contacts(session: Session, people: Sequence[Person], now: datetime) -> list[int]:
+def _create_contacts(
+    session: Session, people: Sequence[Person], now: datetime, cipher: IdentifierCipher
+) -> list[int]:
     if not people:
         return []
     rows = [
@@ -162,7 +182,7 @@ def _create_contacts(session: Session, people: Sequence[Person], now: datetime) 
             "role": p.role,
             "preferred_language": p.language,
             "preferred_channel": _channel(p),
-            "display_name": p.name,
+            "display_name_enc": cipher.encrypt(p.name) if p.name else None,
             "consent_at": now,
             "consent_source": CONSENT_SOURCE,
             "created_at": now,
@@ -179,7 +199,7 @@ def _link(session: Session, identities: list[dict[str, object]]) -> None:
         return
     added = session.execute(
         dialect.insert(session, ChannelIdentity)
-        .on_conflict_do_nothing(index_elements=["channel", "address"])
+        .on_conflict_do_nothing(index_elements=["channel", "address_hash"])
         .returning(ChannelIdentity.id),
         identities,
     ).all()
@@ -200,8 +220,11 @@ def _write_batch(
     report: ImportReport,
     now: datetime,
 ) -> None:
+    cipher = cipher_of(session)
     fresh = [p for p in people if known.contact_id(p) is None]
-    created = dict(zip([p.row for p in fresh], _create_contacts(session, fresh, now), strict=True))
+    created = dict(
+        zip([p.row for p in fresh], _create_contacts(session, fresh, now, cipher), strict=True)
+    )
     report.new_contacts += len(created)
     identities: list[dict[str, object]] = []
     attendance: list[tuple[int, str]] = []
@@ -209,29 +232,15 @@ def _write_batch(
         existing = known.contact_id(person)
         if existing is not None:
             contact = known.contacts[existing]
-            _update(contact, person, now)
+            _update(contact, person, now, cipher)
             report.opted_out += contact.opted_out_at is not None
             contact_id = existing
         else:
             contact_id = created[person.row]
             channel, address = person.key
-            identities.append(
-                {
-                    "contact_id": contact_id,
-                    "channel": channel,
-                    "address": address,
-                    "created_at": now,
-                }
-            )
+            identities.append(_identity(cipher, contact_id, channel, address, now))
         if person.phone and person.telegram and person.telegram not in known.telegram:
-            identities.append(
-                {
-                    "contact_id": contact_id,
-                    "channel": "telegram",
-                    "address": person.telegram,
-                    "created_at": now,
-                }
-            )
+            identities.append(_identity(cipher, contact_id, "telegram", person.telegram, now))
         attendance.append((contact_id, person.role))
     session.flush()
     _link(session, identities)

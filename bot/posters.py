@@ -9,10 +9,10 @@ from pathlib import Path
 import click
 import segno
 
+from bot.cli_db import open_database
 from bot.cli_telegram import bot_username, deep_link
 from bot.config import get_settings
 from storage import events as events_repo
-from storage.db import make_engine, make_session_factory
 
 
 def write_qr(link: str, out: Path) -> None:
@@ -32,16 +32,12 @@ def write_qr(link: str, out: Path) -> None:
 def qr(event_id: int, out: Path) -> None:
     """Write a QR code that opens the bot at EVENT's questions (a Telegram deep link)."""
     settings = get_settings()
-    engine = make_engine(settings.database_url)
-    try:
-        with make_session_factory(engine)() as session:
-            event = events_repo.get(session, event_id)
-            if event is None:
-                click.echo(f"error: no event {event_id}", err=True)
-                sys.exit(2)
-            code, title = event.code, event.title
-    finally:
-        engine.dispose()
+    with open_database(settings) as session_factory, session_factory() as session:
+        event = events_repo.get(session, event_id)
+        if event is None:
+            click.echo(f"error: no event {event_id}", err=True)
+            sys.exit(2)
+        code, title = event.code, event.title
     if not settings.telegram_configured and not settings.telegram_bot_username:
         click.echo("error: set TELEGRAM_BOT_USERNAME (or TELEGRAM_BOT_TOKEN)", err=True)
         sys.exit(2)

@@ -15,6 +15,7 @@ from bot.dispatch import Dispatcher
 from bot.outbox import Outbox
 from bot.ratelimit import TokenBucket
 from flows.library import LIBRARY_DIR, FlowLibrary, load_library
+from storage.crypto import IdentifierCipher
 from storage.db import make_engine, make_session_factory
 
 if TYPE_CHECKING:
@@ -70,8 +71,9 @@ def build_services(
     senders: dict[str, Sender] | None = None,
     library: FlowLibrary | None = None,
 ) -> Services:
+    cipher = IdentifierCipher(settings.encryption_keys())  # refuses to run without a key
     engine = make_engine(settings.database_url)
-    session_factory = make_session_factory(engine)
+    session_factory = make_session_factory(engine, cipher)
     library = library or load_library([LIBRARY_DIR, *settings.flow_path_list()])
     senders = default_senders(settings) if senders is None else senders
     limits = {

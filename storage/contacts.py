@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storage import dialect
+from storage.crypto import cipher_of
 from storage.models import ROLES, ChannelIdentity, Contact
 
 
@@ -15,7 +16,10 @@ def find_by_address(
     row = session.execute(
         select(Contact, ChannelIdentity)
         .join(ChannelIdentity, ChannelIdentity.contact_id == Contact.id)
-        .where(ChannelIdentity.channel == channel, ChannelIdentity.address == address)
+        .where(
+            ChannelIdentity.channel == channel,
+            ChannelIdentity.address_hash.in_(cipher_of(session).lookups(address)),
+        )
     ).one_or_none()
     if row is None:
         return None
@@ -40,6 +44,7 @@ def find_or_create(
     found = find_by_address(session, channel, address)
     if found is not None:
         return found[0], found[1], False
+    cipher = cipher_of(session)
 
     contact = Contact(
         role=role or "unknown",
@@ -54,8 +59,14 @@ def find_or_create(
     # loser wait for the winner's commit and then step aside instead of raising.
     identity_id = session.execute(
         dialect.insert(session, ChannelIdentity)
-        .values(contact_id=contact.id, channel=channel, address=address, created_at=now)
-        .on_conflict_do_nothing(index_elements=["channel", "address"])
+        .values(
+            contact_id=contact.id,
+            channel=channel,
+            address_hash=cipher.lookup(address),
+            address_enc=cipher.encrypt(address),
+            created_at=now,
+        )
+        .on_conflict_do_nothing(index_elements=["channel", "address_hash"])
         .returning(ChannelIdentity.id)
     ).scalar_one_or_none()
     if identity_id is None:
@@ -67,6 +78,23 @@ def find_or_create(
         return found[0], found[1], False
     identity = session.get_one(ChannelIdentity, identity_id)
     return contact, identity, True
+
+
+def link_identity(
+    session: Session, contact: Contact, channel: str, address: str, now: datetime
+) -> ChannelIdentity:
+    """Reach an existing contact on another channel too (a Telegram chat beside their number)."""
+    cipher = cipher_of(session)
+    identity = ChannelIdentity(
+        contact_id=contact.id,
+        channel=channel,
+        address_hash=cipher.lookup(address),
+        address_enc=cipher.encrypt(address),
+        created_at=now,
+    )
+    session.add(identity)
+    session.flush()
+    return identity
 
 
 def lock(session: Session, contact_id: int) -> Contact:

@@ -8,6 +8,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry
 
+from storage.crypto import SESSION_KEY, IdentifierCipher
+
 DEFAULT_URL = "sqlite:///./sendvoice.db"
 
 _SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -52,8 +54,11 @@ def _configure_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(bind=engine, expire_on_commit=False)
+def make_session_factory(
+    engine: Engine, cipher: IdentifierCipher | None = None
+) -> sessionmaker[Session]:
+    """Sessions carry the identifier cipher, so models can decrypt what they hold on access."""
+    return sessionmaker(bind=engine, expire_on_commit=False, info={SESSION_KEY: cipher})
 
 
 def is_postgres(bind: Engine | Connection | Session) -> bool:

@@ -16,8 +16,9 @@ from sqlalchemy import (
     UniqueConstraint,
     text,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, object_session
 
+from storage.crypto import IdentifierCipher, cipher_of
 from storage.types import UTCDateTime, json_type
 
 Role = Literal["parent", "young_person", "unknown"]
@@ -59,7 +60,7 @@ class Contact(Base):
     preferred_language: Mapped[str] = mapped_column(String(8), default="en")
     preferred_channel: Mapped[str | None] = mapped_column(String(16))
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/London")
-    display_name: Mapped[str | None] = mapped_column(String(200))
+    display_name_enc: Mapped[str | None] = mapped_column(Text)  # the name, encrypted
     age_band: Mapped[str | None] = mapped_column(String(16))
     consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     consent_source: Mapped[str | None] = mapped_column(String(64))
@@ -70,18 +71,35 @@ class Contact(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
+    @property
+    def display_name(self) -> str | None:
+        if self.display_name_enc is None:
+            return None
+        return cipher_of(object_session(self)).decrypt(self.display_name_enc)
+
+    def set_display_name(self, name: str | None, cipher: IdentifierCipher) -> None:
+        self.display_name_enc = cipher.encrypt(name) if name else None
+
 
 class ChannelIdentity(Base):
+    """Where a contact is reached on one channel. The address (a phone number or a Telegram chat
+    id) is stored encrypted; the keyed hash finds it (see storage.crypto)."""
+
     __tablename__ = "channel_identities"
-    __table_args__ = (UniqueConstraint("channel", "address"),)
+    __table_args__ = (UniqueConstraint("channel", "address_hash"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     contact_id: Mapped[int] = mapped_column(
         ForeignKey("contacts.id", ondelete="CASCADE"), index=True
     )
     channel: Mapped[str] = mapped_column(String(16))
-    address: Mapped[str] = mapped_column(String(255))
+    address_hash: Mapped[str] = mapped_column(String(64))
+    address_enc: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    @property
+    def address(self) -> str:
+        return cipher_of(object_session(self)).decrypt(self.address_enc)
 
 
 class Conversation(Base):
@@ -204,6 +222,8 @@ class Event(Base):
     reminder_1_s: Mapped[int | None] = mapped_column(Integer)  # after the initial request
     reminder_2_s: Mapped[int | None] = mapped_column(Integer)
     request_expires_s: Mapped[int] = mapped_column(Integer, default=14 * 24 * 3600)
+    # Extra context for the flow's declared variables (you_said_we_did's actions_summary).
+    variables: Mapped[dict[str, str] | None] = mapped_column(json_type(none_as_null=True))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
@@ -262,3 +282,7 @@ class AuditEntry(Base):
     action: Mapped[str] = mapped_column(String(64))  # "view_transcript", "export", "forget", ...
     subject: Mapped[str | None] = mapped_column(String(200))  # a pseudonym or an id, never a name
     detail: Mapped[dict[str, Any]] = mapped_column(json_type(), default=dict)
+
+
+# The dashboard's tables live in their own module; importing it here completes Base.metadata.
+from storage import dashboard_models as dashboard_models  # noqa: E402

@@ -6,6 +6,7 @@ tmp_path. Migrations run once per test session; each test starts from empty tabl
 
 from __future__ import annotations
 
+import os
 import shutil
 import uuid
 from collections.abc import Iterator
@@ -16,9 +17,14 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from storage.crypto import IdentifierCipher
 from storage.db import make_engine, make_session_factory
 from storage.migrate import upgrade
 from tests.helpers import IS_POSTGRES, TEST_DATABASE_URL
+
+# A fixed key for tests; set before any Settings is built, and inherited by `sendvoice` subprocesses.
+TEST_ENCRYPTION_KEY = "zVJ3hVn3y5cL1xq0cQh7V1b0z2k4m6p8r0t2v4x6z8A="
+os.environ.setdefault("DATA_ENCRYPTION_KEY", TEST_ENCRYPTION_KEY)
 
 
 def _sqlite_url(path: Path) -> str:
@@ -109,7 +115,7 @@ def db_engine(database_url: str) -> Iterator[Engine]:
 
 @pytest.fixture
 def session_factory(db_engine: Engine) -> sessionmaker[Session]:
-    return make_session_factory(db_engine)
+    return make_session_factory(db_engine, IdentifierCipher([os.environ["DATA_ENCRYPTION_KEY"]]))
 
 
 @pytest.fixture

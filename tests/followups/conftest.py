@@ -61,8 +61,7 @@ class World:
         with self.services.session_factory.begin() as s:
             contact, _, _ = contacts_repo.find_or_create(s, "sms", number, now, role=role)
             if telegram is not None:
-                identity = contacts_repo.find_or_create(s, "telegram", str(telegram), now)[1]
-                identity.contact_id = contact.id
+                contacts_repo.link_identity(s, contact, "telegram", str(telegram), now)
                 contact.preferred_channel = "telegram"
                 contact.age_band = "16_17"
             event = s.get_one(Event, event_id)

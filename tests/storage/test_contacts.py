@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage import answers, contacts, conversations, messages
+from storage.crypto import cipher_of
 from storage.models import ChannelIdentity, Contact, Message
 
 ADDRESS = "+447700900123"
@@ -110,7 +111,7 @@ def test_lock_returns_the_committed_row(
         first.commit()
         with session_factory() as second:
             other = second.get_one(Contact, contact.id)
-            other.display_name = "Sam"
+            other.set_display_name("Sam", cipher_of(second))
             second.commit()
         assert contacts.lock(first, contact.id).display_name == "Sam"
 

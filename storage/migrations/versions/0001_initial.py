@@ -39,7 +39,7 @@ def upgrade() -> None:
         sa.Column("preferred_language", sa.String(8), nullable=False),
         sa.Column("preferred_channel", sa.String(16), nullable=True),
         sa.Column("timezone", sa.String(64), nullable=False),
-        sa.Column("display_name", sa.String(200), nullable=True),
+        sa.Column("display_name_enc", sa.Text(), nullable=True),
         sa.Column("age_band", sa.String(16), nullable=True),
         sa.Column("consent_at", UTC_DATETIME, nullable=True),
         sa.Column("consent_source", sa.String(64), nullable=True),
@@ -58,7 +58,8 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("contact_id", sa.Integer(), nullable=False),
         sa.Column("channel", sa.String(16), nullable=False),
-        sa.Column("address", sa.String(255), nullable=False),
+        sa.Column("address_hash", sa.String(64), nullable=False),
+        sa.Column("address_enc", sa.Text(), nullable=False),
         sa.Column("created_at", UTC_DATETIME, nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_channel_identities"),
         sa.ForeignKeyConstraint(
@@ -68,7 +69,7 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.UniqueConstraint(
-            "channel", "address", name="uq_channel_identities_channel_address"
+            "channel", "address_hash", name="uq_channel_identities_channel_address_hash"
         ),
     )
     op.create_index(

@@ -1,0 +1,1 @@
+"""Reproducible benchmarks: `python bench/NAME.py [--quick] [--json]` from the repo root."""

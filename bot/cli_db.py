@@ -1,0 +1,48 @@
+"""Opening the database from a command: current schema, the encryption key, clear refusals."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import click
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.config import Settings
+from storage.crypto import EncryptionKeyError, IdentifierCipher
+from storage.db import make_engine, make_session_factory
+from storage.errors import SchemaOutOfDate
+from storage.migrate import check_schema
+
+
+def require_cipher(settings: Settings) -> IdentifierCipher:
+    try:
+        return IdentifierCipher(settings.encryption_keys())
+    except EncryptionKeyError as exc:
+        click.echo(f"error: {exc}", err=True)
+        raise SystemExit(2) from None
+
+
+def require_current_schema(settings: Settings) -> None:
+    # Alembic announces its migration context at INFO on every check; officers need not see it.
+    logging.getLogger("alembic.runtime.migration").setLevel(logging.WARNING)
+    engine = make_engine(settings.database_url)
+    try:
+        check_schema(engine)
+    except SchemaOutOfDate as exc:
+        click.echo(f"error: {exc}", err=True)
+        raise SystemExit(2) from None
+    finally:
+        engine.dispose()
+
+
+@contextmanager
+def open_database(settings: Settings) -> Iterator[sessionmaker[Session]]:
+    cipher = require_cipher(settings)
+    require_current_schema(settings)
+    engine = make_engine(settings.database_url)
+    try:
+        yield make_session_factory(engine, cipher)
+    finally:
+        engine.dispose()

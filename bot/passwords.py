@@ -1,0 +1,44 @@
+"""Officer passwords: argon2id hashes (argon2-cffi's defaults, RFC 9106's low-memory profile)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+MIN_LENGTH = 12
+_hasher = PasswordHasher()
+
+
+def check_strength(password: str) -> None:
+    if len(password) < MIN_LENGTH:
+        raise ValueError(f"a password needs at least {MIN_LENGTH} characters")
+    if password.strip() != password or not password.strip():
+        raise ValueError("a password cannot start or end with spaces")
+
+
+def hash_password(password: str) -> str:
+    check_strength(password)
+    return _hasher.hash(password)
+
+
+def verify(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def needs_rehash(password_hash: str) -> bool:
+    return _hasher.check_needs_rehash(password_hash)
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    return _hasher.hash("no officer has this password, it only spends time")
+
+
+def waste_time(password: str) -> None:
+    """As long as a real check, so a login attempt for an unknown email takes no less time."""
+    verify(_dummy_hash(), password)

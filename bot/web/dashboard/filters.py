@@ -1,0 +1,118 @@
+"""Reading the filter form (query string) into storage filters, and the choices it offers."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import distinct, select
+from sqlalchemy.orm import Session
+
+from bot.web.dashboard.web import Who
+from storage import events as events_repo
+from storage.models import ROLES, Conversation, Event
+from storage.reporting import Filters
+
+UK = ZoneInfo("Europe/London")
+PAGE_SIZE = 50
+FIELDS = ("event", "flow", "since", "until", "role", "area", "language", "channel", "status")
+
+
+class BadFilter(ValueError):
+    pass
+
+
+def _int(value: str | None, name: str) -> int | None:
+    if not value:
+        return None
+    if not value.isdigit():
+        raise BadFilter(f"{name} must be a number")
+    return int(value)
+
+
+def _day(value: str | None, name: str) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise BadFilter(f"{name} must be a date like 2026-03-14") from None
+
+
+def uk_midnight(day: date) -> datetime:
+    return datetime.combine(day, time(0, 0), tzinfo=UK)
+
+
+@dataclass(frozen=True)
+class Query:
+    """The filter form as typed, to fill the form again and build links."""
+
+    values: dict[str, str] = field(default_factory=dict)
+
+    def get(self, name: str) -> str:
+        return self.values.get(name, "")
+
+    def params(self, **extra: Any) -> dict[str, Any]:
+        return {**self.values, **extra}
+
+
+def parse(params: Mapping[str, str], who: Who | None = None) -> tuple[Filters, Query]:
+    """Filters from the query string; the officer's area scope is applied when `who` is given."""
+    values = {k: params[k].strip() for k in FIELDS if params.get(k, "").strip()}
+    since = _day(values.get("since"), "From")
+    until = _day(values.get("until"), "To")
+    if since and until and until < since:
+        raise BadFilter("'To' is before 'From'")
+    filters = Filters(
+        event_id=_int(values.get("event"), "Event"),
+        flow_id=values.get("flow"),
+        since=uk_midnight(since) if since else None,
+        until=uk_midnight(until + timedelta(days=1)) if until else None,
+        role=values.get("role"),
+        area=values.get("area"),
+        language=values.get("language"),
+        channel=values.get("channel"),
+        status=values.get("status"),
+        scope=who.scope if who is not None else None,
+    )
+    return filters, Query(values)
+
+
+@dataclass(frozen=True)
+class Choices:
+    events: list[tuple[int, str]]
+    flows: list[str]
+    roles: list[str]
+    areas: list[str]
+    languages: list[str]
+    channels: list[str]
+    statuses: list[str] = field(
+        default_factory=lambda: ["active", "completed", "stopped", "expired"]
+    )
+
+
+def choices(session: Session, flow_ids: list[str]) -> Choices:
+    events = [
+        (e.id, f"{e.title} ({e.starts_at.astimezone(UK):%-d %b %Y})")
+        for e in events_repo.list_all(session)
+    ]
+    areas = sorted(
+        a for a in session.scalars(select(distinct(Event.area))) if a is not None and a != ""
+    )
+    languages = sorted(session.scalars(select(distinct(Conversation.language))))
+    channels = sorted(session.scalars(select(distinct(Conversation.channel))))
+    roles = sorted(ROLES)
+    return Choices(events, flow_ids, roles, areas, languages, channels)
+
+
+def flow_of(session: Session, filters: Filters) -> str | None:
+    """The flow the page is about: the one asked for, or the chosen event's."""
+    if filters.flow_id is not None:
+        return filters.flow_id
+    if filters.event_id is not None:
+        event = session.get(Event, filters.event_id)
+        return event.flow_id if event is not None else None
+    return None

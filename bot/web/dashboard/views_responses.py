@@ -1,0 +1,95 @@
+"""The responses table and one conversation's transcript (officers in their areas, and admins)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+from starlette.requests import Request
+from starlette.responses import Response
+
+from bot.web.dashboard import filters as filtering
+from bot.web.dashboard.charts import question_text
+from bot.web.dashboard.web import Who, db, now, page, refuse, render, services
+from storage import audit, reporting
+from storage import responses as responses_repo
+
+ROW_ROLES = ("admin", "officer")
+
+
+def page_number(request: Request) -> int:
+    raw = request.query_params.get("page", "1")
+    return max(1, int(raw)) if raw.isdigit() else 1
+
+
+@page(ROW_ROLES)
+async def responses(request: Request, who: Who) -> Response:
+    try:
+        f, query = filtering.parse(request.query_params, who)
+    except filtering.BadFilter as exc:
+        f, query, error = reporting.Filters(scope=who.scope), filtering.Query(), str(exc)
+    else:
+        error = None
+    number = page_number(request)
+    size = filtering.PAGE_SIZE
+    flow_ids = [flow.id for flow in services(request).library]
+
+    def load(session: Session) -> dict[str, Any]:
+        total = responses_repo.count(session, f)
+        return {
+            "choices": filtering.choices(session, flow_ids),
+            "rows": responses_repo.page(session, f, limit=size, offset=(number - 1) * size),
+            "total": total,
+            "pages": max(1, -(-total // size)),
+        }
+
+    context = await db(request, load)
+    return render(
+        request,
+        "responses.html",
+        {**context, "query": query, "error": error, "page_no": number},
+        who=who,
+    )
+
+
+@page(ROW_ROLES)
+async def transcript(request: Request, who: Who) -> Response:
+    conversation_id = int(request.path_params["conversation_id"])
+    library = services(request).library
+    at = now(request)
+
+    def load(session: Session) -> dict[str, Any] | None:
+        row = responses_repo.visible(session, conversation_id, who.scope)
+        if row is None:
+            return None
+        audit.record(
+            session,
+            actor=who.actor,
+            action="view_transcript",
+            subject=row.pseudonym,
+            detail={"conversation_id": row.conversation_id},
+            now=at,
+        )
+        answers = responses_repo.answers_for(session, [row.conversation_id])[row.conversation_id]
+        flow = library.get(row.flow_id) if row.flow_id in library else None
+        labelled = [
+            (
+                a.step_id,
+                question_text(flow.step(a.step_id))
+                if flow and flow.has_step(a.step_id)
+                else a.step_id,
+                a,
+            )
+            for a in answers
+        ]
+        return {
+            "row": row,
+            "messages": responses_repo.transcript(session, row.conversation_id),
+            "answers": labelled,
+        }
+
+    context = await db(request, load)
+    if context is None:
+        # The same answer for "no such conversation" and "not in your areas".
+        return refuse(request, who, 404, "There is no conversation with that number in your areas.")
+    return render(request, "transcript.html", context, who=who)

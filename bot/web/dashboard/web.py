@@ -1,0 +1,212 @@
+"""What every dashboard page shares: who is signed in, CSRF, templates, the database, headers."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import hmac
+import secrets
+from collections.abc import Awaitable, Callable, Collection
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, TypeVar
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from sqlalchemy.orm import Session
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
+
+from bot.services import Services
+from bot.web.dashboard.config import DashboardConfig
+from storage import officers as officers_repo
+
+T = TypeVar("T")
+UK = ZoneInfo("Europe/London")
+HERE = Path(__file__).resolve().parent
+PREFIX = "/dashboard"
+CSRF_FIELD = "csrf_token"
+# No scripts at all; inline SVG charts need no style attributes either.
+HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
+        "frame-ancestors 'none'; base-uri 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "Cache-Control": "no-store",
+    "X-Frame-Options": "DENY",
+}
+
+templates = Environment(
+    loader=FileSystemLoader(HERE / "templates"),
+    autoescape=select_autoescape(["html"], default=True),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+templates.filters["pair"] = lambda value: (value, value)
+templates.filters["uk"] = lambda when: f"{when.astimezone(UK):%-d %b %Y %H:%M}" if when else ""
+templates.filters["answer"] = lambda value: (
+    "; ".join(map(str, value)) if isinstance(value, list) else "" if value is None else str(value)
+)
+
+
+@dataclass(frozen=True)
+class Who:
+    id: int
+    email: str
+    role: str
+    scope: frozenset[str] | None  # None: every area
+
+    @property
+    def actor(self) -> str:
+        return f"officer:{self.id}"
+
+    @property
+    def reads_rows(self) -> bool:
+        """Officers and admins read responses, transcripts and quotes; viewers see counts only."""
+        return self.role in ("admin", "officer")
+
+
+Handler = Callable[[Request, Who], Awaitable[Response]]
+
+
+def services(request: Request) -> Services:
+    found: Services = request.app.state.services
+    return found
+
+
+def config(request: Request) -> DashboardConfig:
+    found: DashboardConfig | None = getattr(request.app.state, "dashboard_config", None)
+    if found is None:
+        found = DashboardConfig.from_settings(services(request).settings)
+        request.app.state.dashboard_config = found
+    return found
+
+
+def now(request: Request) -> datetime:
+    return services(request).clock()
+
+
+async def db(request: Request, work: Callable[[Session], T]) -> T:
+    """Run `work` in one transaction, off the event loop."""
+    factory = services(request).session_factory
+
+    def run() -> T:
+        with factory.begin() as session:
+            return work(session)
+
+    return await asyncio.to_thread(run)
+
+
+def enabled(request: Request) -> bool:
+    return "session" in request.scope and config(request).enabled
+
+
+def csrf_token(request: Request) -> str:
+    token = request.session.get("csrf")
+    if not isinstance(token, str):
+        token = secrets.token_urlsafe(32)
+        request.session["csrf"] = token
+    return token
+
+
+async def csrf_ok(request: Request) -> bool:
+    expected = request.session.get("csrf")
+    form = await request.form()
+    sent = form.get(CSRF_FIELD)
+    if not isinstance(expected, str) or not isinstance(sent, str):
+        return False
+    return hmac.compare_digest(expected.encode(), sent.encode())
+
+
+def secure(response: Response) -> Response:
+    for name, value in HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response
+
+
+def render(
+    request: Request, name: str, context: dict[str, Any], *, status: int = 200, who: Who | None = None
+) -> HTMLResponse:
+    html = templates.get_template(name).render(
+        request=request,
+        who=who,
+        csrf_field=CSRF_FIELD,
+        csrf_token=csrf_token(request),
+        prefix=PREFIX,
+        threshold=config(request).threshold,
+        **context,
+    )
+    return HTMLResponse(html, status_code=status)
+
+
+def refuse(request: Request, who: Who | None, status: int, message: str) -> Response:
+    return secure(
+        render(request, "error.html", {"status": status, "message": message}, status=status, who=who)
+    )
+
+
+def url(path: str, **params: Any) -> str:
+    query = {k: v for k, v in params.items() if v not in (None, "")}
+    return PREFIX + path + (f"?{urlencode(query)}" if query else "")
+
+
+def redirect(path: str, **params: Any) -> Response:
+    return secure(RedirectResponse(url(path, **params), status_code=303))
+
+
+async def signed_in(request: Request) -> Who | None:
+    officer_id = request.session.get("officer")
+    if not isinstance(officer_id, int):
+        return None
+
+    def load(session: Session) -> Who | None:
+        officer = officers_repo.get(session, officer_id)
+        if officer is None or not officer.active:
+            return None
+        return Who(officer.id, officer.email, officer.role, officers_repo.area_scope(officer))
+
+    who = await db(request, load)
+    if who is None:
+        request.session.clear()  # deactivated since signing in: the session ends now
+    return who
+
+
+def page(roles: Collection[str] | None = None) -> Callable[[Handler], Callable[[Request], Awaitable[Response]]]:
+    """A signed-in page: CSRF on every POST, then sign-in, then the role check."""
+    allowed = frozenset(roles or ("admin", "officer", "viewer"))
+
+    def wrap(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
+        @functools.wraps(handler)
+        async def endpoint(request: Request) -> Response:
+            if not enabled(request):
+                return secure(PlainTextResponse(DISABLED, status_code=503))
+            if request.method == "POST" and not await csrf_ok(request):
+                return refuse(request, None, 403, FORBIDDEN_CSRF)
+            who = await signed_in(request)
+            if who is None:
+                if request.method == "GET":
+                    return redirect("/login", next=request.url.path)
+                return refuse(request, None, 403, "Please sign in again.")
+            if who.role not in allowed:
+                return refuse(request, who, 403, "Your role does not allow this page.")
+            return secure(await handler(request, who))
+
+        return endpoint
+
+    return wrap
+
+
+def form_text(form: Any, name: str, *, limit: int = 2000) -> str:
+    value = form.get(name)
+    return value.strip()[:limit] if isinstance(value, str) else ""
+
+
+DISABLED = "The dashboard is turned off: set SESSION_SECRET (at least 32 random characters)."
+FORBIDDEN_CSRF = (
+    "This form has expired or did not come from this dashboard. Go back, reload the page and try "
+    "again."
+)

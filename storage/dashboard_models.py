@@ -1,0 +1,83 @@
+"""What the officers' dashboard keeps: officers, the coding frame, codings, and "we did" actions.
+
+Registered on `storage.models.Base` (the last line of storage/models.py imports this module), so
+`Base.metadata` is complete wherever models are used.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from datetime import datetime
+from typing import Literal, get_args
+
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from storage.models import Base
+from storage.types import UTCDateTime, json_type
+
+OfficerRole = Literal["admin", "officer", "viewer"]
+ActionStatus = Literal["planned", "in_progress", "done"]
+OFFICER_ROLES: tuple[str, ...] = get_args(OfficerRole)
+ACTION_STATUSES: tuple[str, ...] = get_args(ActionStatus)
+# An officer whose areas include this sees every area, and responses that have no area at all.
+ALL_AREAS = "*"
+
+
+class Officer(Base):
+    __tablename__ = "officers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)  # stored lower-cased
+    password_hash: Mapped[str] = mapped_column(String(255))  # argon2id, with its parameters
+    role: Mapped[str] = mapped_column(String(16))
+    areas: Mapped[list[str]] = mapped_column(json_type(), default=list)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Theme(Base):
+    """One heading of a flow's coding frame ("travel", "childcare"), for tagging free-text answers."""
+
+    __tablename__ = "themes"
+    __table_args__ = (UniqueConstraint("flow_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    flow_id: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(80))
+    description: Mapped[str | None] = mapped_column(Text)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("officers.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Coding(Base):
+    """A theme tagged on one free-text answer; erasing the answer erases its tags."""
+
+    __tablename__ = "codings"
+    __table_args__ = (UniqueConstraint("answer_id", "theme_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    answer_id: Mapped[int] = mapped_column(ForeignKey("answers.id", ondelete="CASCADE"))
+    theme_id: Mapped[int] = mapped_column(ForeignKey("themes.id", ondelete="CASCADE"), index=True)
+    officer_id: Mapped[int | None] = mapped_column(ForeignKey("officers.id", ondelete="SET NULL"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Action(Base):
+    """What the council did about a theme: the "we did" of "you said, we did"."""
+
+    __tablename__ = "actions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # No cascade: a theme with actions against it is part of the record and is never deleted.
+    theme_id: Mapped[int] = mapped_column(ForeignKey("themes.id"), index=True)
+    what: Mapped[str] = mapped_column(Text)
+    owner: Mapped[str] = mapped_column(String(120))
+    status: Mapped[str] = mapped_column(String(16), default="planned")
+    date: Mapped[dt.date | None] = mapped_column(Date)  # done on, or due by
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("officers.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
