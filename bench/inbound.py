@@ -315,8 +315,8 @@ def body(args: argparse.Namespace, report: common.Report) -> None:
                     common.note(f"{kind}: starting the server (delivery {delivery})")
                     with common.run_server(common.floor_serve(port), env, where, port) as server:
                         asyncio.run(measure(kind, url, server, twilio, delivery, args, report))
-                        rss = round(server.rss_mib(), 1)
-                    report.info(f"{kind} server RSS after the run", rss, "MiB")
+                        rss = round(server.rss_mb(), 1)
+                    report.info(f"{kind} server RSS after the run", rss, "MB")
     report.note(
         "the load generator, the fake Twilio, the server and PostgreSQL share this machine's "
         "cores; details give the machine's CPU busy % per phase"

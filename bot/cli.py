@@ -9,7 +9,11 @@ import sys
 import click
 
 from bot.cli_events import events_group
+from bot.cli_export import export_command
 from bot.cli_flows import flows_group
+from bot.cli_officers import officers_group
+from bot.cli_privacy import privacy_group
+from bot.cli_safeguarding import safeguarding_group
 from bot.cli_scheduler import scheduler_group
 from bot.cli_telegram import telegram_group
 from bot.config import get_settings
@@ -29,6 +33,10 @@ events_group.add_command(qr)
 main.add_command(events_group)
 main.add_command(telegram_group)
 main.add_command(scheduler_group)
+main.add_command(privacy_group)
+main.add_command(safeguarding_group)
+main.add_command(officers_group)
+main.add_command(export_command)
 
 
 @main.command()

@@ -55,11 +55,14 @@ def scheduler_group(ctx: click.Context) -> None:
         scheduler = build_scheduler(services)
         scheduler.start()
         worker = asyncio.create_task(services.outbox.run(stop))
+        alerts = asyncio.create_task(services.alerts.run(stop))
         click.echo("scheduler running; Ctrl-C to stop", err=True)
         await stop.wait()
         scheduler.shutdown(wait=False)
         services.outbox.wake()
+        services.alerts.wake()
         await worker
+        await alerts
         await services.aclose()
 
     try:
@@ -88,6 +91,7 @@ def tick(now_text: str | None) -> None:
         report = runner.run_due()
         cancelled = runner.housekeeping()
         delivery = asyncio.run(services.outbox.deliver_due())
+        alerted = services.alerts.deliver_due()
         asyncio.run(services.aclose())
     finally:
         services.close()
@@ -99,6 +103,7 @@ def tick(now_text: str | None) -> None:
     for reason, count in sorted(report.reasons.items()):
         click.echo(f"  {count} x {reason}")
     click.echo(f"conversations expired: {expired}")
+    click.echo(f"safeguarding alerts emailed: {alerted}")
     click.echo(
         f"messages: {delivery.sent} sent, {delivery.retried} to retry, "
         f"{delivery.failed} failed, {delivery.cancelled} cancelled"

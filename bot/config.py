@@ -32,12 +32,12 @@ class Settings(BaseSettings):
     # Shown once, before any question, the first time someone contacts us on any channel.
     privacy_notice: str = (
         "{council_name} {service_name} runs this service to hear from families. We keep your "
-        "answers and your number to improve services, for up to 2 years. Only council staff see "
+        "answers and your number to improve services, for up to {retention}. Only council staff see "
         "them. Reply STOP at any time to stop."
     )
     privacy_notice_cy: str = (
         "Mae {service_name} {council_name} yn rhedeg y gwasanaeth hwn i glywed gan deuluoedd. "
-        "Rydym yn cadw eich atebion a'ch rhif i wella gwasanaethau, am hyd at 2 flynedd. Dim ond "
+        "Rydym yn cadw eich atebion a'ch rhif i wella gwasanaethau, am hyd at {retention}. Dim ond "
         "staff y cyngor sy'n eu gweld. Atebwch STOP unrhyw bryd i stopio."
     )
 
@@ -74,6 +74,36 @@ class Settings(BaseSettings):
     frequency_cap_days: int = Field(default=7, ge=1)  # ... per this many days
     scheduler_interval_seconds: int = Field(default=30, ge=1)
     followup_batch_size: int = Field(default=200, ge=1)
+
+    # Safeguarding: what a person is told when they disclose harm, and who is alerted.
+    safeguarding_reply: str = (
+        "Thank you for telling us. A person will read your message. We can't promise to keep it "
+        "secret if you or someone else is at risk. You can talk to Childline any time, free, on "
+        "0800 1111, or text SHOUT to 85258. If you are in danger now, call 999."
+    )
+    safeguarding_email_to: str = ""  # the designated safeguarding lead(s), comma-separated
+    # Email is not a secure channel: by default the alert links to the dashboard, without the words.
+    safeguarding_email_include_text: bool = False
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_username: str = ""
+    smtp_password: SecretStr = SecretStr("")
+    smtp_starttls: bool = True
+    smtp_from: str = "sendvoice@localhost"
+    smtp_timeout_seconds: float = Field(default=10.0, gt=0)
+    alert_poll_seconds: float = Field(default=10.0, gt=0)
+
+    # Privacy.
+    retention_days: int = Field(default=730, ge=1)
+    lawful_basis: str = (
+        "public_task"  # recorded per contact: public_task, consent, legitimate_interests
+    )
+
+    # The officers' dashboard at /dashboard; without a secret it answers 503.
+    session_secret: SecretStr = SecretStr("")
+    login_lockout_attempts: int = Field(default=5, ge=1)
+    login_lockout_minutes: int = Field(default=15, ge=1)
+    small_group_threshold: int = Field(default=5, ge=2)
 
     outbox_batch_size: int = Field(default=100, ge=1)
     outbox_max_attempts: int = Field(default=8, ge=1)

@@ -18,6 +18,7 @@ from flows.outcome import Prompt, PromptKind
 from storage import contacts as contacts_repo
 from storage import conversations as conversations_repo
 from storage import followups as followups_repo
+from storage import safeguarding as flags_repo
 from storage.models import ChannelIdentity, Contact, Conversation, Event, FollowUp
 
 log = logging.getLogger(__name__)
@@ -115,6 +116,9 @@ class FollowUpRunner:
             if earlier.status in ("completed", "stopped"):
                 settle("skipped", f"already {earlier.status}", earlier.id)
                 return
+        if flags_repo.unacknowledged_for(session, contact.id):
+            postpone(now + timedelta(days=1), "safeguarding flag awaiting review")
+            return
         identity = _reachable(session, contact)
         if identity is None:
             settle("skipped", "no way to reach them (no number, or chat never started)")
@@ -144,6 +148,7 @@ class FollowUpRunner:
             context = self.s.dispatcher.context_for(
                 contact,
                 {
+                    **(event.variables or {}),  # e.g. the actions summary of "you said, we did"
                     "event_name": event.title,
                     "event_date": f"{event.starts_at.astimezone(zone(contact.timezone)):%-d %B}",
                 },
@@ -215,9 +220,19 @@ class FollowUpRunner:
         return expired
 
     def housekeeping(self, now: datetime | None = None) -> int:
-        """Daily: cancel what is still planned for people who opted out (any channel, any path)."""
+        """Daily: the retention purge, and cancel what is still planned for people who opted out."""
+        from bot.privacy import purge
+
         now = now or self.s.clock()
         cancelled = 0
+        with self.s.session_factory.begin() as session:
+            purge(
+                session,
+                self.s.library,
+                retention_days=self.s.settings.retention_days,
+                now=now,
+                dry_run=False,
+            )
         with self.s.session_factory.begin() as session:
             opted_out = session.scalars(
                 select(FollowUp.contact_id)

@@ -14,3 +14,5 @@ def configure_logging(level: str = "INFO") -> None:
     logging.getLogger("httpx").setLevel(logging.WARNING)
     # twilio's HTTP client logs request parameters at INFO: the To number and the message body.
     logging.getLogger("twilio").setLevel(logging.WARNING)
+    # python-telegram-bot logs every API call's parameters at DEBUG: chat ids and message texts.
+    logging.getLogger("telegram").setLevel(logging.WARNING)

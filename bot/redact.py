@@ -25,8 +25,31 @@ _NAMED = re.compile(
 )
 _SELF = re.compile(r"\b((?i:I am|I'm|this is|it's|from)\s+)([A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+)?)")
 _NOT_NAMES = frozenset(
-    {"I", "The", "A", "An", "It", "He", "She", "They", "We", "Very", "Not", "So", "Really",
-     "Happy", "Sorry", "Sure", "Glad", "Worried", "Year", "Mum", "Dad", "School", "College"}
+    {
+        "I",
+        "The",
+        "A",
+        "An",
+        "It",
+        "He",
+        "She",
+        "They",
+        "We",
+        "Very",
+        "Not",
+        "So",
+        "Really",
+        "Happy",
+        "Sorry",
+        "Sure",
+        "Glad",
+        "Worried",
+        "Year",
+        "Mum",
+        "Dad",
+        "School",
+        "College",
+    }
 )
 
 

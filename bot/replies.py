@@ -97,7 +97,26 @@ def reply(settings: Settings, language: str, key: str, **extra: str) -> str:
     return " ".join(table[key].format(**values).split())
 
 
+def retention_words(days: int, language: str) -> str:
+    years, months = days // 365, days // 30
+    if language == "cy":
+        return (
+            f"{years} mlynedd"
+            if days % 365 == 0
+            else f"{months} mis"
+            if days >= 60
+            else f"{days} diwrnod"
+        )
+    if days % 365 == 0:
+        return f"{years} year{'s' if years != 1 else ''}"
+    return f"{months} months" if days >= 60 else f"{days} days"
+
+
 def privacy_notice(settings: Settings, language: str) -> str:
     template = settings.privacy_notice_cy if language == "cy" else settings.privacy_notice
-    text = template.format(council_name=settings.council_name, service_name=settings.service_name)
+    text = template.format(
+        council_name=settings.council_name,
+        service_name=settings.service_name,
+        retention=retention_words(settings.retention_days, language),
+    )
     return " ".join(text.split())

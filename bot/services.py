@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.alerts import SafeguardingAlerts
 from bot.channels.base import Sender, Style
 from bot.clock import Clock, system_clock
 from bot.config import Settings
@@ -33,6 +34,7 @@ class Services:
     dispatcher: Dispatcher
     outbox: Outbox
     clock: Clock
+    alerts: SafeguardingAlerts
     senders: dict[str, Sender] = field(default_factory=dict)
 
     @property
@@ -86,4 +88,7 @@ def build_services(
     outbox = Outbox(
         session_factory, senders, settings, clock=clock, limits=limits, per_address=per_chat
     )
-    return Services(settings, engine, session_factory, library, dispatcher, outbox, clock, senders)
+    alerts = SafeguardingAlerts(session_factory, settings, clock=clock)
+    return Services(
+        settings, engine, session_factory, library, dispatcher, outbox, clock, alerts, senders
+    )

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
-from bot import joining
+from bot import joining, safeguarding
 from bot.keywords import Keyword, keyword
 from bot.replies import privacy_notice, reply
 from flows import engine
@@ -66,6 +66,8 @@ class Turn:
     def run(self, msg: InboundMessage) -> None:
         command = msg.meta.get("command")
         chat_action = any(key in msg.meta for key in CHAT_ACTIONS)
+        if not msg.button and not chat_action and safeguarding.raise_flag(self, msg.text):
+            return
         word = None if msg.button or chat_action else keyword(msg.text)
         if command in ("stop", "help"):
             word = Keyword(command)
@@ -255,6 +257,11 @@ class Turn:
         if self.contact.notice_sent_at is not None:
             return prompts
         self.contact.notice_sent_at = self.now
+        # What we rely on to hold their data, and how they came to us, recorded per person.
+        self.contact.lawful_basis = self.contact.lawful_basis or self.d.settings.lawful_basis
+        self.contact.consent_source = (
+            self.contact.consent_source or f"{self.identity.channel}_first_contact"
+        )
         notice = Prompt(
             kind=PromptKind.INFO,
             text=privacy_notice(self.d.settings, self.lang),

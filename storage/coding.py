@@ -97,7 +97,9 @@ def free_text(
     return [FreeText(a, c, p, s, str(v), at) for a, c, p, s, v, at in rows], int(total)
 
 
-def answer_in_scope(session: Session, answer_id: int, scope: frozenset[str] | None) -> Answer | None:
+def answer_in_scope(
+    session: Session, answer_id: int, scope: frozenset[str] | None
+) -> Answer | None:
     found = session.execute(
         conversations_query(Filters(scope=scope), Answer)
         .join(Answer, Answer.conversation_id == Conversation.id)

@@ -22,7 +22,8 @@ from storage.crypto import IdentifierCipher, cipher_of
 from storage.types import UTCDateTime, json_type
 
 Role = Literal["parent", "young_person", "unknown"]
-ConversationStatus = Literal["active", "completed", "stopped", "expired"]
+# "paused": a safeguarding flag stopped the survey until a person has read what was said.
+ConversationStatus = Literal["active", "completed", "stopped", "expired", "paused"]
 Direction = Literal["in", "out"]
 MessageStatus = Literal[
     "received", "queued", "sending", "sent", "delivered", "undelivered", "failed", "cancelled"
@@ -68,6 +69,7 @@ class Contact(Base):
     notice_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     opted_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     opt_out_channel: Mapped[str | None] = mapped_column(String(16))
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # identifiers removed
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
@@ -286,3 +288,30 @@ class AuditEntry(Base):
 
 # The dashboard's tables live in their own module; importing it here completes Base.metadata.
 from storage import dashboard_models as dashboard_models  # noqa: E402
+
+
+class SafeguardingFlag(Base):
+    """Words a person must read: kept until a designated safeguarding lead acknowledges them."""
+
+    __tablename__ = "safeguarding_flags"
+    __table_args__ = (Index("ix_safeguarding_flags_alert", "alert_sent_at", "alert_next_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contacts.id", ondelete="SET NULL"), index=True
+    )
+    conversation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("conversations.id", ondelete="SET NULL")
+    )
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id", ondelete="SET NULL"))
+    channel: Mapped[str] = mapped_column(String(16))
+    category: Mapped[str] = mapped_column(String(32))
+    reasons: Mapped[list[str]] = mapped_column(json_type(), default=list)
+    text: Mapped[str] = mapped_column(Text)  # the exact words
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    alert_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    alert_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    alert_next_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    alert_error: Mapped[str | None] = mapped_column(String(200))
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    acknowledged_by: Mapped[str | None] = mapped_column(String(120))

@@ -10,7 +10,7 @@ Nothing here suppresses small numbers: that is the caller's job, on every number
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
@@ -110,11 +110,11 @@ def conversations_query(f: Filters, *columns: Any) -> Select[Any]:
 
 def _split_column(by: SplitBy | None) -> ColumnElement[Any]:
     if by == "channel":
-        return Conversation.channel
+        return Conversation.channel.expression
     if by == "role":
-        return Contact.role
+        return Contact.role.expression
     if by == "language":
-        return Conversation.language
+        return Conversation.language.expression
     if by == "area":
         return func.coalesce(Event.area, NO_AREA)
     return literal("all")
@@ -179,8 +179,8 @@ def funnel(session: Session, f: Filters, by: SplitBy | None = None) -> list[Funn
 @dataclass
 class StepCounts:
     answered: int = 0  # conversations that reached the step and gave any reply, specials included
-    values: Counter[str] | None = None  # option value / scale point -> count
-    specials: Counter[str] | None = None  # skip, dont_know, ... -> count
+    values: Counter[str] = field(default_factory=Counter)  # option value / scale point -> count
+    specials: Counter[str] = field(default_factory=Counter)  # skip, dont_know, ... -> count
 
 
 def step_counts(session: Session, f: Filters) -> dict[str, StepCounts]:
@@ -192,8 +192,7 @@ def step_counts(session: Session, f: Filters) -> dict[str, StepCounts]:
     ).all()
     out: dict[str, StepCounts] = {}
     for step_id, value, special, n in rows:
-        counts = out.setdefault(step_id, StepCounts(0, Counter(), Counter()))
-        assert counts.values is not None and counts.specials is not None
+        counts = out.setdefault(step_id, StepCounts())
         counts.answered += n
         if special is not None:
             counts.specials[special] += n

@@ -108,7 +108,9 @@ def answers_for(session: Session, conversation_ids: Sequence[int]) -> dict[int, 
     return found
 
 
-def visible(session: Session, conversation_id: int, scope: frozenset[str] | None) -> ResponseRow | None:
+def visible(
+    session: Session, conversation_id: int, scope: frozenset[str] | None
+) -> ResponseRow | None:
     """The conversation, or None if it does not exist or lies outside the officer's areas."""
     rows = session.execute(
         conversations_query(Filters(scope=scope), *_row_columns()).where(

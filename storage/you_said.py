@@ -43,9 +43,7 @@ def consenting(session: Session, event_id: int) -> list[int]:
     return sorted({contact_id for contact_id, value in rows if value in values})
 
 
-def send(
-    session: Session, source: Event, summary: str, now: dt.datetime
-) -> tuple[Event, int]:
+def send(session: Session, source: Event, summary: str, now: dt.datetime) -> tuple[Event, int]:
     """A new event that sends the you_said_we_did flow to those who asked, now; (event, people).
 
     Built here rather than through `events.create`: this kind is never typed by an officer, and

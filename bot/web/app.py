@@ -14,6 +14,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from bot.services import Services
+from bot.web import dashboard
 from bot.web.telegram_webhook import telegram_update
 from bot.web.twilio_webhooks import inbound_sms, status_callback
 
@@ -48,6 +49,7 @@ def create_app(
         workers: list[asyncio.Task[None]] = []
         if run_workers:
             workers.append(asyncio.create_task(services.outbox.run(stop)))
+            workers.append(asyncio.create_task(services.alerts.run(stop)))
         scheduler = None
         if run_scheduler:
             from bot.scheduler import build_scheduler
@@ -66,6 +68,7 @@ def create_app(
             if scheduler is not None:
                 scheduler.shutdown(wait=False)
             services.outbox.wake()
+            services.alerts.wake()
             if polling is not None:
                 # A long poll holds its request open; it has nothing to flush, so stop it now.
                 polling.cancel()
@@ -82,7 +85,9 @@ def create_app(
             Route("/webhooks/twilio/sms", inbound_sms, methods=["POST"]),
             Route("/webhooks/twilio/status", status_callback, methods=["POST"]),
             Route("/webhooks/telegram", telegram_update, methods=["POST"]),
+            *dashboard.routes(),
         ],
+        middleware=dashboard.middleware(services.settings),
         lifespan=lifespan,
     )
     app.state.services = services

@@ -13,6 +13,7 @@ from twilio.request_validator import RequestValidator
 from bot.channels.sms import CHANNEL
 from bot.dispatch import InboundMessage
 from bot.phone import to_e164
+from bot.safeguarding import EVENT as SAFEGUARDING_EVENT
 from bot.services import Services
 from storage import contacts as contacts_repo
 from storage import messages as messages_repo
@@ -87,6 +88,8 @@ async def inbound_sms(request: Request) -> Response:
     result = await asyncio.to_thread(services.dispatcher.handle, services.session_factory, message)
     if result.queued:
         services.outbox.wake()
+    if SAFEGUARDING_EVENT in result.events:
+        services.alerts.wake()
     log.info(
         "inbound SMS message handled: duplicate=%s queued=%d events=%s",
         result.duplicate,

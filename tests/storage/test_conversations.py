@@ -155,7 +155,7 @@ def test_unknown_status_is_refused(
 ) -> None:
     contact, _ = parent
     with pytest.raises(ValueError, match="status"):
-        _start(session, contact.id, now, status="paused")
+        _start(session, contact.id, now, status="waiting")
     conversation = _start(session, contact.id, now)
     with pytest.raises(ValueError, match="status"):
         conversations.update(session, conversation, state={}, status="done", now=now, wake_at=None)

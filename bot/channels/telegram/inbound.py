@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from telegram.error import TelegramError
 
 from bot.channels.telegram.updates import parse
+from bot.safeguarding import EVENT as SAFEGUARDING_EVENT
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -28,6 +29,8 @@ async def handle_update(services: Services, data: dict[str, Any]) -> None:
         duplicate = result.duplicate
         if result.queued:
             services.outbox.wake()
+        if SAFEGUARDING_EVENT in result.events:
+            services.alerts.wake()
         log.info(
             "telegram update handled: duplicate=%s queued=%d events=%s",
             duplicate,

@@ -68,7 +68,9 @@ class TelegramSender:
             return SendResult.retry("401", type(exc).__name__)  # an operator's fix, then it goes
         except (NetworkError, TelegramError) as exc:
             return SendResult.retry("network", type(exc).__name__)
-        return SendResult.sent(f"{message.address}:{sent.message_id}")
+        # Telegram's message ids only count within a chat; ours makes them unique without
+        # writing the chat id (an identifier) into the message log in plain text.
+        return SendResult.sent(f"{message.id}:{sent.message_id}")
 
     async def close(self) -> None:
         if self._ready:

@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import distinct, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.web.dashboard.web import Who
@@ -100,10 +100,10 @@ def choices(session: Session, flow_ids: list[str]) -> Choices:
         for e in events_repo.list_all(session)
     ]
     areas = sorted(
-        a for a in session.scalars(select(distinct(Event.area))) if a is not None and a != ""
+        a for a in session.scalars(select(Event.area).distinct()) if a is not None and a != ""
     )
-    languages = sorted(session.scalars(select(distinct(Conversation.language))))
-    channels = sorted(session.scalars(select(distinct(Conversation.channel))))
+    languages = sorted(session.scalars(select(Conversation.language).distinct()))
+    channels = sorted(session.scalars(select(Conversation.channel).distinct()))
     roles = sorted(ROLES)
     return Choices(events, flow_ids, roles, areas, languages, channels)
 

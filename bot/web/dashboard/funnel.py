@@ -58,7 +58,9 @@ def overall(row: FunnelRow, threshold: int) -> Overall:
     if invited is not None and invited.shown and started.shown and not_invited.shown:
         replies = suppress.Cell(row.started - row.not_invited, "shown", threshold)
         response = replies.percent_of(invited)
-    return Overall(invited, started, completed, not_invited, response, completed.percent_of(started))
+    return Overall(
+        invited, started, completed, not_invited, response, completed.percent_of(started)
+    )
 
 
 def _column(values: list[int], threshold: int) -> list[Cell]:

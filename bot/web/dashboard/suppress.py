@@ -7,8 +7,9 @@ Complementary (secondary) suppression, for counts that make up a shown total (th
 single-choice question, the channels of the funnel): if a hidden count could be recovered by
 subtracting the shown counts from the total, the smallest shown non-zero counts are hidden too
 ("not shown") until every hidden count has more than one possible value, knowing that a "fewer
-than 5" cell is 1 to 4 and a "not shown" cell is 5 or more. When that is impossible, the whole
-breakdown is hidden and only the total remains.
+than 5" cell is 1 to 4 and a "not shown" cell is 5 or more. When that is impossible, or when the
+total itself is below the threshold, the whole breakdown is hidden ("not shown", zeros included)
+and only the total remains.
 
 Percentages are given only for shown counts of a shown total, and rates only between two shown
 counts, so none of them leads back to a hidden count either.
@@ -71,7 +72,9 @@ def partition(values: Sequence[int], threshold: int) -> tuple[list[Cell], Cell]:
     total = one(sum(values), threshold)
     cells = independent(values, threshold)
     if not total.shown:
-        return cells, total  # with no total to subtract from, primary suppression is enough
+        # The whole group is small: any breakdown of it (even a 0) would say something about
+        # each of its few members.
+        return [Cell(v, "hidden", threshold) for v in values], total
     states: list[State] = [c.state for c in cells]
     while _recoverable(values, states, threshold):
         visible = [i for i, s in enumerate(states) if s == "shown" and values[i] > 0]

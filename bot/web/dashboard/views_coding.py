@@ -8,9 +8,9 @@ from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import Response
 
+from bot.questions import question_text
 from bot.web.dashboard import filters as filtering
 from bot.web.dashboard import suppress
-from bot.web.dashboard.charts import question_text
 from bot.web.dashboard.views_responses import ROW_ROLES, page_number
 from bot.web.dashboard.web import (
     PREFIX,
@@ -92,7 +92,10 @@ async def coding_page(request: Request, who: Who) -> Response:
     if uncoded:
         query = filtering.Query({**query.values, "uncoded": "1"})
     return render(
-        request, "coding.html", {**context, **extra, "query": query, "here": request.url.path + "?" + request.url.query}, who=who
+        request,
+        "coding.html",
+        {**context, **extra, "query": query, "here": request.url.path + "?" + request.url.query},
+        who=who,
     )
 
 
@@ -121,7 +124,9 @@ async def add_theme(request: Request, who: Who) -> Response:
     problem = await db(request, create)
     if problem is not None:
         return refuse(request, who, 400, problem)
-    return redirect(_back(form, "/coding"), **({} if form_text(form, "back") else {"flow": flow_id}))
+    return redirect(
+        _back(form, "/coding"), **({} if form_text(form, "back") else {"flow": flow_id})
+    )
 
 
 @page(ROW_ROLES)
@@ -170,7 +175,13 @@ async def themes_page(request: Request, who: Who) -> Response:
         for theme, n in counted:
             cell = suppress.one(n, threshold)
             shown = who.reads_rows and n > 0
-            rows.append((theme, cell, coding.quotes(session, theme.id, scoped, limit=QUOTES) if shown else []))
+            rows.append(
+                (
+                    theme,
+                    cell,
+                    coding.quotes(session, theme.id, scoped, limit=QUOTES) if shown else [],
+                )
+            )
         return {**context, "rows": rows}
 
     context = await db(request, load)

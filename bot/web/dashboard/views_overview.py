@@ -29,13 +29,12 @@ def summary(request: Request, session: Session, f: reporting.Filters) -> dict[st
 
 @page()
 async def overview(request: Request, who: Who) -> Response:
+    error: str | None = None
     try:
         # Aggregates are suppressed, so every role sees every area's counts.
         f, query = filtering.parse(request.query_params)
     except filtering.BadFilter as exc:
         f, query, error = reporting.Filters(), filtering.Query(), str(exc)
-    else:
-        error = None
     flow_ids = [flow.id for flow in services(request).library]
 
     def load(session: Session) -> dict[str, Any]:
@@ -45,6 +44,4 @@ async def overview(request: Request, who: Who) -> Response:
         }
 
     context = await db(request, load)
-    return render(
-        request, "overview.html", {**context, "query": query, "error": error}, who=who
-    )
+    return render(request, "overview.html", {**context, "query": query, "error": error}, who=who)

@@ -8,8 +8,8 @@ from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import Response
 
+from bot.questions import question_text
 from bot.web.dashboard import filters as filtering
-from bot.web.dashboard.charts import question_text
 from bot.web.dashboard.web import Who, db, now, page, refuse, render, services
 from storage import audit, reporting
 from storage import responses as responses_repo
@@ -24,12 +24,11 @@ def page_number(request: Request) -> int:
 
 @page(ROW_ROLES)
 async def responses(request: Request, who: Who) -> Response:
+    error: str | None = None
     try:
         f, query = filtering.parse(request.query_params, who)
     except filtering.BadFilter as exc:
         f, query, error = reporting.Filters(scope=who.scope), filtering.Query(), str(exc)
-    else:
-        error = None
     number = page_number(request)
     size = filtering.PAGE_SIZE
     flow_ids = [flow.id for flow in services(request).library]

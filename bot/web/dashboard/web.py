@@ -129,7 +129,12 @@ def secure(response: Response) -> Response:
 
 
 def render(
-    request: Request, name: str, context: dict[str, Any], *, status: int = 200, who: Who | None = None
+    request: Request,
+    name: str,
+    context: dict[str, Any],
+    *,
+    status: int = 200,
+    who: Who | None = None,
 ) -> HTMLResponse:
     html = templates.get_template(name).render(
         request=request,
@@ -145,7 +150,9 @@ def render(
 
 def refuse(request: Request, who: Who | None, status: int, message: str) -> Response:
     return secure(
-        render(request, "error.html", {"status": status, "message": message}, status=status, who=who)
+        render(
+            request, "error.html", {"status": status, "message": message}, status=status, who=who
+        )
     )
 
 
@@ -175,7 +182,9 @@ async def signed_in(request: Request) -> Who | None:
     return who
 
 
-def page(roles: Collection[str] | None = None) -> Callable[[Handler], Callable[[Request], Awaitable[Response]]]:
+def page(
+    roles: Collection[str] | None = None,
+) -> Callable[[Handler], Callable[[Request], Awaitable[Response]]]:
     """A signed-in page: CSRF on every POST, then sign-in, then the role check."""
     allowed = frozenset(roles or ("admin", "officer", "viewer"))
 

@@ -47,6 +47,7 @@ def upgrade() -> None:
         sa.Column("notice_sent_at", UTC_DATETIME, nullable=True),
         sa.Column("opted_out_at", UTC_DATETIME, nullable=True),
         sa.Column("opt_out_channel", sa.String(16), nullable=True),
+        sa.Column("erased_at", UTC_DATETIME, nullable=True),
         sa.Column("created_at", UTC_DATETIME, nullable=False),
         sa.Column("updated_at", UTC_DATETIME, nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_contacts"),

@@ -1,0 +1,79 @@
+"""The officers' dashboard, mounted at /dashboard by `bot.web.app.create_app`.
+
+routes=[..., *dashboard.routes()], middleware=dashboard.middleware(settings)
+"""
+
+from __future__ import annotations
+
+from starlette.middleware import Middleware
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from bot.config import Settings
+from bot.web.dashboard import (
+    auth,
+    views_actions,
+    views_admin,
+    views_coding,
+    views_exports,
+    views_overview,
+    views_report,
+    views_responses,
+    views_safeguarding,
+)
+from bot.web.dashboard.config import DashboardConfig
+from bot.web.dashboard.web import HERE, PREFIX
+
+SESSION_COOKIE = "sendvoice_dashboard"
+
+
+def routes() -> list[BaseRoute]:
+    pages = [
+        Route("/login", auth.login_page, methods=["GET"]),
+        Route("/login", auth.login, methods=["POST"]),
+        Route("/logout", auth.logout, methods=["POST"]),
+        Route("/", views_overview.overview, methods=["GET"]),
+        Route("/responses", views_responses.responses, methods=["GET"]),
+        Route("/responses/{conversation_id:int}", views_responses.transcript, methods=["GET"]),
+        Route("/coding", views_coding.coding_page, methods=["GET"]),
+        Route("/coding/themes", views_coding.add_theme, methods=["POST"]),
+        Route("/coding/answers/{answer_id:int}", views_coding.tag_answer, methods=["POST"]),
+        Route("/themes", views_coding.themes_page, methods=["GET"]),
+        Route("/actions", views_actions.actions_page, methods=["GET"]),
+        Route("/actions", views_actions.add_action, methods=["POST"]),
+        Route("/actions/{action_id:int}/status", views_actions.action_status, methods=["POST"]),
+        Route("/events/{event_id:int}/you-said", views_actions.you_said_page, methods=["GET"]),
+        Route("/events/{event_id:int}/you-said", views_actions.you_said_send, methods=["POST"]),
+        Route("/report", views_report.report, methods=["GET"]),
+        Route("/report.pdf", views_report.report_pdf, methods=["GET"]),
+        Route("/exports", views_exports.exports_page, methods=["GET"]),
+        Route("/exports/download", views_exports.download, methods=["GET"]),
+        Route("/exports/identified", views_exports.download_identified, methods=["POST"]),
+        Route("/safeguarding", views_safeguarding.queue, methods=["GET"]),
+        Route("/safeguarding/{flag_id:int}/ack", views_safeguarding.acknowledge, methods=["POST"]),
+        Route("/audit", views_admin.audit_page, methods=["GET"]),
+        Route("/officers", views_admin.officers_page, methods=["GET"]),
+        Route("/officers", views_admin.add_officer, methods=["POST"]),
+        Route("/officers/{officer_id:int}/active", views_admin.set_active, methods=["POST"]),
+        Mount("/static", StaticFiles(directory=HERE / "static"), name="dashboard-static"),
+    ]
+    return [Mount(PREFIX, routes=pages)]
+
+
+def middleware(settings: Settings) -> list[Middleware]:
+    """The session cookie; none (and a dashboard that answers 503) without SESSION_SECRET."""
+    config = DashboardConfig.from_settings(settings)
+    if not config.enabled:
+        return []
+    return [
+        Middleware(
+            SessionMiddleware,
+            secret_key=config.session_secret,
+            session_cookie=SESSION_COOKIE,
+            max_age=config.session_max_age_s,
+            path=PREFIX,
+            same_site="lax",
+            https_only=config.https_only,
+        )
+    ]

@@ -1,0 +1,106 @@
+"""The committee report: one printable page (and a PDF where WeasyPrint is installed)."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from sqlalchemy.orm import Session
+from starlette.requests import Request
+from starlette.responses import Response
+
+from bot.redact import redact
+from bot.web.dashboard import filters as filtering
+from bot.web.dashboard import suppress
+from bot.web.dashboard.views_overview import summary
+from bot.web.dashboard.web import HERE, Who, config, db, page, refuse, render, secure
+from storage import coding, reporting
+from storage.models import Event
+
+TOP_THEMES = 5
+QUOTES = 2
+
+
+async def _context(request: Request, who: Who) -> dict[str, Any] | str:
+    try:
+        f, query = filtering.parse(request.query_params)
+    except filtering.BadFilter as exc:
+        return str(exc)
+    threshold = config(request).threshold
+    scoped = reporting.Filters(**{**f.__dict__, "scope": who.scope})
+
+    def load(session: Session) -> dict[str, Any]:
+        context = summary(request, session, f)
+        flow = context["flow"]
+        themes = []
+        if flow is not None:
+            for theme, n in coding.theme_counts(session, flow.id, f)[:TOP_THEMES]:
+                if n == 0:
+                    continue
+                # Quotes go to a committee: never for viewers, never from a small group, and
+                # with phone numbers, emails, postcodes and names blanked out.
+                quotes = []
+                if who.reads_rows and n >= threshold:
+                    quotes = [
+                        redact(q) for q in coding.quotes(session, theme.id, scoped, limit=QUOTES)
+                    ]
+                themes.append((theme, suppress.one(n, threshold), quotes))
+        event = session.get(Event, f.event_id) if f.event_id is not None else None
+        return {
+            **context,
+            "themes": themes,
+            "actions": coding.actions_for(session, flow.id if flow else None),
+            "event": event,
+        }
+
+    context = await db(request, load)
+    return {**context, "query": query}
+
+
+@page()
+async def report(request: Request, who: Who) -> Response:
+    context = await _context(request, who)
+    if isinstance(context, str):
+        return refuse(request, who, 400, context)
+    return render(request, "report.html", {**context, "nav": "report"}, who=who)
+
+
+def pdf_available() -> bool:
+    try:
+        import weasyprint  # type: ignore[import-untyped]  # noqa: F401
+    except (ImportError, OSError):  # OSError: the package is there but Pango is not
+        return False
+    return True
+
+
+@page()
+async def report_pdf(request: Request, who: Who) -> Response:
+    if not pdf_available():
+        return refuse(
+            request,
+            who,
+            501,
+            "PDF is not available on this server. Open the report and use your browser's "
+            "Print, then Save as PDF.",
+        )
+    context = await _context(request, who)
+    if isinstance(context, str):
+        return refuse(request, who, 400, context)
+    html = render(request, "report.html", {**context, "pdf": True}, who=who).body
+
+    def to_pdf() -> bytes:
+        import weasyprint
+
+        # The page links nothing in PDF mode; the stylesheet is handed over here, so WeasyPrint
+        # never fetches anything.
+        css = weasyprint.CSS(string=(HERE / "static" / "dashboard.css").read_text("utf-8"))
+        return bytes(weasyprint.HTML(string=bytes(html).decode()).write_pdf(stylesheets=[css]))
+
+    pdf = await asyncio.to_thread(to_pdf)
+    return secure(
+        Response(
+            pdf,
+            media_type="application/pdf",
+            headers={"Content-Disposition": 'attachment; filename="committee-report.pdf"'},
+        )
+    )

@@ -1,0 +1,78 @@
+"""The safeguarding queue: every flag, with the exact words, until a person acknowledges it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+from starlette.requests import Request
+from starlette.responses import Response
+
+from bot.alerts import CATEGORY_WORDS
+from bot.web.dashboard.web import Who, db, now, page, redirect, render
+from storage import audit
+from storage import contacts as contacts_repo
+from storage import safeguarding as flags_repo
+from storage.models import Contact
+
+REVIEW_WORDS = "worth a look (wider net; the survey carried on)"
+
+
+@page(("admin", "officer"))
+async def queue(request: Request, who: Who) -> Response:
+    at = now(request)
+
+    def load(session: Session) -> dict[str, Any]:
+        items: list[dict[str, Any]] = []
+        flag_ids: list[int] = []
+        for flag in flags_repo.open_flags(session):
+            flag_ids.append(flag.id)
+            contact = session.get(Contact, flag.contact_id) if flag.contact_id else None
+            reach = []
+            if contact is not None:
+                # The lead must be able to reach the person: the number is shown here, audited.
+                for channel in ("sms", "telegram"):
+                    identity = contacts_repo.identity_for(session, contact.id, channel)
+                    if identity is not None:
+                        reach.append(f"{channel}: {identity.address}")
+            items.append(
+                {
+                    "flag": flag,
+                    "what": CATEGORY_WORDS.get(flag.category, REVIEW_WORDS),
+                    "pseudonym": contact.pseudonym if contact else "unknown",
+                    "reach": reach,
+                    "urgent": flag.category != flags_repo.REVIEW,
+                }
+            )
+        if items:
+            audit.record(
+                session,
+                actor=who.actor,
+                action="view_safeguarding_queue",
+                now=at,
+                detail={"flags": flag_ids},
+            )
+        return {"flag_rows": items}
+
+    context = await db(request, load)
+    return render(request, "safeguarding.html", context, who=who)
+
+
+@page(("admin", "officer"))
+async def acknowledge(request: Request, who: Who) -> Response:
+    flag_id = int(request.path_params["flag_id"])
+    at = now(request)
+
+    def ack(session: Session) -> None:
+        flag = flags_repo.acknowledge(session, flag_id, who.actor, at)
+        if flag is not None:
+            audit.record(
+                session,
+                actor=who.actor,
+                action="acknowledge_safeguarding_flag",
+                subject=f"flag:{flag.id}",
+                now=at,
+            )
+
+    await db(request, ack)
+    return redirect("/safeguarding")
