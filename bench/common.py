@@ -437,11 +437,12 @@ class Server:
         return self.base_url + path
 
     def _status(self, key: str) -> int:
-        with open(f"/proc/{self.process.pid}/status") as status:
-            for line in status:
-                if line.startswith(key + ":"):
-                    return int(line.split()[1])
-        raise RuntimeError(f"no {key} for process {self.process.pid}")
+        """A /proc/PID/status figure in kB, added up over the server and its workers."""
+        total = 0
+        for pid in self.pids():
+            with contextlib.suppress(OSError), open(f"/proc/{pid}/status") as status:
+                total += next((int(ln.split()[1]) for ln in status if ln.startswith(key + ":")), 0)
+        return total
 
     # /proc reports kB meaning KiB; targets are in MB (10^6 bytes), the stricter reading.
     def rss_mb(self) -> float:
@@ -450,10 +451,24 @@ class Server:
     def peak_rss_mb(self) -> float:
         return self._status("VmHWM") * 1024 / 1e6
 
+    def pids(self) -> list[int]:
+        """The server and its worker processes (uvicorn --workers), if any."""
+        found, todo = [], [self.process.pid]
+        while todo:
+            pid = todo.pop()
+            found.append(pid)
+            with contextlib.suppress(OSError), open(f"/proc/{pid}/task/{pid}/children") as kids:
+                todo += [int(k) for k in kids.read().split()]
+        return found
+
     def cpu_seconds(self) -> float:
-        with open(f"/proc/{self.process.pid}/stat") as stat:
-            fields = stat.read().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        """CPU time of the server and its workers (user + system)."""
+        ticks = 0
+        for pid in self.pids():
+            with contextlib.suppress(OSError), open(f"/proc/{pid}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+                ticks += int(fields[11]) + int(fields[12])
+        return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def sendvoice_serve(port: int) -> list[str]:

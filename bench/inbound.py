@@ -313,7 +313,8 @@ def body(args: argparse.Namespace, report: common.Report) -> None:
                         # replies wait in the outbox and only the webhook path costs anything.
                         del env["TWILIO_FROM_NUMBER"]
                     common.note(f"{kind}: starting the server (delivery {delivery})")
-                    with common.run_server(common.floor_serve(port), env, where, port) as server:
+                    command = common.floor_serve(port)
+                    with common.run_server(command, env, where, port) as server:
                         asyncio.run(measure(kind, url, server, twilio, delivery, args, report))
                         rss = round(server.rss_mb(), 1)
                     report.info(f"{kind} server RSS after the run", rss, "MB")

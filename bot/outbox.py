@@ -132,6 +132,9 @@ class Outbox:
                     result.error_code,
                     result.error_message,
                 )
+                if result.uncertain:
+                    # The next attempt asks the provider first, as after a crash.
+                    row.meta = {**(row.meta or {}), "uncertain": True}
                 report.retried += 1
             else:
                 messages_repo.mark_failed(

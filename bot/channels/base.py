@@ -36,14 +36,23 @@ class SendResult:
     error_message: str | None = None
     retry_after: timedelta | None = None  # what the provider asked for, if anything
     opted_out: bool = False  # the provider says this person has opted out or blocked us
+    uncertain: bool = False  # the provider may have the message already (a timeout mid-request)
 
     @classmethod
     def sent(cls, provider_id: str) -> SendResult:
         return cls(Outcome.SENT, provider_id=provider_id)
 
     @classmethod
-    def retry(cls, code: str, message: str, after: timedelta | None = None) -> SendResult:
-        return cls(Outcome.RETRY, error_code=code, error_message=message, retry_after=after)
+    def retry(
+        cls, code: str, message: str, after: timedelta | None = None, *, uncertain: bool = False
+    ) -> SendResult:
+        return cls(
+            Outcome.RETRY,
+            error_code=code,
+            error_message=message,
+            retry_after=after,
+            uncertain=uncertain,
+        )
 
     @classmethod
     def failed(cls, code: str, message: str, *, opted_out: bool = False) -> SendResult:

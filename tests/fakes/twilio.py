@@ -350,8 +350,6 @@ class FakeTwilio:
             if failure.kind is FailureKind.TIMEOUT:
                 self._stopping.wait(_HANG_SECONDS)
                 return None
-            if failure.kind is FailureKind.SLOW and self._stopping.wait(failure.delay):
-                return None
             if (error := failure.error(to)) is not None:
                 return error_reply(error)
         with self._cond:
@@ -378,6 +376,12 @@ class FakeTwilio:
             self._by_sid[message.sid] = message
             self._status[message.sid] = (status, message.received_at, None)
             self._cond.notify_all()
+        # A slow answer: the message is accepted at once, and only the reply is late (as when
+        # Twilio is slow or the network drops the response), so a client that gives up has in
+        # fact sent it.
+        slow = failure is not None and failure.kind is FailureKind.SLOW
+        if slow and failure is not None and self._stopping.wait(failure.delay):
+            return None
         return Reply(
             201,
             message_resource(

@@ -47,9 +47,11 @@ class TwilioSender:
             created = self.client.messages.create(**kwargs)
         except TwilioRestException as exc:
             return classify(exc)
+        except requests.ConnectTimeout as exc:
+            return SendResult.retry("timeout", type(exc).__name__)  # never reached Twilio
         except (requests.Timeout, requests.ConnectionError) as exc:
-            # Twilio may or may not have accepted it; retrying risks one duplicate, which beats losing it.
-            return SendResult.retry("timeout", type(exc).__name__)
+            # Twilio may have accepted it before the answer was lost: ask before sending again.
+            return SendResult.retry("timeout", type(exc).__name__, uncertain=True)
         return SendResult.sent(str(created.sid))
 
     async def send(self, message: OutboundMessage) -> SendResult:
