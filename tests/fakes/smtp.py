@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import time
 from email import message_from_bytes
 from email.message import Message
@@ -11,11 +10,7 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from tests.serve import free_port
 
 
 class _Keep:
@@ -29,7 +24,7 @@ class _Keep:
 
 class FakeSmtp:
     def __init__(self, port: int | None = None) -> None:
-        self.port = port or _free_port()
+        self.port = port or free_port()
         self._handler = _Keep()
         self._controller: Controller | None = None
 
