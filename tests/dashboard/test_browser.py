@@ -5,6 +5,7 @@ Debian's chromium is driven through Playwright (never `playwright install`: no b
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import shutil
@@ -38,8 +39,8 @@ pytestmark = [
 ]
 
 
-@pytest.fixture
-def browser_page() -> Iterator[Any]:
+@contextlib.contextmanager
+def open_browser(*, bypass_csp: bool = False) -> Iterator[Any]:
     sync_api = pytest.importorskip("playwright.sync_api", reason="needs the playwright package")
     profile = tempfile.mkdtemp(prefix="sendvoice-chromium-")
     try:
@@ -50,6 +51,7 @@ def browser_page() -> Iterator[Any]:
                 args=ARGS,
                 headless=True,
                 accept_downloads=True,
+                bypass_csp=bypass_csp,
                 viewport={"width": 1280, "height": 900},
             )
             try:
@@ -58,6 +60,12 @@ def browser_page() -> Iterator[Any]:
                 context.close()
     finally:
         shutil.rmtree(profile, ignore_errors=True)
+
+
+@pytest.fixture
+def browser_page() -> Iterator[Any]:
+    with open_browser() as page:
+        yield page
 
 
 def shot(page: Any, name: str) -> None:
