@@ -247,7 +247,7 @@ def databases(args: argparse.Namespace) -> list[str]:
     chosen = [d.strip() for d in args.db.split(",") if d.strip()]
     unknown = set(chosen) - {"sqlite", "postgres"}
     if unknown or not chosen:
-        raise SystemExit(f"--db: expected sqlite and/or postgres, not {args.db!r}")
+        raise ValueError(f"--db: expected sqlite and/or postgres, not {args.db!r}")
     return chosen
 
 
@@ -315,7 +315,7 @@ def fresh_database(kind: str, url: str | None, workdir: Path) -> Iterator[str]:
     assert url is not None
     name = make_url(url).database or ""
     if "bench" not in name:
-        raise SystemExit(f"refusing to drop database {name!r}: its name must contain 'bench'")
+        raise ValueError(f"refusing to drop database {name!r}: its name must contain 'bench'")
     drop = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
     _pg_admin(url, drop)
     _pg_admin(url, sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
