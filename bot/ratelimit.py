@@ -13,12 +13,16 @@ class TokenBucket:
         rate: float,
         burst: float | None = None,
         monotonic: Callable[[], float] = time.monotonic,
+        *,
+        start_full: bool = True,
     ) -> None:
         if rate <= 0:
             raise ValueError("rate must be positive")
         self.rate = rate
         self.burst = max(burst if burst is not None else rate, 1.0)
-        self.tokens = self.burst
+        # A provider that counts per second refuses a full burst sent at start-up followed at once
+        # by the next second's share: such limits start with one send, not a second's worth.
+        self.tokens = self.burst if start_full else 1.0
         self.monotonic = monotonic
         self.updated = monotonic()
 

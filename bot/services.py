@@ -79,7 +79,7 @@ def build_services(
     library = library or load_library([LIBRARY_DIR, *settings.flow_path_list()])
     senders = default_senders(settings) if senders is None else senders
     limits = {
-        "sms": TokenBucket(settings.sms_max_per_second),
+        "sms": TokenBucket(settings.sms_max_per_second, start_full=False),
         "telegram": TokenBucket(settings.telegram_max_per_second),
     }
     # A short burst lets a message and its question arrive together; the average stays at the rate.

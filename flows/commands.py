@@ -59,14 +59,23 @@ def _lookup(
     if typed in table:
         return table[typed]
     squeezed = squeeze(typed)
-    found = {name for phrase, name in table.items() if squeeze(phrase) == squeezed}
+    found = {name for phrase, name in table.items() if _squeezed(phrase) == squeezed}
     if not found:
         found = {
             name
             for phrase, name in table.items()
-            if name in forgiving and len(phrase) >= min_length and distance(typed, phrase, 1) <= 1
+            if name in forgiving
+            and len(phrase) >= min_length
+            and abs(len(phrase) - len(typed)) <= 1  # one edit changes the length by at most one
+            and distance(typed, phrase, 1) <= 1
         }
     return found.pop() if len(found) == 1 else None
+
+
+@cache
+def _squeezed(phrase: str) -> str:
+    # The vocabulary is fixed: squeeze each phrase once, not on every message.
+    return squeeze(phrase)
 
 
 def _flatten(vocabulary: Mapping[str, Mapping[str, tuple[str, ...]]]) -> dict[str, str]:

@@ -35,3 +35,10 @@ def test_idle_time_refills_only_up_to_the_burst() -> None:
 def test_rate_must_be_positive() -> None:
     with pytest.raises(ValueError, match="positive"):
         TokenBucket(rate=0)
+
+
+def test_a_provider_wide_limit_can_start_with_a_single_send() -> None:
+    clock = Monotonic()
+    bucket = TokenBucket(rate=50.0, monotonic=clock, start_full=False)
+    assert bucket.delay_for(1) == 0.0
+    assert bucket.delay_for(1) == pytest.approx(0.02)  # then one every 1/50 s, not 50 at once
