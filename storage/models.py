@@ -48,6 +48,14 @@ def new_pseudonym() -> str:
     return secrets.token_hex(8)
 
 
+# No 0/o, 1/l/i, and no "-" or "_": codes are read off posters, typed, and passed on command lines.
+_CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+
+
+def new_event_code() -> str:
+    return "".join(secrets.choice(_CODE_ALPHABET) for _ in range(10))
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
@@ -210,9 +218,7 @@ class Event(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # Short, unguessable and URL-safe: goes into Telegram deep links and on posters.
-    code: Mapped[str] = mapped_column(
-        String(16), unique=True, default=lambda: secrets.token_urlsafe(6)
-    )
+    code: Mapped[str] = mapped_column(String(16), unique=True, default=lambda: new_event_code())
     title: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(32))
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -210,3 +210,12 @@ def test_followup_rows_name_people_by_pseudonym_and_filter_by_status(
     assert [(r.kind, r.reason) for r, _ in skipped] == [("initial", "already answered")]
     assert len(events.followup_rows(session, event.id, limit=2)) == 2
     assert session.scalar(select(func.count()).select_from(FollowUp)) == 3
+
+
+def test_event_codes_are_safe_to_print_type_and_pass_on_a_command_line() -> None:
+    from storage.models import new_event_code
+
+    codes = {new_event_code() for _ in range(2000)}
+    assert len(codes) == 2000
+    allowed = set("abcdefghjkmnpqrstuvwxyz23456789")
+    assert all(len(c) == 10 and set(c) <= allowed for c in codes)
