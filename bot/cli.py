@@ -113,14 +113,11 @@ def serve(host: str, port: int, run_scheduler: bool, telegram_polling: bool) -> 
     """Run the web app (webhooks, health check) with the outbox worker."""
     import uvicorn
 
-    from bot.cli_db import require_cipher, require_current_schema
-    from bot.services import build_services
+    from bot.cli_db import open_services
     from bot.web.app import create_app
 
     settings = get_settings()
-    require_cipher(settings)  # identifiers are encrypted at rest: no key, no server
-    require_current_schema(settings)
-    services = build_services(settings)
+    services = open_services(settings)
     if "sms" not in services.senders:
         click.echo(
             "warning: Twilio is not configured; SMS replies will wait in the outbox", err=True

@@ -5,15 +5,20 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 import click
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.clock import Clock, system_clock
 from bot.config import Settings
 from storage.crypto import EncryptionKeyError, IdentifierCipher
 from storage.db import make_engine, make_session_factory
 from storage.errors import SchemaOutOfDate
 from storage.migrate import check_schema
+
+if TYPE_CHECKING:
+    from bot.services import Services
 
 
 def require_cipher(settings: Settings) -> IdentifierCipher:
@@ -35,6 +40,15 @@ def require_current_schema(settings: Settings) -> None:
         raise SystemExit(2) from None
     finally:
         engine.dispose()
+
+
+def open_services(settings: Settings, clock: Clock = system_clock) -> Services:
+    """For long-running commands: refuse without a key or on an old schema, then build it all."""
+    from bot.services import build_services  # the web and channel stack, only when running
+
+    require_cipher(settings)  # identifiers are encrypted at rest: no key, no server
+    require_current_schema(settings)
+    return build_services(settings, clock=clock)
 
 
 @contextmanager

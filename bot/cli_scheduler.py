@@ -14,13 +14,10 @@ from bot.services import Services
 
 
 def _services(settings: Settings, now: datetime | None = None) -> Services:
-    from bot.cli_db import require_cipher, require_current_schema
+    from bot.cli_db import open_services
     from bot.clock import FrozenClock, system_clock
-    from bot.services import build_services
 
-    require_cipher(settings)
-    require_current_schema(settings)
-    return build_services(settings, clock=FrozenClock(now) if now else system_clock)
+    return open_services(settings, FrozenClock(now) if now else system_clock)
 
 
 def parse_now(value: str | None, zone: str) -> datetime | None:

@@ -45,7 +45,8 @@ async def run_demo(
     await asyncio.to_thread(ensure_schema, url)
     engine = make_engine(url)
     try:
-        session_factory = make_session_factory(engine, demo_cipher(settings))
+        cipher = demo_cipher(settings)
+        session_factory = make_session_factory(engine, cipher)
         dispatcher = Dispatcher(library, settings, {CHANNEL: style})
         outbox = Outbox(session_factory, {CHANNEL: ConsoleSender(style, write)}, settings)
         address = f"demo-{uuid.uuid4().hex[:12]}"
@@ -54,7 +55,7 @@ async def run_demo(
             contact, identity, _ = contacts_repo.find_or_create(
                 session, CHANNEL, address, system_clock(), role=role, language=language
             )
-            contact.set_display_name(name, demo_cipher(settings))
+            contact.set_display_name(name, cipher)
             context = dispatcher.context_for(
                 contact,
                 {

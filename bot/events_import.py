@@ -24,7 +24,7 @@ from bot.attendee_rows import (
     check,
     read_csv,
 )
-from storage import dialect, events
+from storage import dialect, events, followups
 from storage.crypto import IdentifierCipher, cipher_of
 from storage.models import ChannelIdentity, Contact, Event, new_pseudonym
 
@@ -249,7 +249,7 @@ def _write_batch(
     )
     report.new_attendees += new
     report.already_attending += len(attendance) - new
-    report.followups_planned += events.plan_followups(
+    report.followups_planned += followups.plan_many(
         session, event, [contact_id for contact_id, _ in attendance], now
     )
 

@@ -131,10 +131,8 @@ class Outbox:
                     now + backoff(message.attempt, result.retry_after),
                     result.error_code,
                     result.error_message,
+                    uncertain=result.uncertain,
                 )
-                if result.uncertain:
-                    # The next attempt asks the provider first, as after a crash.
-                    row.meta = {**(row.meta or {}), "uncertain": True}
                 report.retried += 1
             else:
                 messages_repo.mark_failed(

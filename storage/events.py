@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from storage import dialect, followups
+from storage import dialect
 from storage.models import Attendee, Contact, Event, FollowUp
 
 KINDS = (
@@ -199,12 +199,6 @@ def add_attendees(
         .returning(Attendee.id)
     )
     return len(session.execute(statement, rows).all())
-
-
-def plan_followups(
-    session: Session, event: Event, contact_ids: Sequence[int], now: datetime
-) -> int:
-    return followups.plan_many(session, event, contact_ids, now)
 
 
 def followup_rows(

@@ -156,9 +156,14 @@ def mark_retry(
     at: datetime,
     error_code: str | None,
     error_message: str | None,
+    *,
+    uncertain: bool = False,
 ) -> None:
+    """Back to the queue; `uncertain` when the provider may already have it (ask before resending)."""
     message.status = "queued"
     message.next_attempt_at = at
+    if uncertain:
+        message.meta = {**(message.meta or {}), "uncertain": True}
     message.error_code = error_code
     message.error_message = error_message
     session.flush()

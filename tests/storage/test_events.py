@@ -161,8 +161,8 @@ def test_bulk_attendance_and_planning_count_only_what_is_new(
     pairs = [(i, "parent") for i in ids]
     assert events.add_attendees(session, event, pairs, consent=True, source="import", now=now) == 2
     assert events.add_attendees(session, event, pairs, consent=True, source="import", now=now) == 0
-    assert events.plan_followups(session, event, ids, now) == 6
-    assert events.plan_followups(session, event, ids, now) == 0
+    assert followups.plan_many(session, event, ids, now) == 6
+    assert followups.plan_many(session, event, ids, now) == 0
     # The bulk plan is the same schedule `followups.plan` makes, person by person.
     for row in followups.for_event(session, event.id):
         assert row.due_at == followups.planned_times(event)[row.kind]
