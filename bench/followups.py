@@ -114,12 +114,14 @@ def _claim_child(
     signal.signal(signal.SIGTERM, _stop)
     result: dict[str, Any] = {}
     began = time.perf_counter()
+    cpu_began = time.process_time()
     try:
         if profiler:
             profiler.enable()
         report = FollowUpRunner(services).run_due(now)
         result = {
             "seconds": time.perf_counter() - began,
+            "cpu_seconds": round(time.process_time() - cpu_began, 1),
             "sent": report.sent,
             "postponed": report.postponed,
             "skipped": report.skipped,
@@ -164,38 +166,65 @@ def claim(url: str, args: argparse.Namespace, people: int, report: common.Report
     budget = args.claim_seconds
     now = datetime.now(UTC)
     ctx = multiprocessing.get_context("spawn")
-    parent, child = ctx.Pipe()
-    process = ctx.Process(
-        target=_claim_child,
-        args=(url, common.encryption_key(), args.batch_size, now, args.profile, child),
-    )
+    pipes, processes = [], []
+    for worker in range(args.workers):
+        parent, child = ctx.Pipe()
+        pipes.append(parent)
+        processes.append(
+            ctx.Process(
+                target=_claim_child,
+                args=(
+                    url,
+                    common.encryption_key(),
+                    args.batch_size,
+                    now,
+                    args.profile and worker == 0,
+                    child,
+                ),
+            )
+        )
     common.note(
-        f"claim: run_due over {people:,} due rows (batch {args.batch_size}, budget {budget:.0f} s)"
+        f"claim: run_due over {people:,} due rows (batch {args.batch_size}, "
+        f"{args.workers} scheduler process(es), budget {budget:.0f} s)"
     )
     began = time.perf_counter()
-    process.start()
+    for process in processes:
+        process.start()
     curve: list[tuple[float, int]] = []
     last_note = began
-    while process.is_alive() and time.perf_counter() - began < budget:
-        if parent.poll(1.0):
+    while time.perf_counter() - began < budget:
+        if all(p.poll(0) for p in pipes):
             break
+        time.sleep(0.2)
         if time.perf_counter() - last_note >= 10:
             curve.append((round(time.perf_counter() - began, 1), _done(url)))
             common.note(f"claim: {curve[-1][1]:,} rows done after {curve[-1][0]:.0f} s")
             last_note = time.perf_counter()
-    stopped = not parent.poll(0)
+    stopped = not all(p.poll(0) for p in pipes)
     if stopped:
-        process.terminate()  # SIGTERM: the child rolls back its open batch and reports
-    result: dict[str, Any] = parent.recv() if parent.poll(60) else {}
-    process.join(30)
+        for process in processes:
+            process.terminate()  # SIGTERM: the child rolls back its open batch and reports
+    results: list[dict[str, Any]] = [p.recv() if p.poll(60) else {} for p in pipes]
+    for process in processes:
+        process.join(30)
     wall = time.perf_counter() - began
     done = _done(url)
-    seconds = float(result.get("seconds") or wall)
+    finished = [r["seconds"] for r in results if r.get("seconds")]
+    seconds = max(finished) if finished and not stopped else wall
     rate = done / seconds if seconds else 0.0
     projected = people / rate if rate else float("inf")
+    result: dict[str, Any] = {
+        "sent": sum(r.get("sent", 0) for r in results),
+        "postponed": sum(r.get("postponed", 0) for r in results),
+        "skipped": sum(r.get("skipped", 0) for r in results),
+        # Python's share of each scheduler's time; the rest is waiting on PostgreSQL.
+        "scheduler_cpu_seconds": [r.get("cpu_seconds") for r in results],
+        "profile": results[0].get("profile") if results else None,
+    }
     report.details["claim"] = {
         "people": people,
         "batch_size": args.batch_size,
+        "scheduler_processes": args.workers,
         "rows_done": done,
         "seconds": round(seconds, 1),
         "rows_per_s": round(rate, 1),
@@ -346,6 +375,9 @@ if __name__ == "__main__":
     common.add_database_args(parser, both=False)
     parser.add_argument("--people", type=int, default=100_000, help="due requests (full run)")
     parser.add_argument("--batch-size", type=int, default=1000, help="FOLLOWUP_BATCH_SIZE")
+    parser.add_argument(
+        "--workers", type=int, default=1, help="scheduler processes claiming side by side"
+    )
     parser.add_argument(
         "--claim-seconds", type=float, default=None, help="stop run_due after this (default 140)"
     )

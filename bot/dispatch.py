@@ -21,7 +21,7 @@ from flows.outcome import Prompt
 from flows.schema import Flow
 from storage import contacts as contacts_repo
 from storage import messages as messages_repo
-from storage.models import ChannelIdentity, Contact
+from storage.models import ChannelIdentity, Contact, Conversation, Message
 
 
 @dataclass(frozen=True)
@@ -42,9 +42,14 @@ class InboundMessage:
 class DispatchResult:
     duplicate: bool = False
     contact_id: int | None = None
-    conversation_id: int | None = None
-    queued: list[int] = field(default_factory=list)
+    conversation: Conversation | None = None
+    queued: list[Message] = field(default_factory=list)
     events: list[str] = field(default_factory=list)
+
+    @property
+    def conversation_id(self) -> int | None:
+        """Known once the conversation is written: at once, or when a batch flushes."""
+        return self.conversation.id if self.conversation is not None else None
 
 
 class Dispatcher:

@@ -1,4 +1,4 @@
-"""Sends due follow-ups: one row at a time, in its own transaction, with every skip explained."""
+"""Sends due follow-ups: a claimed batch at a time, in one transaction, with every skip explained."""
 
 from __future__ import annotations
 
@@ -15,10 +15,10 @@ from bot.replies import reply
 from bot.services import Services
 from flows import engine
 from flows.outcome import Prompt, PromptKind
-from storage import contacts as contacts_repo
 from storage import conversations as conversations_repo
 from storage import followups as followups_repo
-from storage import safeguarding as flags_repo
+from storage.db import deferred_flush
+from storage.followup_lookups import BatchLookups, RowLookups
 from storage.models import ChannelIdentity, Contact, Conversation, Event, FollowUp
 
 log = logging.getLogger(__name__)
@@ -44,6 +44,12 @@ class FollowUpReport:
         if reason:
             self.reasons[reason] = self.reasons.get(reason, 0) + 1
 
+    def add(self, other: FollowUpReport) -> None:
+        for outcome in ("sent", "postponed", "skipped", "cancelled", "expired"):
+            setattr(self, outcome, getattr(self, outcome) + getattr(other, outcome))
+        for reason, count in other.reasons.items():
+            self.reasons[reason] = self.reasons.get(reason, 0) + count
+
 
 class FollowUpRunner:
     def __init__(self, services: Services) -> None:
@@ -64,30 +70,51 @@ class FollowUpRunner:
                 )
                 if not rows:
                     return report
+                self._run_batch(session, rows, now, report)
+
+    def _run_batch(
+        self, session: Session, rows: list[FollowUp], now: datetime, report: FollowUpReport
+    ) -> None:
+        """The whole batch with one query per table and one flush; if anything in it fails,
+        the batch is undone and done again row by row, so one bad row cannot stop the others."""
+        cap_since = now - timedelta(days=self.s.settings.frequency_cap_days)
+        done = FollowUpReport()
+        try:
+            with session.begin_nested(), deferred_flush(session):
+                lookups: RowLookups = BatchLookups(session, cap_since, rows)
                 for row in rows:
-                    try:
-                        with session.begin_nested():
-                            self._one(session, row, now, report)
-                    except Exception as exc:  # one bad row must not stop the others
-                        log.exception("follow-up %s failed", row.id)
-                        followups_repo.postpone(
-                            session, row, now + RETRY_FAILED, f"error: {type(exc).__name__}", now
-                        )
+                    self._one(session, row, now, done, lookups)
+                    # What this row did may change what a later row for this person reads.
+                    lookups.touched(row.contact_id)
+                session.flush()
+        except Exception:
+            log.warning("a batch of %d follow-ups failed; retrying one by one", len(rows))
+            done = FollowUpReport()
+            lookups = RowLookups(session, cap_since)
+            for row in rows:
+                try:
+                    with session.begin_nested():
+                        self._one(session, row, now, done, lookups)
+                except Exception as exc:
+                    log.exception("follow-up %s failed", row.id)
+                    followups_repo.postpone(
+                        session, row, now + RETRY_FAILED, f"error: {type(exc).__name__}", now
+                    )
+        report.add(done)
 
-    def _one(self, session: Session, row: FollowUp, now: datetime, report: FollowUpReport) -> None:
-        contact = contacts_repo.lock(session, row.contact_id)
-        event = session.get(Event, row.event_id)
+    def _one(
+        self,
+        session: Session,
+        row: FollowUp,
+        now: datetime,
+        report: FollowUpReport,
+        lookups: RowLookups,
+    ) -> None:
+        contact = lookups.contact(row.contact_id)
+        event = lookups.event(row.event_id)
 
-        def settle(outcome: str, reason: str, conversation_id: int | None = None) -> None:
-            status = {
-                "sent": "sent",
-                "skipped": "skipped",
-                "cancelled": "cancelled",
-                "expired": "expired",
-            }[outcome]
-            followups_repo.settle(
-                session, row, status, reason, now, conversation_id=conversation_id
-            )
+        def settle(outcome: str, reason: str, conversation: Conversation | None = None) -> None:
+            followups_repo.settle(session, row, outcome, reason, now, conversation=conversation)
             report.note(outcome, reason)
 
         def postpone(until: datetime, reason: str) -> None:
@@ -105,21 +132,21 @@ class FollowUpRunner:
         if now >= initial_due + timedelta(seconds=event.request_expires_s):
             settle("expired", "the request expired before it could be sent")
             return
-        earlier = _conversation_for(session, contact.id, event.id)
+        earlier = lookups.conversation_for(contact.id, event.id)
         if row.kind == "initial" and earlier is not None:
-            settle("skipped", "already started (deep link or earlier request)", earlier.id)
+            settle("skipped", "already started (deep link or earlier request)", earlier)
             return
         if row.kind != "initial":
             if earlier is None:
                 settle("skipped", "no request was sent, so there is nothing to remind")
                 return
             if earlier.status in ("completed", "stopped"):
-                settle("skipped", f"already {earlier.status}", earlier.id)
+                settle("skipped", f"already {earlier.status}", earlier)
                 return
-        if flags_repo.unacknowledged_for(session, contact.id):
+        if lookups.flagged(contact.id):
             postpone(now + timedelta(days=1), "safeguarding flag awaiting review")
             return
-        identity = _reachable(session, contact)
+        identity = _reachable(lookups, contact)
         if identity is None:
             settle("skipped", "no way to reach them (no number, or chat never started)")
             return
@@ -130,7 +157,7 @@ class FollowUpRunner:
         ):
             settle("skipped", "under the channel's minimum age")
             return
-        active = conversations_repo.active_for(session, contact.id)
+        active = lookups.active(contact.id)
         if active is not None and (earlier is None or active.id != earlier.id):
             until = min(active.wake_at or now + RECHECK_BUSY, now + RECHECK_BUSY)
             postpone(until, "waiting for another conversation to end")
@@ -140,7 +167,7 @@ class FollowUpRunner:
             postpone(quiet, "quiet hours")
             return
         if row.kind == "initial":
-            cap_until = self._capped_until(session, contact, now)
+            cap_until = self._capped_until(lookups.requests_sent(contact.id))
             if cap_until is not None:
                 postpone(cap_until, "frequency cap")
                 return
@@ -156,11 +183,11 @@ class FollowUpRunner:
             result = self.s.dispatcher.start_flow(
                 session, contact, identity, flow, context=context, event_id=event.id, now=now
             )
-            settle("sent", "sent", result.conversation_id)
+            settle("sent", "sent", result.conversation)
             return
         assert earlier is not None
         self._remind(session, contact, identity, earlier, event, now)
-        settle("sent", "reminded", earlier.id)
+        settle("sent", "reminded", earlier)
 
     def _remind(
         self,
@@ -184,22 +211,15 @@ class FollowUpRunner:
         )
         turn.apply(conversation, outcome, [lead], first=False)
 
-    def _capped_until(self, session: Session, contact: Contact, now: datetime) -> datetime | None:
-        window = timedelta(days=self.s.settings.frequency_cap_days)
-        sent = session.scalars(
-            select(FollowUp.updated_at)
-            .where(
-                FollowUp.contact_id == contact.id,
-                FollowUp.kind == "initial",
-                FollowUp.status == "sent",
-                FollowUp.updated_at > now - window,
-            )
-            .order_by(FollowUp.updated_at)
-        ).all()
+    def _capped_until(self, sent: list[datetime]) -> datetime | None:
+        """When the frequency cap next lets a new request through, given when the recent ones
+        went (oldest first); None if it does now."""
         if len(sent) < self.s.settings.frequency_cap:
             return None
         # The window frees up when the oldest request in it ages out.
-        return sent[-self.s.settings.frequency_cap] + window
+        return sent[-self.s.settings.frequency_cap] + timedelta(
+            days=self.s.settings.frequency_cap_days
+        )
 
     def expire_due(self, now: datetime | None = None) -> int:
         """Close conversations whose time ran out; answers so far are kept, nothing is sent."""
@@ -245,18 +265,10 @@ class FollowUpRunner:
         return cancelled
 
 
-def _conversation_for(session: Session, contact_id: int, event_id: int) -> Conversation | None:
-    return session.scalars(
-        select(Conversation)
-        .where(Conversation.contact_id == contact_id, Conversation.event_id == event_id)
-        .order_by(Conversation.id.desc())
-    ).first()
-
-
-def _reachable(session: Session, contact: Contact) -> ChannelIdentity | None:
+def _reachable(lookups: RowLookups, contact: Contact) -> ChannelIdentity | None:
     order = [contact.preferred_channel] if contact.preferred_channel else []
     for channel in [*order, *CHANNEL_ORDER]:
-        identity = contacts_repo.identity_for(session, contact.id, channel)
+        identity = lookups.identity(contact.id, channel)
         if identity is not None:
             return identity
     return None

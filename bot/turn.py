@@ -206,7 +206,7 @@ class Turn:
         first: bool,
         created: bool = False,
     ) -> None:
-        self.result.conversation_id = conversation.id
+        self.result.conversation = conversation
         self.result.events += [e.value for e in outcome.events]
         if not created:
             conversations_repo.update(
@@ -290,13 +290,13 @@ class Turn:
                 channel=self.identity.channel,
                 identity_id=self.identity.id,
                 contact_id=self.contact.id,
-                conversation_id=conversation.id if conversation else None,
+                conversation=conversation,
                 body=item.body,
                 meta=meta,
                 segments=item.segments,
                 now=self.now,
             )
-            self.result.queued.append(message.id)
+            self.result.queued.append(message)
 
     def queue_raw(self, text: str, buttons: list[list[tuple[str, str]]]) -> None:
         """A chat message with buttons that are not answers to a question (age, language)."""

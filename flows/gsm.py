@@ -16,6 +16,7 @@ GSM7_BASIC: frozenset[str] = frozenset(
 )
 # Sent as ESC + character, so each costs two septets.
 GSM7_EXTENSION: frozenset[str] = frozenset("^{}\\[~]|€\f")
+_GSM7_ALL = GSM7_BASIC | GSM7_EXTENSION
 
 _GSM7_SINGLE = 160
 _GSM7_PART = 153  # 7 septets of each part go to the concatenation header
@@ -46,11 +47,12 @@ class SegmentInfo:
 
 
 def _is_gsm7_char(char: str) -> bool:
-    return char in GSM7_BASIC or char in GSM7_EXTENSION
+    return char in _GSM7_ALL
 
 
 def is_gsm7(text: str) -> bool:
-    return all(_is_gsm7_char(c) for c in text)
+    # Set operations run in C: every outgoing message is checked, often more than once.
+    return _GSM7_ALL.issuperset(text)
 
 
 def non_gsm7_characters(text: str) -> list[str]:
@@ -72,6 +74,12 @@ def _segments(costs: list[int], single: int, part: int) -> int:
 
 def count_segments(text: str) -> SegmentInfo:
     if is_gsm7(text):
+        doubled = 0 if GSM7_EXTENSION.isdisjoint(text) else sum(c in GSM7_EXTENSION for c in text)
+        units = len(text) + doubled
+        if units <= _GSM7_SINGLE:
+            return SegmentInfo("GSM-7", units, 1 if text else 0, len(text))
+        if not doubled:  # every character costs one, so none can straddle two parts
+            return SegmentInfo("GSM-7", units, -(-units // _GSM7_PART), len(text))
         costs = [2 if c in GSM7_EXTENSION else 1 for c in text]
         segments = _segments(costs, _GSM7_SINGLE, _GSM7_PART)
         return SegmentInfo("GSM-7", sum(costs), segments, len(text))

@@ -24,6 +24,8 @@ def record(
 ) -> Answer:
     """Store the answer to one step. Answering a step again (after BACK) replaces the earlier
     answer, so each step counts once; `answered_at` keeps the first time it was answered."""
+    if conversation in session.new:  # started in a batch that defers its flush
+        session.flush()
     stmt = dialect.insert(session, Answer).values(
         conversation_id=conversation.id,
         contact_id=conversation.contact_id,

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
+from storage.db import flush
 from storage.models import CONVERSATION_STATUSES, Conversation
 
 
@@ -50,7 +51,7 @@ def create(
         event_id=event_id,
     )
     session.add(conversation)
-    session.flush()
+    flush(session)
     return conversation
 
 
@@ -72,7 +73,7 @@ def update(
     conversation.wake_at = wake_at
     if status != "active" and conversation.ended_at is None:
         conversation.ended_at = now
-    session.flush()
+    flush(session)
 
 
 def _check_status(status: str) -> None:

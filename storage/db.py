@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
@@ -65,3 +67,27 @@ def is_postgres(bind: Engine | Connection | Session) -> bool:
     if isinstance(bind, Session):
         return bind.get_bind().dialect.name == "postgresql"
     return bind.dialect.name == "postgresql"
+
+
+_DEFER_FLUSH = "sendvoice.defer_flush"
+
+
+def flush(session: Session) -> None:
+    """Write pending changes now (ids assigned, constraints checked), unless the caller batches.
+
+    A caller that writes for many people at once defers flushing (`deferred_flush`), so their
+    inserts go out as one statement per table instead of one per row; ids are then assigned at
+    its flush, and relationships carry the references until then.
+    """
+    if not session.info.get(_DEFER_FLUSH):
+        session.flush()
+
+
+@contextmanager
+def deferred_flush(session: Session) -> Iterator[None]:
+    before = session.info.get(_DEFER_FLUSH, False)
+    session.info[_DEFER_FLUSH] = True
+    try:
+        yield
+    finally:
+        session.info[_DEFER_FLUSH] = before

@@ -9,8 +9,8 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from storage import dialect
-from storage.db import is_postgres
-from storage.models import Event, FollowUp
+from storage.db import flush, is_postgres
+from storage.models import Conversation, Event, FollowUp
 
 KINDS = ("initial", "reminder_1", "reminder_2")
 OPEN = ("pending",)
@@ -83,14 +83,14 @@ def settle(
     reason: str | None,
     now: datetime,
     *,
-    conversation_id: int | None = None,
+    conversation: Conversation | None = None,
 ) -> None:
     row.status = status
     row.reason = reason
     row.updated_at = now
-    if conversation_id is not None:
-        row.conversation_id = conversation_id
-    session.flush()
+    if conversation is not None:
+        row.conversation = conversation
+    flush(session)
 
 
 def postpone(session: Session, row: FollowUp, until: datetime, reason: str, now: datetime) -> None:
@@ -99,7 +99,7 @@ def postpone(session: Session, row: FollowUp, until: datetime, reason: str, now:
     row.due_at = until
     row.reason = reason
     row.updated_at = now
-    session.flush()
+    flush(session)
 
 
 def cancel_open(

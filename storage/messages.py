@@ -8,7 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storage import dialect
-from storage.models import Message
+from storage.db import flush
+from storage.models import Conversation, Message
 
 PENDING: tuple[str, ...] = ("queued", "sending")
 # Provider receipts can arrive out of order; a final verdict is never replaced by "sent".
@@ -65,12 +66,15 @@ def queue_outbound(
     channel: str,
     identity_id: int | None,
     contact_id: int | None,
-    conversation_id: int | None,
+    conversation_id: int | None = None,
+    conversation: Conversation | None = None,
     body: str,
     meta: dict[str, Any],
     segments: int | None,
     now: datetime,
 ) -> Message:
+    """A message waiting in the outbox. `conversation` may be one not yet written (a batch
+    defers its flush); the reference is filled in when it is."""
     message = Message(
         channel=channel,
         direction="out",
@@ -86,8 +90,10 @@ def queue_outbound(
         created_at=now,
         status_updated_at=now,
     )
+    if conversation is not None:
+        message.conversation = conversation
     session.add(message)
-    session.flush()
+    flush(session)
     return message
 
 

@@ -16,7 +16,7 @@ from sqlalchemy import (
     UniqueConstraint,
     text,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, object_session
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, object_session, relationship
 
 from storage.crypto import IdentifierCipher, cipher_of
 from storage.types import UTCDateTime, json_type
@@ -196,6 +196,9 @@ class Message(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     status_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
+    # Set when queuing a reply to a conversation not yet written; never loaded (raise_on_sql).
+    conversation: Mapped[Conversation | None] = relationship(lazy="raise_on_sql")
+
 
 class DeliveryReceipt(Base):
     """Each (message, status) a provider reported, once: callbacks are retried and arrive out of order."""
@@ -277,6 +280,9 @@ class FollowUp(Base):
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    # Set when the request starts a conversation not yet written; never loaded (raise_on_sql).
+    conversation: Mapped[Conversation | None] = relationship(lazy="raise_on_sql")
 
 
 class AuditEntry(Base):

@@ -99,3 +99,26 @@ def test_every_gsm7_part_fits_153_septets(text: str) -> None:
     if info.units > 160:
         assert info.segments >= -(-info.units // 153)
         assert info.segments <= -(-info.units // 152)
+
+
+def _placed(text: str) -> int:
+    """Segments by placing each character in turn: the definition the arithmetic must match."""
+    costs = [2 if c in GSM7_EXTENSION else 1 for c in text]
+    if sum(costs) <= 160:
+        return 1 if text else 0
+    segments, used = 1, 0
+    for cost in costs:
+        if used + cost > 153:
+            segments, used = segments + 1, 0
+        used += cost
+    return segments
+
+
+@given(st.text(alphabet=sorted(GSM7_BASIC | GSM7_EXTENSION), max_size=700))
+def test_segment_arithmetic_matches_placing_each_character(text: str) -> None:
+    assert count_segments(text).segments == _placed(text)
+
+
+@given(st.integers(min_value=0, max_value=1000))
+def test_long_plain_texts_cost_a_segment_per_153_characters(length: int) -> None:
+    assert count_segments("a" * length).segments == _placed("a" * length)

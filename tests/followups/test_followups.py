@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import select
 
 from bot.dispatch import InboundMessage
 from storage import contacts as contacts_repo
-from storage.models import Conversation, FollowUp
+from storage.models import Contact, Conversation, FollowUp
 from tests.followups.conftest import EVENT_END, World
 
 ANN, BEN, CAT = "+447700900101", "+447700900102", "+447700900103"
@@ -230,3 +232,47 @@ def asyncio_deliver(world: World) -> None:
     import asyncio
 
     asyncio.run(world.services.outbox.deliver_due())
+
+
+def test_two_requests_due_together_for_one_person_send_one_and_hold_the_other(
+    world: World,
+) -> None:
+    first, second = world.event(title="the first panel"), world.event(title="the second panel")
+    world.attend(first, ANN)
+    contact = world.attend(second, ANN)
+    world.attend(first, BEN)
+    report = world.at(NEXT_DAY_NOON)  # all three rows are claimed in one batch
+    assert (report.sent, report.postponed) == (2, 1)
+    assert len(world.texts_to(ANN)) == 1
+    [held] = [r for r in rows(world, contact) if r.status == "pending" and r.kind == "initial"]
+    assert held.reason == "waiting for another conversation to end"
+
+
+def test_one_request_that_fails_does_not_hold_up_the_others(
+    world: World, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    event = world.event()
+    for number in (ANN, CAT):
+        world.attend(event, number)
+    ben = world.attend(event, BEN)
+    context_for = world.services.dispatcher.context_for
+
+    def broken_for_ben(contact: Contact, extra: Mapping[str, str] | None = None) -> dict[str, str]:
+        if contact.id == ben:
+            raise RuntimeError("a template this person's details break")
+        return context_for(contact, extra)
+
+    monkeypatch.setattr(world.services.dispatcher, "context_for", broken_for_ben)
+    report = world.at(NEXT_DAY_NOON)
+    assert report.sent == 2
+    assert len(world.texts_to(ANN)) == len(world.texts_to(CAT)) == 1
+    assert world.texts_to(BEN) == []
+    [failed] = [r for r in rows(world, ben) if r.kind == "initial"]
+    assert (failed.status, failed.reason) == ("pending", "error: RuntimeError")
+    assert failed.due_at > NEXT_DAY_NOON  # tried again later, not in a tight loop
+    assert BEN not in caplog.text
+
+    monkeypatch.setattr(world.services.dispatcher, "context_for", context_for)
+    world.at(failed.due_at)
+    assert len(world.texts_to(BEN)) == 1
+    assert len(world.texts_to(ANN)) == 1
