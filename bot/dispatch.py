@@ -76,7 +76,10 @@ class Dispatcher:
         from bot.turn import Turn  # the turn needs the dispatcher's types; import late
 
         now = self.clock()
-        contact, identity, _ = contacts_repo.find_or_create(session, msg.channel, msg.address, now)
+        # Locked now: everything this message changes about the person happens one at a time.
+        contact, identity, _ = contacts_repo.find_or_create(
+            session, msg.channel, msg.address, now, lock=True
+        )
         meta: dict[str, Any] = dict(msg.meta)
         if msg.media_count:
             meta["media_count"] = msg.media_count
@@ -96,7 +99,6 @@ class Dispatcher:
         if inbound is None:
             result.duplicate = True
             return result
-        contact = contacts_repo.lock(session, contact.id)
         turn = Turn(self, session, contact, identity, now, result, inbound.id)
         turn.run(msg)
         return result

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from flows.spelling import distance
 
@@ -170,6 +171,7 @@ def _contraction_after(text: str, index: int) -> str | None:
     return None
 
 
+@lru_cache(maxsize=4096)  # a message is mostly the same few dozen characters
 def _plain(ch: str) -> str:
     """One typed character as lower-case letters without accents; anything else as a space."""
     if unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn"):
@@ -215,6 +217,7 @@ def _expand(words: list[Word]) -> list[Word]:
     return out
 
 
+@lru_cache(maxsize=16384)  # every message is checked; most words recur
 def _corrected(word: str) -> str:
     if len(word) < 6 or word in _TYPOS or word in _NOT_TYPOS or not word.isalpha():
         return word

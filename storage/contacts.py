@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from storage import dialect
@@ -11,19 +12,35 @@ from storage.models import ROLES, ChannelIdentity, Contact
 
 
 def find_by_address(
-    session: Session, channel: str, address: str
+    session: Session, channel: str, address: str, *, lock: bool = False
 ) -> tuple[Contact, ChannelIdentity] | None:
+    """The contact and identity behind an address; with `lock`, the contact is row-locked as
+    `lock()` would, in the same round trip (every inbound message needs both)."""
     row = session.execute(
-        select(Contact, ChannelIdentity)
-        .join(ChannelIdentity, ChannelIdentity.contact_id == Contact.id)
-        .where(
-            ChannelIdentity.channel == channel,
-            ChannelIdentity.address_hash.in_(cipher_of(session).lookups(address)),
-        )
+        _by_address(lock),
+        {"channel": channel, "hashes": cipher_of(session).lookups(address)},
     ).one_or_none()
     if row is None:
         return None
     return row[0], row[1]
+
+
+@cache
+def _by_address(lock: bool) -> Select[Contact, ChannelIdentity]:
+    # Built once: every inbound message asks this.
+    query = (
+        select(Contact, ChannelIdentity)
+        .join(ChannelIdentity, ChannelIdentity.contact_id == Contact.id)
+        .where(
+            ChannelIdentity.channel == bindparam("channel"),
+            ChannelIdentity.address_hash.in_(bindparam("hashes", expanding=True)),
+        )
+    )
+    if lock:
+        query = query.with_for_update(key_share=True, of=Contact).execution_options(
+            populate_existing=True
+        )
+    return query
 
 
 def find_or_create(
@@ -34,14 +51,17 @@ def find_or_create(
     *,
     role: str | None = None,
     language: str | None = None,
+    lock: bool = False,
 ) -> tuple[Contact, ChannelIdentity, bool]:
     """The contact behind an address, creating both on first contact.
 
-    `role` and `language` only apply to a new contact; an existing one keeps its own.
+    `role` and `language` only apply to a new contact; an existing one keeps its own. With
+    `lock`, the contact is row-locked until the transaction ends (a new one is ours already:
+    nobody else can see it before we commit).
     """
     if role is not None and role not in ROLES:
         raise ValueError(f"unknown contact role {role!r}; expected one of {sorted(ROLES)}")
-    found = find_by_address(session, channel, address)
+    found = find_by_address(session, channel, address, lock=lock)
     if found is not None:
         return found[0], found[1], False
     cipher = cipher_of(session)
@@ -57,7 +77,7 @@ def find_or_create(
     session.flush()
     # Two first messages from the same new number can arrive together. ON CONFLICT makes the
     # loser wait for the winner's commit and then step aside instead of raising.
-    identity_id = session.execute(
+    identity = session.scalars(
         dialect.insert(session, ChannelIdentity)
         .values(
             contact_id=contact.id,
@@ -67,16 +87,15 @@ def find_or_create(
             created_at=now,
         )
         .on_conflict_do_nothing(index_elements=["channel", "address_hash"])
-        .returning(ChannelIdentity.id)
-    ).scalar_one_or_none()
-    if identity_id is None:
+        .returning(ChannelIdentity)
+    ).one_or_none()
+    if identity is None:
         session.delete(contact)
         session.flush()
-        found = find_by_address(session, channel, address)
+        found = find_by_address(session, channel, address, lock=lock)
         if found is None:  # the conflicting row is committed, so this cannot happen
             raise RuntimeError(f"{channel} identity vanished after a conflict")
         return found[0], found[1], False
-    identity = session.get_one(ChannelIdentity, identity_id)
     return contact, identity, True
 
 

@@ -12,7 +12,11 @@ Insert = postgresql.Insert | sqlite.Insert
 
 def insert(session: Session, entity: Any) -> Insert:
     """An INSERT that supports ON CONFLICT on the session's database."""
-    name = session.get_bind().dialect.name
+    return insert_for(session.get_bind().dialect.name, entity)
+
+
+def insert_for(name: str, entity: Any) -> Insert:
+    """The same for a dialect by name, for statements built once and reused."""
     if name == "postgresql":
         return postgresql.insert(entity)
     if name == "sqlite":

@@ -2,10 +2,12 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any, Literal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import ReturningInsert
 
 from storage import dialect
 from storage.db import flush
@@ -37,27 +39,35 @@ def record_inbound(
 ) -> Message | None:
     """The stored inbound message, or None if this provider id was already recorded:
     providers redeliver webhooks, and a redelivery must not be answered twice."""
-    message_id = session.execute(
-        dialect.insert(session, Message)
-        .values(
-            channel=channel,
-            direction="in",
-            provider_id=provider_id,
-            body=body,
-            contact_id=contact_id,
-            identity_id=identity_id,
-            meta=meta,
-            status="received",
-            attempts=0,
-            created_at=now,
-            status_updated_at=now,
-        )
+    # One round trip, and a statement built once: the ORM builds the Message from what the
+    # insert returns (nothing, for a redelivery).
+    return session.scalars(
+        _insert_inbound(session.get_bind().dialect.name),
+        [
+            {
+                "channel": channel,
+                "direction": "in",
+                "provider_id": provider_id,
+                "body": body,
+                "contact_id": contact_id,
+                "identity_id": identity_id,
+                "meta": meta,
+                "status": "received",
+                "attempts": 0,
+                "created_at": now,
+                "status_updated_at": now,
+            }
+        ],
+    ).one_or_none()
+
+
+@cache
+def _insert_inbound(dialect_name: str) -> ReturningInsert[Message]:
+    return (
+        dialect.insert_for(dialect_name, Message)
         .on_conflict_do_nothing(index_elements=["channel", "direction", "provider_id"])
-        .returning(Message.id)
-    ).scalar_one_or_none()
-    if message_id is None:
-        return None
-    return session.get_one(Message, message_id)
+        .returning(Message)
+    )
 
 
 def queue_outbound(
