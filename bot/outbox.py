@@ -2,11 +2,16 @@
 
 A message is claimed in one transaction and its result recorded in another, so two workers never
 send the same row; a worker that dies mid-send leaves a lease that expires and the row comes back.
+
+Several messages are in flight at once: one at a time, each waiting for its provider's answer
+and then for its own record, the rate would be one per round trip whatever the limit allowed.
+Messages to the same person still go one after another, in the order they were queued.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -28,6 +33,8 @@ log = logging.getLogger(__name__)
 
 BACKOFF_BASE = timedelta(seconds=10)
 BACKOFF_CAP = timedelta(minutes=30)
+# Messages claimed and not yet recorded, across channels (see bot.channels.sms.sender.IN_FLIGHT).
+MAX_IN_FLIGHT = 16
 
 
 def backoff(attempt: int, asked: timedelta | None = None) -> timedelta:
@@ -49,6 +56,9 @@ class DeliveryReport:
     def handled(self) -> int:
         return self.sent + self.retried + self.failed + self.cancelled
 
+    def count(self, verdict: str) -> None:
+        setattr(self, verdict, getattr(self, verdict) + 1)
+
 
 class Outbox:
     def __init__(
@@ -60,6 +70,7 @@ class Outbox:
         clock: Clock = system_clock,
         limits: Mapping[str, TokenBucket] | None = None,
         per_address: Mapping[str, tuple[float, float]] | None = None,
+        max_in_flight: int = MAX_IN_FLIGHT,
     ) -> None:
         self.session_factory = session_factory
         self.senders = dict(senders)
@@ -69,7 +80,18 @@ class Outbox:
         # (rate, burst) per recipient for channels that limit each chat (Telegram: 1 a second).
         self.per_address = dict(per_address or {})
         self._address_buckets: dict[tuple[str, str], TokenBucket] = {}
+        self.max_in_flight = max(max_in_flight, 1)
         self.wakeup = asyncio.Event()
+
+    def _claim_size(self) -> int:
+        # Whatever is claimed must be sent before its lease runs out (or another worker takes it
+        # back and it goes twice): at a slow rate, claim only what half a lease can send.
+        rates = [bucket.rate for channel, bucket in self.limits.items() if channel in self.senders]
+        size = self.settings.outbox_batch_size
+        if rates:
+            sendable = int(min(rates) * self.settings.outbox_lease_seconds / 2) - self.max_in_flight
+            size = min(size, max(sendable, 1))
+        return size
 
     def _claim(self) -> list[OutboundMessage]:
         now = self.clock()
@@ -78,7 +100,7 @@ class Outbox:
             claimed = messages_repo.claim_due(
                 session,
                 now,
-                limit=self.settings.outbox_batch_size,
+                limit=self._claim_size(),
                 channels=list(self.senders),
                 lease=timedelta(seconds=self.settings.outbox_lease_seconds),
             )
@@ -111,20 +133,24 @@ class Outbox:
                 )
         return out
 
-    def _record(self, message: OutboundMessage, result: SendResult, report: DeliveryReport) -> None:
+    def _record(self, message: OutboundMessage, result: SendResult) -> str | None:
+        """Store the verdict; says which (sent, retried, failed), or None if the row is gone."""
         now = self.clock()
+        # The provider asked us to wait (a rate limit): it did not take the message, so this was
+        # no attempt of the message's own; counting it would fail a message for our own pace.
+        throttled = result.outcome is Outcome.RETRY and result.retry_after is not None
         with self.session_factory.begin() as session:
             row = session.get(Message, message.id)
             if row is None:
-                return
+                return None
             if result.outcome is Outcome.SENT:
                 messages_repo.mark_sent(session, row, result.provider_id, now)
-                receipts_repo.apply(session, row, now)
-                report.sent += 1
-            elif (
-                result.outcome is Outcome.RETRY
-                and message.attempt < self.settings.outbox_max_attempts
+                verdict = "sent"
+            elif result.outcome is Outcome.RETRY and (
+                throttled or message.attempt < self.settings.outbox_max_attempts
             ):
+                if throttled:
+                    row.attempts = max(row.attempts - 1, 0)
                 messages_repo.mark_retry(
                     session,
                     row,
@@ -133,22 +159,29 @@ class Outbox:
                     result.error_message,
                     uncertain=result.uncertain,
                 )
-                report.retried += 1
+                verdict = "retried"
             else:
                 messages_repo.mark_failed(
                     session, row, result.error_code, result.error_message, now
                 )
-                report.failed += 1
+                verdict = "failed"
                 if result.opted_out and row.contact_id is not None:
                     contact = contacts_repo.lock(session, row.contact_id)
                     if contact.opted_out_at is None:
                         contacts_repo.opt_out(session, contact, row.channel, now)
+        if verdict == "sent":
+            # After the id is committed (see the status webhook): receipts that overtook it.
+            with self.session_factory.begin() as session:
+                row = session.get(Message, message.id)
+                if row is not None:
+                    receipts_repo.apply(session, row, now)
         log.info(
             "outbound message %s: %s%s",
             message.id,
             result.outcome.value,
             f" ({result.error_code})" if result.error_code else "",
         )
+        return verdict
 
     def _address_bucket(self, channel: str, address: str) -> TokenBucket | None:
         if channel not in self.per_address:
@@ -210,16 +243,54 @@ class Outbox:
             log.exception("sender for %s raised %s", message.channel, type(exc).__name__)
             return SendResult.retry("sender_error", type(exc).__name__)
 
+    async def _deliver(
+        self,
+        message: OutboundMessage,
+        report: DeliveryReport,
+        after: asyncio.Task[None] | None,
+        slots: asyncio.Semaphore,
+    ) -> None:
+        try:
+            if after is not None:
+                await asyncio.wait([after])  # the message before it to the same person
+            result = await self._send(message)
+            verdict = await asyncio.to_thread(self._record, message, result)
+            if verdict is not None:
+                report.count(verdict)
+        finally:
+            slots.release()
+
     async def deliver_due(self) -> DeliveryReport:
-        """One pass: send everything due now, in order. Returns what happened."""
+        """One pass: send everything due now, oldest first, each person's in order. Returns what
+        happened."""
         report = DeliveryReport()
-        while True:
-            batch = await asyncio.to_thread(self._claim)
-            if not batch:
-                return report
-            for message in batch:
-                result = await self._send(message)
-                await asyncio.to_thread(self._record, message, result, report)
+        slots = asyncio.Semaphore(self.max_in_flight)
+        last: dict[tuple[str, str], asyncio.Task[None]] = {}
+
+        def forget(key: tuple[str, str], task: asyncio.Task[None]) -> None:
+            if last.get(key) is task:
+                del last[key]
+
+        try:
+            async with asyncio.TaskGroup() as group:
+                while True:
+                    # The next claim overlaps the last sends of this one, so the rate holds
+                    # across batches.
+                    batch = await asyncio.to_thread(self._claim)
+                    if not batch:
+                        break
+                    for message in batch:
+                        await slots.acquire()
+                        key = (message.channel, message.address)
+                        task = group.create_task(
+                            self._deliver(message, report, last.get(key), slots)
+                        )
+                        last[key] = task
+                        task.add_done_callback(functools.partial(forget, key))
+        except BaseExceptionGroup as failed:
+            # As if sent one by one: the first failure, not a group of them.
+            raise failed.exceptions[0] from None
+        return report
 
     async def run(self, stop: asyncio.Event, poll_seconds: float = 1.0) -> None:
         """Deliver until `stop` is set; `wake()` after a commit skips the wait."""

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 import pytest
@@ -28,10 +29,15 @@ class ScriptedSender:
 
 
 def queue(
-    sf: sessionmaker[Session], clock: FrozenClock, body: str = "Hello", **meta: object
+    sf: sessionmaker[Session],
+    clock: FrozenClock,
+    body: str = "Hello",
+    *,
+    to: str = "+447700900001",
+    **meta: object,
 ) -> int:
     with sf.begin() as s:
-        contact, identity, _ = contacts_repo.find_or_create(s, "sms", "+447700900001", clock())
+        contact, identity, _ = contacts_repo.find_or_create(s, "sms", to, clock())
         return messages_repo.queue_outbound(
             s,
             channel="sms",
@@ -153,3 +159,56 @@ def test_backoff_grows_and_is_capped() -> None:
     assert backoff(1, timedelta(minutes=2)) == timedelta(minutes=2)
     assert backoff(5, timedelta(seconds=3)) == timedelta(seconds=3)  # the provider said when
     assert backoff(1, timedelta(hours=5)) == timedelta(minutes=30)
+
+
+async def test_a_rate_refusal_is_retried_soon_and_never_uses_up_the_attempts(
+    sf, clock, outbox_settings
+) -> None:
+    mid = queue(sf, clock)
+    wait = timedelta(seconds=1)
+    sender = ScriptedSender([SendResult.retry("20429", "Too Many Requests", wait)] * 5)
+    outbox = Outbox(sf, {"sms": sender}, outbox_settings, clock=clock)
+    for _ in range(5):  # more refusals than outbox_max_attempts
+        assert (await outbox.deliver_due()).retried == 1
+        assert row(sf, mid).next_attempt_at == clock() + wait
+        clock.advance(wait)
+    assert (await outbox.deliver_due()).sent == 1
+    assert len(sender.sent) == 6
+    assert (row(sf, mid).status, row(sf, mid).attempts) == ("sent", 1)
+
+
+class SlowSender:
+    """Answers after a while, later for some numbers than others; notes how many were out at once."""
+
+    channel = "sms"
+
+    def __init__(self) -> None:
+        self.sent: list[str] = []
+        self.out = 0
+        self.most_out = 0
+
+    async def send(self, message: OutboundMessage) -> SendResult:
+        self.out += 1
+        self.most_out = max(self.most_out, self.out)
+        await asyncio.sleep(0.03 if message.address.endswith("1") else 0.005)
+        self.out -= 1
+        self.sent.append(message.body)
+        return SendResult.sent(f"SM{len(self.sent)}")
+
+
+async def test_sends_overlap_but_each_person_gets_theirs_in_order(
+    sf, clock, outbox_settings
+) -> None:
+    numbers = [f"+44770090000{i}" for i in range(1, 5)]
+    for n in range(5):
+        for number in numbers:
+            queue(sf, clock, f"{number[-1]}:{n}", to=number)
+    sender = SlowSender()
+    outbox = Outbox(sf, {"sms": sender}, outbox_settings, clock=clock, max_in_flight=8)
+    assert (await outbox.deliver_due()).sent == 20
+    assert sender.most_out > 1
+    for number in numbers:
+        mine = [b for b in sender.sent if b.startswith(number[-1])]
+        assert mine == [f"{number[-1]}:{n}" for n in range(5)]
+    with sf() as s:
+        assert set(s.scalars(select(Message.status))) == {"sent"}

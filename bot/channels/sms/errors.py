@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from twilio.base.exceptions import TwilioRestException
 
 from bot.channels.base import SendResult
@@ -18,6 +20,8 @@ PERMANENT = {
     30006,  # landline or unreachable carrier
 }
 RATE_LIMITED = {20429}
+# Twilio's limit is per second and its 429 says no more: a second later there is room again.
+RATE_LIMIT_WAIT = timedelta(seconds=1)
 
 
 def classify(exc: TwilioRestException) -> SendResult:
@@ -28,7 +32,9 @@ def classify(exc: TwilioRestException) -> SendResult:
         return SendResult.failed(label, message, opted_out=True)
     if code in PERMANENT:
         return SendResult.failed(label, message)
-    if code in RATE_LIMITED or exc.status == 429 or exc.status >= 500:
+    if code in RATE_LIMITED or exc.status == 429:
+        return SendResult.retry(label, message, RATE_LIMIT_WAIT)
+    if exc.status >= 500:
         return SendResult.retry(label, message)
     if exc.status in (401, 403):
         # Wrong credentials are an operator's mistake: keep the message until they are fixed.
