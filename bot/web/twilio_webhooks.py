@@ -71,7 +71,7 @@ async def inbound_sms(request: Request) -> Response:
     form = await signed_form(request, services)
     if form is None:
         return forbidden()
-    sid = form.get("MessageSid") or form.get("SmsSid")
+    sid = clean_text(form.get("MessageSid") or form.get("SmsSid") or "")[:128]
     sender = to_e164(form.get("From"), services.settings.sms_default_region)
     if not sid or sender is None:
         log.warning("inbound SMS without a usable sid or sender number; ignored")
@@ -83,7 +83,7 @@ async def inbound_sms(request: Request) -> Response:
         provider_id=sid,
         received_at=services.clock(),
         media_count=_int(form.get("NumMedia")),
-        meta={"to": form.get("To", "")[:32]},
+        meta={"to": clean_text(form.get("To", ""))[:32]},
     )
     result = await asyncio.to_thread(services.dispatcher.handle, services.session_factory, message)
     if result.queued:
@@ -105,8 +105,12 @@ def _apply_status(services: Services, sid: str, status: str, error_code: str | N
         first = receipts_repo.record(
             session, channel=CHANNEL, provider_id=sid, status=status, error_code=error_code, now=now
         )
-        if not first or status not in FINAL_STATUSES:
-            return
+    if not first or status not in FINAL_STATUSES:
+        return
+    # Committed first, then applied: the outbox records the send's id and then reads receipts,
+    # in that order, in two transactions. Whichever of the two comes second sees the other's
+    # work, so a receipt that overtakes the send's own record still lands on the message.
+    with services.session_factory.begin() as session:
         message = messages_repo.record_delivery(
             session,
             channel=CHANNEL,
@@ -126,9 +130,9 @@ async def status_callback(request: Request) -> Response:
     form = await signed_form(request, services)
     if form is None:
         return forbidden()
-    sid = form.get("MessageSid") or form.get("SmsSid")
-    status = (form.get("MessageStatus") or form.get("SmsStatus") or "").lower()[:16]
+    sid = clean_text(form.get("MessageSid") or form.get("SmsSid") or "")[:128]
+    status = clean_text(form.get("MessageStatus") or form.get("SmsStatus") or "").lower()[:16]
     if sid and status:
-        error = (form.get("ErrorCode") or None) and form["ErrorCode"][:32]
-        await asyncio.to_thread(_apply_status, services, sid[:128], status, error)
+        error = clean_text(form.get("ErrorCode") or "")[:32] or None
+        await asyncio.to_thread(_apply_status, services, sid, status, error)
     return Response(status_code=204)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from collections import Counter
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
@@ -47,6 +47,9 @@ FORMS = st.fixed_dictionaries(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(form=FORMS)
+# PostgreSQL refuses NUL in text and JSON: found by this test in a provider id and in "To".
+@example(form={"Body": "hi", "From": "+447700900123", "NumMedia": "0", "MessageSid": "SM\x00"})
+@example(form={"Body": "hi", "From": "+447700900123", "NumMedia": "0", "To": "\x00"})
 def test_hostile_sms_webhooks_never_give_a_5xx_or_half_stored_rows(
     sms: SmsWorld, form: dict[str, str]
 ) -> None:
