@@ -169,12 +169,10 @@ class Outbox:
                     contact = contacts_repo.lock(session, row.contact_id)
                     if contact.opted_out_at is None:
                         contacts_repo.opt_out(session, contact, row.channel, now)
-        if verdict == "sent":
+        if verdict == "sent" and result.provider_id is not None:
             # After the id is committed (see the status webhook): receipts that overtook it.
             with self.session_factory.begin() as session:
-                row = session.get(Message, message.id)
-                if row is not None:
-                    receipts_repo.apply(session, row, now)
+                receipts_repo.apply(session, message.channel, result.provider_id, now)
         log.info(
             "outbound message %s: %s%s",
             message.id,

@@ -78,8 +78,12 @@ def build_services(
     session_factory = make_session_factory(engine, cipher)
     library = library or load_library([LIBRARY_DIR, *settings.flow_path_list()])
     senders = default_senders(settings) if senders is None else senders
-    # SMS is paced by its sender (bot.channels.sms.sender), which knows when Twilio answered.
-    limits = {"telegram": TokenBucket(settings.telegram_max_per_second)}
+    # The SMS sender keeps to Twilio's own count (a sliding window, bot.channels.sms.sender); this
+    # bucket tells the outbox the channel's pace, so it claims no more than a lease can send.
+    limits = {
+        "sms": TokenBucket(settings.sms_max_per_second, start_full=False),
+        "telegram": TokenBucket(settings.telegram_max_per_second),
+    }
     # A short burst lets a message and its question arrive together; the average stays at the rate.
     per_chat = {"telegram": (settings.telegram_max_per_chat_per_second, 3.0)}
     dispatcher = Dispatcher(library, settings, STYLES, clock)

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from storage import dialect
 from storage import messages as messages_repo
-from storage.models import DeliveryReceipt, Message
+from storage.models import DeliveryReceipt
 
 # Later in a message's life ranks higher; a receipt never moves a message to a lower rank.
 _RANK = {"sent": 1, "delivered": 2, "undelivered": 2, "failed": 2}
@@ -40,14 +40,13 @@ def record(
     return inserted is not None
 
 
-def apply(session: Session, message: Message, now: datetime) -> None:
-    """Bring a just-sent message up to date with receipts that arrived before we knew its id."""
-    if message.provider_id is None:
-        return
+def apply(session: Session, channel: str, provider_id: str, now: datetime) -> None:
+    """Bring a just-sent message up to date with receipts that arrived before we knew its id
+    (the message itself is only read if one waits)."""
     receipts = session.scalars(
         select(DeliveryReceipt).where(
-            DeliveryReceipt.channel == message.channel,
-            DeliveryReceipt.provider_id == message.provider_id,
+            DeliveryReceipt.channel == channel,
+            DeliveryReceipt.provider_id == provider_id,
         )
     ).all()
     known = [r for r in receipts if r.status in _RANK]
@@ -56,8 +55,8 @@ def apply(session: Session, message: Message, now: datetime) -> None:
     latest = max(known, key=lambda r: (_RANK[r.status], r.id))
     messages_repo.record_delivery(
         session,
-        channel=message.channel,
-        provider_id=message.provider_id,
+        channel=channel,
+        provider_id=provider_id,
         status=messages_repo.DELIVERY_STATUSES[latest.status],
         error_code=latest.error_code,
         now=now,

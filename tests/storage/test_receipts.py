@@ -49,7 +49,7 @@ def test_a_callback_that_overtakes_the_send_is_applied_when_the_send_is_recorded
         is None
     )
     messages.mark_sent(session, message, "SM9", NOW)
-    receipts.apply(session, message, NOW)
+    receipts.apply(session, "sms", "SM9", NOW)
     assert message.status == "delivered"
 
 
