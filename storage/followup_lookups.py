@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from storage import contacts as contacts_repo
 from storage import conversations as conversations_repo
+from storage import followups as followups_repo
 from storage import safeguarding as flags_repo
 from storage.models import (
     ChannelIdentity,
@@ -63,17 +64,8 @@ class RowLookups:
 
     def requests_sent(self, contact_id: int) -> list[datetime]:
         """When new requests were sent to this person since `cap_since`, oldest first."""
-        return list(
-            self.session.scalars(
-                select(FollowUp.updated_at)
-                .where(
-                    FollowUp.contact_id == contact_id,
-                    FollowUp.kind == "initial",
-                    FollowUp.status == "sent",
-                    FollowUp.updated_at > self.cap_since,
-                )
-                .order_by(FollowUp.updated_at)
-            )
+        return followups_repo.requests_sent(self.session, [contact_id], self.cap_since).get(
+            contact_id, []
         )
 
     def touched(self, contact_id: int) -> None:
@@ -132,18 +124,7 @@ class BatchLookups(RowLookups):
             .order_by(ChannelIdentity.id)
         ):
             self._identities[identity.contact_id].setdefault(identity.channel, identity)
-        self._sent: dict[int, list[datetime]] = defaultdict(list)
-        for contact_id, at in session.execute(
-            select(FollowUp.contact_id, FollowUp.updated_at)
-            .where(
-                FollowUp.contact_id.in_(contact_ids),
-                FollowUp.kind == "initial",
-                FollowUp.status == "sent",
-                FollowUp.updated_at > cap_since,
-            )
-            .order_by(FollowUp.updated_at)
-        ):
-            self._sent[contact_id].append(at)
+        self._sent = followups_repo.requests_sent(session, contact_ids, cap_since)
 
     def contact(self, contact_id: int) -> Contact:
         found = self._contacts.get(contact_id)

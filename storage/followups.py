@@ -130,14 +130,21 @@ def for_event(session: Session, event_id: int) -> list[FollowUp]:
     )
 
 
-def started_since(session: Session, contact_id: int, since: datetime) -> int:
-    """How many new requests this person was sent since `since` (for the frequency cap)."""
-    rows = session.scalars(
-        select(FollowUp.id).where(
-            FollowUp.contact_id == contact_id,
+def requests_sent(
+    session: Session, contact_ids: Collection[int], since: datetime
+) -> dict[int, list[datetime]]:
+    """When new requests went to each of these people after `since`, oldest first (for the
+    frequency cap); people sent none are left out."""
+    sent: dict[int, list[datetime]] = {}
+    for contact_id, at in session.execute(
+        select(FollowUp.contact_id, FollowUp.updated_at)
+        .where(
+            FollowUp.contact_id.in_(list(contact_ids)),
             FollowUp.kind == "initial",
             FollowUp.status == "sent",
-            FollowUp.updated_at >= since,
+            FollowUp.updated_at > since,
         )
-    ).all()
-    return len(rows)
+        .order_by(FollowUp.updated_at)
+    ):
+        sent.setdefault(contact_id, []).append(at)
+    return sent
