@@ -10,11 +10,9 @@ from sqlalchemy import select
 
 from bot.clock import FrozenClock
 from bot.services import build_services
-from storage import contacts as contacts_repo
-from storage import messages as messages_repo
 from storage.models import Message
 from tests.fakes.twilio import Failure, FakeTwilio
-from tests.sms.conftest import sms_settings
+from tests.sms.conftest import queue_texts, sms_settings
 
 PEOPLE = 40
 
@@ -38,20 +36,7 @@ def test_every_message_is_delivered_exactly_once_through_a_flaky_provider(
         clock = FrozenClock(datetime(2026, 3, 16, 12, 0, tzinfo=UTC))
         services = build_services(settings, clock=clock)
         numbers = [f"+4477009{i:05d}" for i in range(PEOPLE)]
-        with services.session_factory.begin() as s:
-            for number in numbers:
-                contact, identity, _ = contacts_repo.find_or_create(s, "sms", number, clock())
-                messages_repo.queue_outbound(
-                    s,
-                    channel="sms",
-                    identity_id=identity.id,
-                    contact_id=contact.id,
-                    conversation_id=None,
-                    body=f"Hello {number[-3:]}",
-                    meta={},
-                    segments=1,
-                    now=clock(),
-                )
+        queue_texts(services, numbers)
         for _ in range(30):
             asyncio.run(services.outbox.deliver_due())
             clock.advance(timedelta(minutes=31))  # past any backoff

@@ -10,6 +10,8 @@ from pydantic import SecretStr
 from bot.config import Settings
 from bot.services import Services, build_services
 from bot.web.app import create_app
+from storage import contacts as contacts_repo
+from storage import messages as messages_repo
 from tests.fakes.twilio import FakeTwilio, inbound_sms_form, sign
 from tests.live import LiveServer
 
@@ -55,6 +57,24 @@ class SmsWorld:
 
     def replies_to(self, number: str = "+447700900123") -> list[str]:
         return [m.body for m in self.fake.messages if m.to == number]
+
+
+def queue_texts(services: Services, numbers: list[str]) -> None:
+    """One single-segment text waiting in the outbox for each number, as a flow would leave it."""
+    with services.session_factory.begin() as s:
+        for number in numbers:
+            contact, identity, _ = contacts_repo.find_or_create(s, "sms", number, services.clock())
+            messages_repo.queue_outbound(
+                s,
+                channel="sms",
+                identity_id=identity.id,
+                contact_id=contact.id,
+                conversation_id=None,
+                body=f"Hello {number[-3:]}",
+                meta={},
+                segments=1,
+                now=services.clock(),
+            )
 
 
 def sms_settings(database_url: str, fake: FakeTwilio, public: str, **extra: object) -> Settings:

@@ -10,33 +10,14 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from bot.clock import FrozenClock
-from bot.services import Services, build_services
-from storage import contacts as contacts_repo
-from storage import messages as messages_repo
+from bot.services import build_services
 from storage.models import Message
 from tests.fakes.twilio import Failure, FakeTwilio
-from tests.sms.conftest import sms_settings
+from tests.sms.conftest import queue_texts, sms_settings
 
 NOW = datetime(2026, 3, 16, 12, 0, tzinfo=UTC)
 RATE = 50
 MESSAGES = 150
-
-
-def _queue(services: Services, numbers: list[str]) -> None:
-    with services.session_factory.begin() as s:
-        for number in numbers:
-            contact, identity, _ = contacts_repo.find_or_create(s, "sms", number, services.clock())
-            messages_repo.queue_outbound(
-                s,
-                channel="sms",
-                identity_id=identity.id,
-                contact_id=contact.id,
-                conversation_id=None,
-                body=f"Thank you for coming, {number[-3:]}",
-                meta={},
-                segments=1,
-                now=services.clock(),
-            )
 
 
 def test_sends_at_just_under_the_rate_with_no_refusals_each_once(database_url: str) -> None:
@@ -47,7 +28,7 @@ def test_sends_at_just_under_the_rate_with_no_refusals_each_once(database_url: s
         )
         services = build_services(settings, clock=FrozenClock(NOW))
         numbers = [f"+4477009{i:05d}" for i in range(MESSAGES)]
-        _queue(services, numbers)
+        queue_texts(services, numbers)
         began = time.monotonic()
         report = asyncio.run(services.outbox.deliver_due())
         took = time.monotonic() - began
@@ -69,7 +50,7 @@ def test_a_refusal_for_rate_waits_a_second_then_sends_it_once(database_url: str)
         services = build_services(
             sms_settings(database_url, fake, "https://x.example"), clock=clock
         )
-        _queue(services, ["+447700900001"])
+        queue_texts(services, ["+447700900001"])
         fake.fail_next(Failure.too_many_requests())  # another client used up this second
         assert asyncio.run(services.outbox.deliver_due()).retried == 1
         with services.session_factory() as s:
