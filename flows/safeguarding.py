@@ -30,6 +30,7 @@ Pure: no I/O and no logging; the caller decides who is told and what is stored.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 
@@ -77,10 +78,16 @@ class _Compiled:
     unless_within: re.Pattern[str] | None
 
 
-def check(text: str) -> Finding:
+def check(text: str, *, every_rule: bool = False) -> Finding:
+    """`every_rule` tries all the rules, not only those the message's words allow (for tests)."""
     message = normalise(text)
+    rules = _compiled() if every_rule else _index().candidates(message.line)
+    return _finding(message, rules)
+
+
+def _finding(message: Normalised, rules: Iterable[_Compiled]) -> Finding:
     hits: list[tuple[int, int, str, Rule]] = []
-    for compiled in _compiled():
+    for compiled in rules:
         found = _first(compiled, message)
         if found is not None:
             hits.append((CATEGORIES.index(compiled.category), found[0], found[1], compiled.rule))
@@ -112,6 +119,69 @@ def _first(compiled: _Compiled, message: Normalised) -> tuple[int, str] | None:
             continue
         return start, message.excerpt(start, end)
     return None
+
+
+@dataclass(frozen=True)
+class _Firsts:
+    """The words a match can begin with: whole words, word beginnings, or anything at all."""
+
+    words: frozenset[str] = frozenset()
+    prefixes: frozenset[str] = frozenset()
+    anything: bool = False  # begins with a number, so no word can rule it out
+    nullable: bool = False  # can match no words at all
+
+    def __or__(self, other: _Firsts) -> _Firsts:
+        return _Firsts(
+            self.words | other.words,
+            self.prefixes | other.prefixes,
+            self.anything or other.anything,
+            self.nullable or other.nullable,
+        )
+
+
+@dataclass(frozen=True)
+class _Index:
+    """Which rules could match a message, from its words, so most rules are never tried.
+
+    A rule can only match where one of its possible first words stands; a rule that could begin
+    with anything is always tried. Rules keep their order, so findings are as without the index.
+    """
+
+    rules: tuple[_Compiled, ...]
+    always: frozenset[int]
+    by_word: Mapping[str, frozenset[int]]
+    by_prefix: Mapping[str, frozenset[int]]
+
+    def candidates(self, line: str) -> list[_Compiled]:
+        chosen = set(self.always)
+        for word in set(line.split(" ")):
+            chosen.update(self.by_word.get(word, ()))
+            for end in range(1, len(word) + 1):
+                chosen.update(self.by_prefix.get(word[:end], ()))
+        return [self.rules[i] for i in sorted(chosen)]
+
+
+@cache
+def _index() -> _Index:
+    rules = _compiled()
+    always: set[int] = set()
+    by_word: dict[str, set[int]] = {}
+    by_prefix: dict[str, set[int]] = {}
+    for number, compiled in enumerate(rules):
+        firsts = _firsts(compiled.rule.pattern)
+        if firsts.anything or firsts.nullable:
+            always.add(number)
+            continue
+        for word in firsts.words:
+            by_word.setdefault(word, set()).add(number)
+        for prefix in firsts.prefixes:
+            by_prefix.setdefault(prefix, set()).add(number)
+    return _Index(
+        rules,
+        frozenset(always),
+        {k: frozenset(v) for k, v in by_word.items()},
+        {k: frozenset(v) for k, v in by_prefix.items()},
+    )
 
 
 @cache
@@ -192,3 +262,47 @@ def _word(token: str, pattern: str) -> str:
     if token.endswith("*"):
         return re.escape(squeeze(word.lower())) + r"\S*+ "
     return re.escape(squeeze(word.lower())) + " "
+
+
+# The same pattern language read for its possible first words (see _Index).
+def _firsts(pattern: str) -> _Firsts:
+    firsts, _ = _firsts_alternatives(_TOKENS.findall(pattern), 0)
+    return firsts
+
+
+def _firsts_alternatives(tokens: list[str], position: int) -> tuple[_Firsts, int]:
+    firsts, position = _firsts_sequence(tokens, position)
+    while position < len(tokens) and tokens[position] == "|":
+        more, position = _firsts_sequence(tokens, position + 1)
+        firsts = firsts | more
+    return firsts, position
+
+
+def _firsts_sequence(pieces: list[str], position: int) -> tuple[_Firsts, int]:
+    found = _Firsts()
+    nullable = True  # everything so far can match nothing, so the next part can come first
+    while position < len(pieces) and pieces[position] not in ("|", ")", "]"):
+        piece = pieces[position]
+        if piece in _CLOSING:
+            part, position = _firsts_alternatives(pieces, position + 1)
+            if piece == "[":
+                part = part | _Firsts(nullable=True)
+        else:
+            part = _firsts_word(piece)
+        if nullable:
+            found = found | _Firsts(part.words, part.prefixes, part.anything)
+            nullable = part.nullable
+        position += 1
+    return found | _Firsts(nullable=nullable), position
+
+
+def _firsts_word(piece: str) -> _Firsts:
+    if piece.startswith("...") or piece == "$":
+        return _Firsts(nullable=True)
+    if piece.startswith("<"):
+        return _firsts(WORDS[piece[1:-1]])
+    if piece == "#":
+        return _Firsts(anything=True)
+    if piece.endswith("*"):
+        return _Firsts(prefixes=frozenset([squeeze(piece[:-1].lower())]))
+    return _Firsts(words=frozenset([squeeze(piece.lower())]))

@@ -8,6 +8,7 @@ improved on it; the first-pass figures of each batch are the honest estimate for
 from __future__ import annotations
 
 import csv
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -15,7 +16,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from flows import safeguarding as detector
 from flows.safeguarding import CATEGORIES, Finding, check
+from flows.safeguarding_lexicon import RULES, WORDS
 
 DATASET = Path(__file__).with_name("dataset.csv")
 RECALL_FLOOR = 0.97
@@ -217,6 +220,11 @@ def test_dataset_meets_the_recall_and_precision_floors() -> None:
     assert precision >= PRECISION_FLOOR, f"precision {precision:.3f}; false alarms: {false_alarms}"
 
 
+def test_the_word_index_finds_exactly_what_trying_every_rule_finds_on_the_dataset() -> None:
+    for row in _rows():
+        assert check(row["text"]) == check(row["text"], every_rule=True), row["text"]
+
+
 def test_every_category_keeps_high_recall_on_the_dataset() -> None:
     by_category: dict[str, list[bool]] = {}
     for row in _rows():
@@ -243,6 +251,52 @@ def test_any_text_is_checked_without_error(text: str) -> None:
 def test_any_mix_of_rule_words_and_noise_is_checked_without_error(parts: list[str]) -> None:
     text = " ".join(parts)
     _assert_well_formed(text, check(text))
+
+
+_RULE_WORDS = st.sampled_from(
+    sorted(
+        {
+            word.rstrip("*")
+            for rules in RULES.values()
+            for rule in rules
+            for word in re.findall(r"[\w*]+", rule.pattern + " " + rule.unless_before)
+        }
+        | {word for words in WORDS.values() for word in re.findall(r"\w+", words)}
+    )
+)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "words", "prefixes", "always"),
+    [
+        ("my dad hits", {"my"}, set(), False),
+        ("[my] dad hits", {"my", "dad"}, set(), False),
+        ("[(my|the)] ...2 (dad|mum*) hits", {"my", "the", "dad"}, {"mum"}, False),
+        ("...3 hits me", {"hits"}, set(), False),
+        ("(took|had) # tablets", {"tok", "had"}, set(), False),  # squeezed, as messages are
+        ("# tablets", set(), set(), True),
+        ("[please]", set(), set(), True),
+        ("<person> hit* me", {"dad", "mum", "he"}, set(), False),
+    ],
+)
+def test_the_index_reads_each_rules_possible_first_words(
+    pattern: str, words: set[str], prefixes: set[str], always: bool
+) -> None:
+    firsts = detector._firsts(pattern)
+    assert words <= firsts.words
+    assert prefixes <= firsts.prefixes
+    assert (firsts.anything or firsts.nullable) is always
+    if not always and not pattern.startswith("..."):
+        assert "hits" not in firsts.words  # only what can come first, not every word
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.one_of(_RULE_WORDS, _PHRASES, st.sampled_from(["1", "'s", "!", "  "])), max_size=25)
+)
+def test_the_word_index_never_skips_a_rule_that_would_match(parts: list[str]) -> None:
+    text = " ".join(parts)
+    assert check(text) == check(text, every_rule=True)
 
 
 @settings(max_examples=15, deadline=None)
