@@ -6,6 +6,7 @@ import enum
 import re
 import unicodedata
 from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import cache
 
 from flows.schema import Special
@@ -48,34 +49,46 @@ def parse_special(text: str, language: str) -> Special | None:
 
 def starts_like_special(typed: str) -> bool:
     """ "no idea what this means" starts with "no idea": its "no" is not an answer (typed is a key)."""
-    return any(typed.startswith(f"{phrase} ") for phrase in _specials())
+    specials = _specials().exact
+    return any(typed[:at] in specials for at, c in enumerate(typed) if c == " ")
 
 
-def _lookup(
-    table: Mapping[str, str], typed: str, forgiving: frozenset[str], min_length: int
-) -> str | None:
+def _lookup(table: _Table, typed: str, forgiving: frozenset[str], min_length: int) -> str | None:
     if not typed or len(typed) > 60:
         return None
-    if typed in table:
-        return table[typed]
-    squeezed = squeeze(typed)
-    found = {name for phrase, name in table.items() if _squeezed(phrase) == squeezed}
+    if typed in table.exact:
+        return table.exact[typed]
+    found = set(table.squeezed.get(squeeze(typed), ()))
     if not found:
         found = {
             name
-            for phrase, name in table.items()
-            if name in forgiving
-            and len(phrase) >= min_length
-            and abs(len(phrase) - len(typed)) <= 1  # one edit changes the length by at most one
-            and distance(typed, phrase, 1) <= 1
+            for length in (len(typed) - 1, len(typed), len(typed) + 1)  # one edit, one letter
+            for phrase, name in table.by_length.get(length, ())
+            if name in forgiving and length >= min_length and distance(typed, phrase, 1) <= 1
         }
     return found.pop() if len(found) == 1 else None
 
 
-@cache
-def _squeezed(phrase: str) -> str:
-    # The vocabulary is fixed: squeeze each phrase once, not on every message.
-    return squeeze(phrase)
+@dataclass(frozen=True)
+class _Table:
+    """A vocabulary indexed once, so a message is looked up without a pass over every phrase."""
+
+    exact: Mapping[str, str]
+    squeezed: Mapping[str, frozenset[str]]
+    by_length: Mapping[int, tuple[tuple[str, str], ...]]
+
+    @classmethod
+    def of(cls, exact: Mapping[str, str]) -> _Table:
+        squeezed: dict[str, set[str]] = {}
+        by_length: dict[int, list[tuple[str, str]]] = {}
+        for phrase, name in exact.items():
+            squeezed.setdefault(squeeze(phrase), set()).add(name)
+            by_length.setdefault(len(phrase), []).append((phrase, name))
+        return cls(
+            dict(exact),
+            {k: frozenset(v) for k, v in squeezed.items()},
+            {k: tuple(v) for k, v in by_length.items()},
+        )
 
 
 def _flatten(vocabulary: Mapping[str, Mapping[str, tuple[str, ...]]]) -> dict[str, str]:
@@ -88,10 +101,10 @@ def _flatten(vocabulary: Mapping[str, Mapping[str, tuple[str, ...]]]) -> dict[st
 
 
 @cache
-def _commands() -> dict[str, str]:
-    return _flatten(COMMANDS)
+def _commands() -> _Table:
+    return _Table.of(_flatten(COMMANDS))
 
 
 @cache
-def _specials() -> dict[str, str]:
-    return _flatten(SPECIALS)
+def _specials() -> _Table:
+    return _Table.of(_flatten(SPECIALS))
