@@ -25,10 +25,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import httpx
 from sqlalchemy import Engine
 
-from bench import common
+from bench import common, rawhttp
 from bot.web.bench_floor import PATH as FLOOR_PATH
 from storage.db import make_engine
 
@@ -85,7 +84,7 @@ class Load:
 
     def __init__(
         self,
-        client: httpx.AsyncClient,
+        client: rawhttp.Pool,
         server: common.Server,
         twilio: common.FakeTwilioProcess,
         *,
@@ -99,8 +98,7 @@ class Load:
 
     async def post(self, path: str, number: int, body: str) -> bool:
         content, headers = common.signed_sms(self.public, self.twilio, common.number(number), body)
-        response = await self.client.post(self.server.url(path), content=content, headers=headers)
-        return response.status_code == 200
+        return await self.client.post(path, content, headers) == 200
 
     async def closed_loop(self, path: str, concurrency: int, seconds: float) -> Stats:
         latencies: list[float] = []
@@ -286,9 +284,8 @@ async def measure(
     plan = Plan.of(args.quick)
     engine = make_engine(url)
     details = report.details.setdefault(kind, {})
-    limits = httpx.Limits(max_connections=400, max_keepalive_connections=400)
     try:
-        async with httpx.AsyncClient(limits=limits, timeout=120, trust_env=False) as client:
+        async with rawhttp.Pool(server.base_url) as client:
             load = Load(client, server, twilio, first_number=1_000_000 * (1 + delivery))
             if delivery:
                 await with_delivery(kind, load, plan, engine, report, details)
