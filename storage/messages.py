@@ -3,9 +3,9 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import datetime, timedelta
 from functools import cache
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
-from sqlalchemy import select
+from sqlalchemy import CursorResult, case, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import ReturningInsert
 
@@ -164,6 +164,30 @@ def mark_sent(session: Session, message: Message, provider_id: str | None, now: 
     if (message.meta or {}).get("uncertain"):
         message.meta = {k: v for k, v in message.meta.items() if k != "uncertain"}
     session.flush()
+
+
+def mark_sent_by_id(
+    session: Session, message_id: int, provider_id: str | None, now: datetime
+) -> bool:
+    """As mark_sent, in one UPDATE without loading the row: the outbox's every send comes here.
+
+    Not for a message marked uncertain (its meta must change). False if the row is gone."""
+    final = Message.status.in_(_FINAL)
+    result = session.execute(
+        update(Message)
+        .where(Message.id == message_id)
+        .values(
+            status=case((final, Message.status), else_="sent"),
+            error_code=case((final, Message.error_code), else_=None),
+            error_message=case((final, Message.error_message), else_=None),
+            provider_id=provider_id,
+            sent_at=now,
+            status_updated_at=now,
+            next_attempt_at=None,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return bool(cast(CursorResult[Any], result).rowcount)
 
 
 def mark_retry(

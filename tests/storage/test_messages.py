@@ -332,3 +332,48 @@ def test_postgres_claimers_skip_locked_rows_instead_of_waiting(
 
     assert mine.isdisjoint(theirs)
     assert mine | theirs == queued
+
+
+def test_a_send_recorded_by_id_matches_one_recorded_on_the_loaded_row(
+    session: Session, parent: tuple[Contact, ChannelIdentity], now: datetime
+) -> None:
+    contact, identity = parent
+    by_row, by_id = _queue(session, contact, identity, now), _queue(session, contact, identity, now)
+    for message in (by_row, by_id):
+        message.error_code, message.error_message = "30001", "queue overflow"  # a failed try
+        message.next_attempt_at = now
+    session.flush()
+    messages.mark_sent(session, by_row, "SMrow", now)
+    assert messages.mark_sent_by_id(session, by_id.id, "SMid", now)
+    session.expire_all()
+
+    def seen(message: Message) -> tuple[object, ...]:
+        stored = session.get_one(Message, message.id)
+        return (stored.status, stored.error_code, stored.error_message, stored.sent_at,
+                stored.status_updated_at, stored.next_attempt_at)  # fmt: skip
+
+    assert seen(by_id) == seen(by_row) == ("sent", None, None, now, now, None)
+    assert session.get_one(Message, by_id.id).provider_id == "SMid"
+
+
+def test_a_send_recorded_by_id_never_steps_back_from_a_final_status(
+    session: Session, parent: tuple[Contact, ChannelIdentity], now: datetime
+) -> None:
+    contact, identity = parent
+    message = _queue(session, contact, identity, now)
+    message.status, message.error_code = "cancelled", "opted_out"  # erased while in flight
+    session.flush()
+    assert messages.mark_sent_by_id(session, message.id, "SMlate", now)
+    session.expire_all()
+    stored = session.get_one(Message, message.id)
+    assert (stored.status, stored.error_code, stored.provider_id) == (
+        "cancelled",
+        "opted_out",
+        "SMlate",
+    )
+
+
+def test_a_send_recorded_by_id_for_a_row_since_erased_says_so(
+    session: Session, now: datetime
+) -> None:
+    assert not messages.mark_sent_by_id(session, 987_654, "SMgone", now)
