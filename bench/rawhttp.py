@@ -4,7 +4,7 @@ The load generator shares the machine's cores with the server it measures, so it
 less than the server. httpx spent 2.5 ms of CPU a request at 1 in flight and over 13 ms at 100 (its
 connection pool grows costly with many connections), enough to starve the server and measure the
 client. This writes the request bytes and reads the status, headers and body off a kept-alive
-connection, about 0.1 ms a request, and it is still real HTTP to the real server.
+connection, a fraction of a millisecond a request, and it is still real HTTP to the real server.
 """
 
 from __future__ import annotations
