@@ -109,13 +109,23 @@ def demo(flow_id: str, lang: str, style: str, name: str | None, event_name: str)
     is_flag=True,
     help="Fetch Telegram updates by long polling (local development; no public URL).",
 )
-def serve(host: str, port: int, run_scheduler: bool, telegram_polling: bool) -> None:
-    """Run the web app (webhooks, health check) with the outbox worker."""
-    import uvicorn
-
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Web processes. Above 1, webhooks and the dashboard run in that many processes and "
+    "delivery (outbox, alerts, scheduler) stays in this one, so each person's messages keep "
+    "their order.",
+)
+def serve(host: str, port: int, run_scheduler: bool, telegram_polling: bool, workers: int) -> None:
+    """Run the web app (webhooks, dashboard, health check) with the outbox worker."""
     from bot.cli_db import open_services
-    from bot.web.app import create_app
+    from bot.web.serving import serve_many, serve_one
 
+    if telegram_polling and workers > 1:
+        click.echo("error: --telegram-polling runs in one process; leave out --workers", err=True)
+        sys.exit(2)
     settings = get_settings()
     services = open_services(settings)
     if "sms" not in services.senders:
@@ -126,16 +136,13 @@ def serve(host: str, port: int, run_scheduler: bool, telegram_polling: bool) -> 
         click.echo("error: --telegram-polling needs TELEGRAM_BOT_TOKEN", err=True)
         services.close()
         sys.exit(2)
-    app = create_app(services, telegram_polling=telegram_polling, run_scheduler=run_scheduler)
     try:
-        uvicorn.run(
-            app,
-            host=host,
-            port=port,
-            log_config=None,
-            log_level=settings.log_level.lower(),
-            proxy_headers=True,
-        )
+        if workers > 1:
+            serve_many(services, host, port, workers=workers, run_scheduler=run_scheduler)
+        else:
+            serve_one(
+                services, host, port, run_scheduler=run_scheduler, telegram_polling=telegram_polling
+            )
     finally:
         services.close()
 

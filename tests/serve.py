@@ -8,7 +8,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,12 +31,14 @@ class Served:
 
 
 @contextlib.contextmanager
-def serve(env: dict[str, str], workdir: Path, *, port: int | None = None) -> Iterator[Served]:
+def serve(
+    env: dict[str, str], workdir: Path, *, port: int | None = None, args: Sequence[str] = ()
+) -> Iterator[Served]:
     port = port or free_port()
     log = workdir / f"serve-{port}.log"
     with log.open("w") as out:
         proc = subprocess.Popen(
-            [EXE, "serve", "--port", str(port)],
+            [EXE, "serve", "--port", str(port), *args],
             stdout=out,
             stderr=subprocess.STDOUT,
             env=env,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from storage.models import Answer
 from tests.fakes.twilio import FakeTwilio, inbound_sms_form, sign
+from tests.helpers import wait_until
 from tests.serve import EXE, free_port, serve
 
 
@@ -40,27 +42,25 @@ def server(
         yield served.base_url, served.log
 
 
-def test_serve_runs_a_whole_post_event_conversation(
-    server, fake_twilio: FakeTwilio, database_url: str
-) -> None:
-    base, log = server
-    replies = [
-        "FEEDBACK",
-        "yes",
-        "5",
-        "Meeting other parents",
-        "A quieter room",
-        "yes",
-        "yes",
-        "no thanks",
-    ]
+REPLIES = (
+    "FEEDBACK",
+    "yes",
+    "5",
+    "Meeting other parents",
+    "A quieter room",
+    "yes",
+    "yes",
+    "no thanks",
+)
+
+
+def _converse(base: str, fake_twilio: FakeTwilio, number: str) -> None:
+    """A parent texts through the whole post_event flow, waiting for each reply as a person would."""
+    already = len(fake_twilio.messages)
     with httpx.Client(timeout=10) as http:
-        for i, body in enumerate(replies, start=1):
+        for i, body in enumerate(REPLIES, start=1):
             form = inbound_sms_form(
-                from_="07700 900456",
-                to="+447700900000",
-                body=body,
-                account_sid=fake_twilio.account_sid,
+                from_=number, to="+447700900000", body=body, account_sid=fake_twilio.account_sid
             )
             url = base + "/webhooks/twilio/sms"
             response = http.post(
@@ -69,18 +69,91 @@ def test_serve_runs_a_whole_post_event_conversation(
                 headers={"X-Twilio-Signature": sign(fake_twilio.auth_token, url, form)},
             )
             assert response.status_code == 200
-            fake_twilio.wait_for(i, timeout=10)
-    assert [m.to for m in fake_twilio.messages] == ["+447700900456"] * len(replies)
+            fake_twilio.wait_for(already + i, timeout=10)
+
+
+def _stored_answers(database_url: str) -> dict[str, object]:
     engine = create_engine(database_url)
     with Session(engine) as s:
         stored = {a.step_id: a.value for a in s.scalars(select(Answer))}
     engine.dispose()
+    return stored
+
+
+def test_serve_runs_a_whole_post_event_conversation(
+    server, fake_twilio: FakeTwilio, database_url: str
+) -> None:
+    base, log = server
+    _converse(base, fake_twilio, "07700 900456")
+    assert [m.to for m in fake_twilio.messages] == ["+447700900456"] * len(REPLIES)
+    stored = _stored_answers(database_url)
     assert stored["rating"] == 5
     assert stored["stay_in_touch"] == "no_thanks"
     assert len(stored) == 7
     text = log.read_text()
     for secret in ("07700", "7700900456", "Meeting other parents", fake_twilio.auth_token):
         assert secret not in text
+
+
+def test_serve_with_several_web_processes_answers_everyone_in_order(
+    database_url: str, fake_twilio: FakeTwilio, tmp_path: Path
+) -> None:
+    port = free_port()
+    env = serve_env(database_url, fake_twilio, port)
+    with serve(env, tmp_path, port=port, args=["--workers", "2"]) as served:
+        pid = served.process.pid
+        with open(f"/proc/{pid}/task/{pid}/children") as kids:
+            web = [int(k) for k in kids.read().split()]
+        assert len(web) >= 2  # the web workers (multiprocessing may add a helper)
+        _converse(served.base_url, fake_twilio, "07700 900456")
+        _converse(served.base_url, fake_twilio, "07700 900457")
+        served.process.terminate()
+        assert served.process.wait(timeout=30) == 0
+    wait_until(lambda: not any(Path(f"/proc/{child}").exists() for child in web))
+    first = [m.body for m in fake_twilio.messages if m.to == "+447700900456"]
+    second = [m.body for m in fake_twilio.messages if m.to == "+447700900457"]
+    # Same answers, same flow: each parent heard the same questions in the same order.
+    assert first == second
+    assert len(first) == len(REPLIES) == len(set(first))
+    engine = create_engine(database_url)
+    with Session(engine) as s:
+        answers = s.scalars(select(Answer)).all()
+    engine.dispose()
+    assert len(answers) == 14
+    assert len({a.contact_id for a in answers}) == 2
+
+
+def test_web_processes_do_not_outlive_a_killed_server(
+    database_url: str, fake_twilio: FakeTwilio, tmp_path: Path
+) -> None:
+    port = free_port()
+    env = serve_env(database_url, fake_twilio, port)
+    with serve(env, tmp_path, port=port, args=["--workers", "2"]) as served:
+        pid = served.process.pid
+        with open(f"/proc/{pid}/task/{pid}/children") as kids:
+            web = [int(k) for k in kids.read().split()]
+        served.process.send_signal(signal.SIGKILL)
+        served.process.wait(timeout=10)
+    # Left running, they would take messages nothing delivers and keep the port from a restart.
+    wait_until(lambda: not any(Path(f"/proc/{child}").exists() for child in web))
+    with serve(env, tmp_path, port=port, args=["--workers", "2"]) as again:
+        _converse(again.base_url, fake_twilio, "07700 900458")
+
+
+def test_serve_refuses_telegram_polling_in_several_processes(
+    tmp_path: Path, fake_twilio: FakeTwilio, database_url: str
+) -> None:
+    result = subprocess.run(
+        [EXE, "serve", "--port", str(free_port()), "--workers", "2", "--telegram-polling"],
+        capture_output=True,
+        text=True,
+        env=serve_env(database_url, fake_twilio, 8000),
+        timeout=60,
+        check=False,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 2
+    assert "--telegram-polling runs in one process" in result.stderr
 
 
 def test_serve_refuses_an_out_of_date_schema(tmp_path: Path, fake_twilio: FakeTwilio) -> None:

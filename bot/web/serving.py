@@ -1,0 +1,124 @@
+"""How `sendvoice serve` runs: everything in one process, or the web in several and delivery in one.
+
+One process is one core. Above that, webhooks and the dashboard run in `workers` uvicorn processes
+(every inbound message is one transaction with the person's row locked, so they can run side by
+side), while the outbox, the safeguarding alerts and the scheduler stay in this process. Keeping
+delivery in one place keeps each person's messages in the order they were queued and keeps the
+SMS pace one count against Twilio's limit. The web processes cannot wake this process's outbox,
+so it looks for due messages every DELIVERY_POLL_SECONDS instead (a claim that finds nothing is
+one indexed query).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import threading
+
+import uvicorn
+
+from bot.services import Services
+
+log = logging.getLogger(__name__)
+
+WEB_APP = "bot.web.worker_app:create"
+DELIVERY_POLL_SECONDS = 0.2
+_STOP_SECONDS = 20.0
+
+
+def serve_one(
+    services: Services, host: str, port: int, *, run_scheduler: bool, telegram_polling: bool
+) -> None:
+    from bot.web.app import create_app
+
+    app = create_app(services, telegram_polling=telegram_polling, run_scheduler=run_scheduler)
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        log_config=None,
+        log_level=services.settings.log_level.lower(),
+        proxy_headers=True,
+    )
+
+
+def serve_many(
+    services: Services,
+    host: str,
+    port: int,
+    *,
+    workers: int,
+    run_scheduler: bool,
+    web_app: str = WEB_APP,
+) -> None:
+    """`web_app` names a factory that builds a web-only app in each worker (`module:function`)."""
+    delivery = Delivery(services, run_scheduler=run_scheduler)
+    delivery.start()
+    try:
+        uvicorn.run(
+            web_app,
+            factory=True,
+            workers=workers,
+            host=host,
+            port=port,
+            log_config=None,
+            log_level=services.settings.log_level.lower(),
+            proxy_headers=True,
+        )
+    finally:
+        delivery.stop()
+
+
+class Delivery(threading.Thread):
+    """The outbox, the alerts and the scheduler on their own event loop, beside uvicorn's
+    supervisor (which needs the main thread for its signals)."""
+
+    def __init__(self, services: Services, *, run_scheduler: bool) -> None:
+        super().__init__(name="sendvoice-delivery", daemon=True)
+        self.services = services
+        self.run_scheduler = run_scheduler
+        self._ready = threading.Event()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._stopping: asyncio.Event | None = None
+
+    def run(self) -> None:
+        asyncio.run(self._main())
+
+    def stop(self) -> None:
+        """Ask the loops to finish what they are sending, and wait for them."""
+        self._ready.wait(timeout=_STOP_SECONDS)
+        if self._loop is not None and self._stopping is not None:
+            with contextlib.suppress(RuntimeError):  # the loop has already ended
+                self._loop.call_soon_threadsafe(self._stopping.set)
+        self.join(timeout=_STOP_SECONDS)
+        if self.is_alive():
+            log.warning("delivery did not stop within %.0f s", _STOP_SECONDS)
+
+    async def _main(self) -> None:
+        services = self.services
+        stop = self._stopping = asyncio.Event()
+        self._loop = asyncio.get_running_loop()
+        self._ready.set()
+        scheduler = None
+        if self.run_scheduler:
+            from bot.scheduler import build_scheduler
+
+            scheduler = build_scheduler(services)
+            scheduler.start()
+        tasks = [
+            asyncio.create_task(services.outbox.run(stop, poll_seconds=DELIVERY_POLL_SECONDS)),
+            asyncio.create_task(services.alerts.run(stop)),
+        ]
+        try:
+            await stop.wait()
+        finally:
+            if scheduler is not None:
+                scheduler.shutdown(wait=False)
+            stop.set()
+            services.outbox.wake()
+            services.alerts.wake()
+            for task in tasks:
+                with contextlib.suppress(asyncio.CancelledError, TimeoutError):
+                    await asyncio.wait_for(task, timeout=10)
+            await services.aclose()
