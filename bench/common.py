@@ -475,8 +475,19 @@ def sendvoice_serve(port: int) -> list[str]:
     return [SENDVOICE, "serve", "--port", str(port)]
 
 
-def floor_serve(port: int) -> list[str]:
-    """The real app plus the floor route (bench/floor_app.py), under uvicorn as `serve` runs it."""
+def floor_serve(port: int, workers: int = 1) -> list[str]:
+    """The real app plus the floor route (bench/floor_app.py), served as `sendvoice serve
+    [--workers N]` serves it."""
+    if workers > 1:
+        return [
+            sys.executable,
+            "-m",
+            "bench.floor_app",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+        ]
     return [
         sys.executable,
         "-m",

@@ -296,6 +296,7 @@ async def measure(
 
 
 def body(args: argparse.Namespace, report: common.Report) -> None:
+    report.info("server web processes", args.workers, "")
     with common.workdir("inbound") as wd, common.FakeTwilioProcess() as twilio:
         for kind in common.databases(args):
             where = wd / kind
@@ -310,7 +311,7 @@ def body(args: argparse.Namespace, report: common.Report) -> None:
                         # replies wait in the outbox and only the webhook path costs anything.
                         del env["TWILIO_FROM_NUMBER"]
                     common.note(f"{kind}: starting the server (delivery {delivery})")
-                    command = common.floor_serve(port)
+                    command = common.floor_serve(port, args.workers)
                     with common.run_server(command, env, where, port) as server:
                         asyncio.run(measure(kind, url, server, twilio, delivery, args, report))
                         rss = round(server.rss_mb(), 1)
@@ -324,6 +325,12 @@ def body(args: argparse.Namespace, report: common.Report) -> None:
 if __name__ == "__main__":
     parser = common.parser(__doc__.splitlines()[0])
     common.add_database_args(parser, both=True)
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="web processes, as `sendvoice serve --workers N` runs them (default 1)",
+    )
     options = parser.parse_args()
     pg = common.pg_url(options, "sendvoice_bench_inbound")
     sys.exit(common.main("inbound", options, body, time_limit=290, postgres_url=pg))
