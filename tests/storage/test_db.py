@@ -60,6 +60,28 @@ def test_sqlite_writers_queue_instead_of_failing_or_losing_updates(tmp_path: Pat
         engine.dispose()
 
 
+def test_processes_opening_a_new_sqlite_file_at_once_all_start(tmp_path: Path) -> None:
+    # Web workers and upgrades start together; turning WAL on used to fail one of them
+    # ("database is locked") instead of waiting for the other.
+    for trial in range(30):
+        url = f"sqlite:///{tmp_path / f'new{trial}.db'}"
+        ready = threading.Barrier(6)
+
+        def connect(url: str = url, ready: threading.Barrier = ready) -> str:
+            engine = make_engine(url)
+            ready.wait(timeout=10)
+            try:
+                with engine.begin() as connection:
+                    connection.exec_driver_sql("CREATE TABLE IF NOT EXISTS t (x INTEGER)")
+                    return str(connection.exec_driver_sql("PRAGMA journal_mode").scalar())
+            finally:
+                engine.dispose()
+
+        with ThreadPoolExecutor(max_workers=6) as pool:
+            modes = [f.result(timeout=60) for f in [pool.submit(connect) for _ in range(6)]]
+        assert modes == ["wal"] * 6
+
+
 def test_is_postgres_accepts_engine_connection_and_session(
     db_engine: Engine, session: Session
 ) -> None:
