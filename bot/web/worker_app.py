@@ -6,6 +6,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import logging
+import multiprocessing
 import os
 import signal
 import sys
@@ -34,9 +35,9 @@ def _exit_with_parent() -> None:
     on: they would take messages that nothing delivers and hold the port against a restart."""
     if not sys.platform.startswith("linux"):
         return  # elsewhere uvicorn's own supervision is all there is
-    parent = os.getppid()
+    serving = multiprocessing.parent_process()  # uvicorn spawns its workers with multiprocessing
     libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
     if libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0) != 0:
         log.warning("could not ask to be stopped with the serving process")
-    if os.getppid() != parent:  # it died before we asked
+    if serving is not None and os.getppid() != serving.pid:  # it died before we asked
         os.kill(os.getpid(), signal.SIGTERM)

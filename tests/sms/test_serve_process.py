@@ -95,6 +95,15 @@ def test_serve_runs_a_whole_post_event_conversation(
         assert secret not in text
 
 
+def _running(pid: int) -> bool:
+    """Alive, not a zombie waiting for whoever inherited it to reap it."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state not in ("Z", "X")
+
+
 def test_serve_with_several_web_processes_answers_everyone_in_order(
     database_url: str, fake_twilio: FakeTwilio, tmp_path: Path
 ) -> None:
@@ -109,7 +118,7 @@ def test_serve_with_several_web_processes_answers_everyone_in_order(
         _converse(served.base_url, fake_twilio, "07700 900457")
         served.process.terminate()
         assert served.process.wait(timeout=30) == 0
-    wait_until(lambda: not any(Path(f"/proc/{child}").exists() for child in web))
+    wait_until(lambda: not any(_running(child) for child in web))
     first = [m.body for m in fake_twilio.messages if m.to == "+447700900456"]
     second = [m.body for m in fake_twilio.messages if m.to == "+447700900457"]
     # Same answers, same flow: each parent heard the same questions in the same order.
@@ -135,7 +144,7 @@ def test_web_processes_do_not_outlive_a_killed_server(
         served.process.send_signal(signal.SIGKILL)
         served.process.wait(timeout=10)
     # Left running, they would take messages nothing delivers and keep the port from a restart.
-    wait_until(lambda: not any(Path(f"/proc/{child}").exists() for child in web))
+    wait_until(lambda: not any(_running(child) for child in web))
     with serve(env, tmp_path, port=port, args=["--workers", "2"]) as again:
         _converse(again.base_url, fake_twilio, "07700 900458")
 
