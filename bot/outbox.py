@@ -82,6 +82,7 @@ class Outbox:
         self._address_buckets: dict[tuple[str, str], TokenBucket] = {}
         self.max_in_flight = max(max_in_flight, 1)
         self.wakeup = asyncio.Event()
+        self._in_flight: set[int] = set()  # ids being sent by this outbox
 
     def _claim_size(self) -> int:
         # Whatever is claimed must be sent before its lease runs out (or another worker takes it
@@ -93,7 +94,7 @@ class Outbox:
             size = min(size, max(sendable, 1))
         return size
 
-    def _claim(self) -> list[OutboundMessage]:
+    def _claim(self, in_flight: frozenset[int] = frozenset()) -> list[OutboundMessage]:
         now = self.clock()
         out: list[OutboundMessage] = []
         with self.session_factory.begin() as session:
@@ -103,6 +104,7 @@ class Outbox:
                 limit=self._claim_size(),
                 channels=list(self.senders),
                 lease=timedelta(seconds=self.settings.outbox_lease_seconds),
+                in_flight=in_flight,
             )
             for message in claimed:
                 contact = session.get(Contact, message.contact_id) if message.contact_id else None
@@ -260,6 +262,7 @@ class Outbox:
             if verdict is not None:
                 report.count(verdict)
         finally:
+            self._in_flight.discard(message.id)
             slots.release()
 
     async def deliver_due(self) -> DeliveryReport:
@@ -278,10 +281,13 @@ class Outbox:
                 while True:
                     # The next claim overlaps the last sends of this one, so the rate holds
                     # across batches.
-                    batch = await asyncio.to_thread(self._claim)
+                    # Sends still in flight are ours: a person's next message may follow them.
+                    in_flight = frozenset(self._in_flight)
+                    batch = await asyncio.to_thread(self._claim, in_flight)
                     if not batch:
                         break
                     for message in batch:
+                        self._in_flight.add(message.id)
                         await slots.acquire()
                         key = (message.channel, message.address)
                         task = group.create_task(

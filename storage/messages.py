@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 from functools import cache
 from typing import Any, Literal, cast
 
-from sqlalchemy import CursorResult, case, select, update
+from sqlalchemy import CursorResult, Select, bindparam, case, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import ReturningInsert
 
@@ -114,12 +114,19 @@ def claim_due(
     limit: int,
     channels: Collection[str] | None = None,
     lease: timedelta,
+    in_flight: Collection[int] = (),
 ) -> list[Message]:
     """Outbound messages this sender may now try, oldest first.
 
     Each claim holds a lease: a sender that dies mid-send leaves its messages "sending" with
     an expired lease, and they come back here. Concurrent claimers never get the same row:
     PostgreSQL skips rows another claimer has locked; SQLite runs the claims one at a time.
+
+    Each person's messages go out in the order they were queued, however many senders run (a
+    web server and a scheduler each deliver): a message is claimed only if every earlier pending
+    message to the same address is claimed with it or is in `in_flight`, the caller's own sends
+    (which it keeps in order). One that another sender holds, or that waits to retry, holds
+    back the rest.
     """
     if channels is not None and not channels:
         return []
@@ -137,7 +144,7 @@ def claim_due(
     )
     if channels is not None:
         stmt = stmt.where(Message.channel.in_(list(channels)))
-    messages = list(session.scalars(stmt))
+    messages = _in_order(session, list(session.scalars(stmt)), in_flight)
     for message in messages:
         if message.status == "sending":
             # Its sender died mid-send: the provider may or may not have it. Say so, so the
@@ -149,6 +156,42 @@ def claim_due(
         message.status_updated_at = now
     session.flush()
     return messages
+
+
+def _in_order(
+    session: Session, candidates: list[Message], in_flight: Collection[int]
+) -> list[Message]:
+    """The candidates that no earlier pending message to the same address is waiting ahead of.
+
+    Read after the candidates are locked: a message another claimer has locked but not yet
+    marked still reads as pending here, so it holds back its person's later ones too."""
+    people = {m.identity_id for m in candidates if m.identity_id is not None}
+    if not people:
+        return candidates
+    ours = {m.id for m in candidates} | set(in_flight)
+    allowed: set[int] = set()
+    held: set[int | None] = set()
+    for identity_id, message_id in session.execute(_pending_of_people(), {"people": list(people)}):
+        if identity_id in held:
+            continue
+        if message_id in ours:
+            allowed.add(message_id)
+        else:
+            held.add(identity_id)
+    return [m for m in candidates if m.identity_id is None or m.id in allowed]
+
+
+@cache
+def _pending_of_people() -> Select[int | None, int]:
+    return (
+        select(Message.identity_id, Message.id)
+        .where(
+            Message.identity_id.in_(bindparam("people", expanding=True)),
+            Message.direction == "out",
+            Message.status.in_(PENDING),
+        )
+        .order_by(Message.id)
+    )
 
 
 def mark_sent(session: Session, message: Message, provider_id: str | None, now: datetime) -> None:

@@ -160,12 +160,23 @@ class Answer(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
+_PENDING_OUT = "direction = 'out' AND status IN ('queued', 'sending')"
+
+
 class Message(Base):
     __tablename__ = "messages"
     __table_args__ = (
         # NULL provider ids are distinct on both databases, so queued rows coexist.
         UniqueConstraint("channel", "direction", "provider_id"),
         Index("ix_messages_outbox", "direction", "status", "next_attempt_at"),
+        # Each claim reads the pending messages of the people it claims for (their order).
+        Index(
+            "ix_messages_pending_by_person",
+            "identity_id",
+            "id",
+            postgresql_where=text(_PENDING_OUT),
+            sqlite_where=text(_PENDING_OUT),
+        ),
     )
 
     # SQLite only auto-increments a column declared exactly INTEGER PRIMARY KEY.

@@ -212,3 +212,39 @@ async def test_sends_overlap_but_each_person_gets_theirs_in_order(
         assert mine == [f"{number[-1]}:{n}" for n in range(5)]
     with sf() as s:
         assert set(s.scalars(select(Message.status))) == {"sent"}
+
+
+async def test_two_delivering_processes_keep_each_persons_messages_in_order(
+    sf, clock, outbox_settings
+) -> None:
+    # `sendvoice serve` and `sendvoice scheduler` each run an outbox over the same database.
+    numbers = [f"+44770090000{i}" for i in range(1, 5)]
+    for n in range(5):
+        for number in numbers:
+            queue(sf, clock, f"{number[-1]}:{n}", to=number)
+    small = outbox_settings.model_copy(update={"outbox_batch_size": 3})  # claims split people
+    sender = SlowSender()
+    started: list[str] = []
+    busy: set[str] = set()
+
+    async def send(message: OutboundMessage) -> SendResult:
+        assert message.address not in busy, "two sends to one person at once"
+        busy.add(message.address)
+        started.append(message.body)
+        try:
+            return await SlowSender.send(sender, message)
+        finally:
+            busy.discard(message.address)
+
+    sender.send = send  # type: ignore[method-assign]
+    first = Outbox(sf, {"sms": sender}, small, clock=clock, max_in_flight=8)
+    second = Outbox(sf, {"sms": sender}, small, clock=clock, max_in_flight=8)
+    while len(sender.sent) < 20:
+        reports = await asyncio.gather(first.deliver_due(), second.deliver_due())
+        assert sum(r.handled for r in reports) > 0, "nothing left to claim, yet not all sent"
+    for number in numbers:
+        mine = [b for b in started if b.startswith(number[-1])]
+        assert mine == [f"{number[-1]}:{n}" for n in range(5)]
+    assert sorted(sender.sent) == sorted(started)  # each once
+    with sf() as s:
+        assert set(s.scalars(select(Message.status))) == {"sent"}

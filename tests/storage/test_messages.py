@@ -124,9 +124,13 @@ def test_claim_takes_due_messages_oldest_first_and_leases_them(
     assert all(m.status == "sending" and m.attempts == 1 for m in claimed)
     assert all(m.next_attempt_at == now + LEASE for m in claimed)
     session.commit()
-    # While the lease holds, nobody else gets them.
-    later = messages.claim_due(session, now + timedelta(seconds=30), limit=10, lease=LEASE)
-    assert [m.id for m in later] == [third.id]
+    # While the lease holds, nobody else gets them, nor this person's later message: it waits
+    # for them, unless the sender asking is the one sending them.
+    later = now + timedelta(seconds=30)
+    assert messages.claim_due(session, later, limit=10, lease=LEASE) == []
+    mine = {first.id, second.id}
+    claimed = messages.claim_due(session, later, limit=10, lease=LEASE, in_flight=mine)
+    assert [m.id for m in claimed] == [third.id]
 
 
 def test_claim_respects_limit_and_channels(
@@ -145,7 +149,8 @@ def test_claim_respects_limit_and_channels(
     assert [
         m.id for m in messages.claim_due(session, now, limit=10, channels={"telegram"}, lease=LEASE)
     ] == [chat.id]
-    assert [m.id for m in messages.claim_due(session, now, limit=10, lease=LEASE)] == [sms[2].id]
+    rest = messages.claim_due(session, now, limit=10, lease=LEASE, in_flight={sms[0].id, sms[1].id})
+    assert [m.id for m in rest] == [sms[2].id]
 
 
 def test_a_crashed_senders_claim_comes_back_after_the_lease(
@@ -281,10 +286,17 @@ def test_messages_for_a_contact_and_what_is_still_pending(
     ]
 
 
-def _fill_outbox(session_factory: sessionmaker[Session], now: datetime, count: int) -> set[int]:
+def _fill_outbox(
+    session_factory: sessionmaker[Session], now: datetime, count: int, *, people: int | None = None
+) -> set[int]:
+    """`count` queued messages, to `people` numbers in turn (default: one message each)."""
+    people = people or count
     with session_factory() as setup:
-        contact, identity, _ = contacts.find_or_create(setup, "sms", "+447700900123", now)
-        ids = {_queue(setup, contact, identity, now, body=f"m{i}").id for i in range(count)}
+        found = [
+            contacts.find_or_create(setup, "sms", f"+4477009001{n:02d}", now)[:2]
+            for n in range(people)
+        ]
+        ids = {_queue(setup, *found[i % people], now, body=f"m{i}").id for i in range(count)}
         setup.commit()
     return ids
 
@@ -377,3 +389,54 @@ def test_a_send_recorded_by_id_for_a_row_since_erased_says_so(
     session: Session, now: datetime
 ) -> None:
     assert not messages.mark_sent_by_id(session, 987_654, "SMgone", now)
+
+
+def test_a_second_sender_never_overtakes_a_persons_earlier_messages(
+    session_factory: sessionmaker[Session], now: datetime, pool: ThreadPoolExecutor
+) -> None:
+    # Two people, five messages each, queued in turn; a web server and a scheduler both deliver.
+    queued = sorted(_fill_outbox(session_factory, now, 10, people=2))
+
+    def claimer(in_flight: frozenset[int] = frozenset()) -> list[int]:
+        with session_factory() as session:
+            ids = [
+                m.id
+                for m in messages.claim_due(
+                    session, now, limit=10, lease=LEASE, in_flight=in_flight
+                )
+            ]
+            session.commit()
+            return ids
+
+    with session_factory() as first:
+        mine = [m.id for m in messages.claim_due(first, now, limit=4, lease=LEASE)]
+        # Asked while the first claim is uncommitted (PostgreSQL) or after it (SQLite): the
+        # rest of both people's messages wait behind the ones the first sender holds.
+        future = pool.submit(claimer)
+        time.sleep(0.2)
+        first.commit()
+    theirs = future.result(timeout=30)
+    assert mine == queued[:4]
+    assert theirs == []
+    assert claimer() == []
+    # The sender that holds them may go on with each person's next ones, in order.
+    assert claimer(frozenset(mine)) == queued[4:]
+
+
+def test_a_message_waiting_to_retry_holds_back_that_persons_later_ones(
+    session_factory: sessionmaker[Session], now: datetime
+) -> None:
+    first, other, second = sorted(_fill_outbox(session_factory, now, 3, people=2))
+    with session_factory() as session:
+        claimed = session.get_one(Message, first)
+        messages.mark_retry(session, claimed, now + timedelta(minutes=1), "30001", "overflow")
+        session.commit()
+    with session_factory() as session:
+        ids = [m.id for m in messages.claim_due(session, now, limit=10, lease=LEASE)]
+        session.commit()
+    # The first person's message queued after the one retrying waits; the other person's goes.
+    assert ids == [other]
+    with session_factory() as session:
+        later = now + timedelta(minutes=1)
+        ids = [m.id for m in messages.claim_due(session, later, limit=10, lease=LEASE)]
+    assert ids == [first, second]
