@@ -135,6 +135,13 @@ class Outbox:
                 )
         return out
 
+    @staticmethod
+    def _opted_out_since(session: Session, row: Message, message: OutboundMessage) -> bool:
+        if row.contact_id is None or message.meta.get("opt_out_confirmation"):
+            return False
+        contact = session.get(Contact, row.contact_id)
+        return contact is not None and contact.opted_out_at is not None
+
     def _record(self, message: OutboundMessage, result: SendResult) -> str | None:
         """Store the verdict; says which (sent, retried, failed), or None if the row is gone."""
         now = self.clock()
@@ -152,6 +159,10 @@ class Outbox:
             elif result.outcome is Outcome.SENT:
                 messages_repo.mark_sent(session, row, result.provider_id, now)
                 verdict = "sent"
+            elif result.outcome is Outcome.RETRY and self._opted_out_since(session, row, message):
+                # They said STOP while this was with the provider's client: not again.
+                messages_repo.mark_cancelled(session, row, "opted_out", now)
+                verdict = "cancelled"
             elif result.outcome is Outcome.RETRY and (
                 throttled or message.attempt < self.settings.outbox_max_attempts
             ):

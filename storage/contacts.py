@@ -6,7 +6,7 @@ from functools import cache
 from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
 
-from storage import dialect
+from storage import dialect, messages
 from storage.crypto import cipher_of
 from storage.models import ROLES, ChannelIdentity, Contact
 
@@ -142,11 +142,13 @@ def identity_for(session: Session, contact_id: int, channel: str) -> ChannelIden
 
 
 def opt_out(session: Session, contact: Contact, channel: str, now: datetime) -> None:
+    """Opted out on every channel; what was waiting to be sent to them is cancelled."""
     if contact.opted_out_at is None:
         contact.opted_out_at = now
     contact.opt_out_channel = channel
     contact.updated_at = now
     session.flush()
+    messages.cancel_queued_for_contact(session, contact.id, "opted_out", now)
 
 
 def opt_in(session: Session, contact: Contact, now: datetime) -> None:

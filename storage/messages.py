@@ -275,6 +275,29 @@ def mark_cancelled(session: Session, message: Message, reason: str, now: datetim
     session.flush()
 
 
+def cancel_queued_for_contact(session: Session, contact_id: int, reason: str, now: datetime) -> int:
+    """Cancel everything still waiting to go to a person (they opted out): nothing queued before
+    STOP is sent after it, and nothing older holds back the confirmation. Confirmations are
+    kept; messages already with a provider's client are settled when their send is recorded."""
+    waiting = session.scalars(
+        select(Message).where(
+            Message.contact_id == contact_id,
+            Message.direction == "out",
+            Message.status == "queued",
+        )
+    ).all()
+    cancelled = 0
+    for message in waiting:
+        if not (message.meta or {}).get("opt_out_confirmation"):
+            message.status = "cancelled"
+            message.next_attempt_at = None
+            message.error_message = reason
+            message.status_updated_at = now
+            cancelled += 1
+    flush(session)
+    return cancelled
+
+
 def record_delivery(
     session: Session,
     *,

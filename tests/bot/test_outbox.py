@@ -139,6 +139,38 @@ async def test_nothing_is_sent_to_an_opted_out_contact_whatever_queued_it(
     assert row(sf, confirmation).status == "sent"
 
 
+async def test_stop_cancels_what_was_waiting_and_a_failed_send_is_not_retried_after_it(
+    sf, clock, outbox_settings
+) -> None:
+    in_flight = queue(sf, clock, "question 1")
+    waiting = queue(sf, clock, "question 2")
+    sent: list[str] = []
+
+    class StopDuringSend:
+        channel = "sms"
+
+        async def send(self, message: OutboundMessage) -> SendResult:
+            # The parent texts STOP while this send is with the provider, and the send fails.
+            with sf.begin() as s:
+                contacts_repo.opt_out(s, s.scalars(select(Contact)).one(), "sms", clock())
+            sent.append(message.body)
+            return SendResult.retry("500", "server error")
+
+    small = outbox_settings.model_copy(update={"outbox_batch_size": 1})
+    report = await Outbox(sf, {"sms": StopDuringSend()}, small, clock=clock).deliver_due()
+    assert sent == ["question 1"]
+    assert (report.cancelled, report.retried) == (1, 0)
+    assert (row(sf, in_flight).status, row(sf, in_flight).error_message) == (
+        "cancelled",
+        "opted_out",
+    )
+    assert row(sf, waiting).status == "cancelled"
+    clock.advance(timedelta(hours=1))
+    assert (
+        await Outbox(sf, {"sms": StopDuringSend()}, small, clock=clock).deliver_due()
+    ).handled == 0
+
+
 async def test_a_crashing_sender_does_not_lose_the_message(sf, clock, outbox_settings) -> None:
     class Broken:
         channel = "sms"
