@@ -115,8 +115,8 @@ def demo(flow_id: str, lang: str, style: str, name: str | None, event_name: str)
     default=1,
     show_default=True,
     help="Web processes. Above 1, webhooks and the dashboard run in that many processes and "
-    "delivery (outbox, alerts, scheduler) stays in this one, so each person's messages keep "
-    "their order.",
+    "delivery (outbox, alerts, scheduler) stays in this one, so provider rate limits are "
+    "counted in one place.",
 )
 def serve(host: str, port: int, run_scheduler: bool, telegram_polling: bool, workers: int) -> None:
     """Run the web app (webhooks, dashboard, health check) with the outbox worker."""

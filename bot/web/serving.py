@@ -3,10 +3,10 @@
 One process is one core. Above that, webhooks and the dashboard run in `workers` uvicorn processes
 (every inbound message is one transaction with the person's row locked, so they can run side by
 side), while the outbox, the safeguarding alerts and the scheduler stay in this process. Keeping
-delivery in one place keeps each person's messages in the order they were queued and keeps the
-SMS pace one count against Twilio's limit. The web processes cannot wake this process's outbox,
-so it looks for due messages every DELIVERY_POLL_SECONDS instead (a claim that finds nothing is
-one indexed query).
+delivery in one place keeps the SMS pace one count against Twilio's limit and each Telegram
+chat's pace one count (each person's order holds anyway: see storage.messages.claim_due). The
+web processes cannot wake this process's outbox, so it looks for due messages every
+DELIVERY_POLL_SECONDS instead (a claim that finds nothing is one indexed query).
 """
 
 from __future__ import annotations

@@ -119,7 +119,12 @@ def test_status_callbacks_out_of_order_never_go_backwards(sms: SmsWorld) -> None
     for status in ["delivered", "sent", "sent", "delivered"]:
         response = sms.signed_post(path, status_form(sms.fake, sent.sid, status))
         assert response.status_code == 204
-    wait_until(lambda: _outbound(sms).provider_id == sent.sid)
+    # The send's id and the receipts that overtook it are applied in two steps (see
+    # twilio_webhooks._apply_status): wait for both, then check nothing steps back.
+    wait_until(
+        lambda: (_outbound(sms).provider_id, _outbound(sms).status) == (sent.sid, "delivered")
+    )
+    time.sleep(0.2)
     with sms.services.session_factory() as s:
         message = s.scalars(select(Message).where(Message.provider_id == sent.sid)).one()
         assert message.status == "delivered"
