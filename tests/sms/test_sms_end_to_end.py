@@ -139,7 +139,10 @@ def test_undelivered_callback_records_the_error_code(sms: SmsWorld) -> None:
         "/webhooks/twilio/status",
         status_form(sms.fake, sent.sid, "undelivered", error_code="30006"),
     )
-    wait_until(lambda: _outbound(sms).provider_id == sent.sid)
+    # A receipt that overtakes the send's own record is applied in a second step: wait for it.
+    wait_until(
+        lambda: (_outbound(sms).provider_id, _outbound(sms).status) == (sent.sid, "undelivered")
+    )
     with sms.services.session_factory() as s:
         message = s.scalars(select(Message).where(Message.provider_id == sent.sid)).one()
         assert (message.status, message.error_code) == ("undelivered", "30006")
