@@ -139,11 +139,10 @@ async def test_nothing_is_sent_to_an_opted_out_contact_whatever_queued_it(
     assert row(sf, confirmation).status == "sent"
 
 
-async def test_stop_cancels_what_was_waiting_and_a_failed_send_is_not_retried_after_it(
+async def test_a_send_that_fails_after_the_person_said_stop_is_not_retried(
     sf, clock, outbox_settings
 ) -> None:
-    in_flight = queue(sf, clock, "question 1")
-    waiting = queue(sf, clock, "question 2")
+    mid = queue(sf, clock, "question 1")
     sent: list[str] = []
 
     class StopDuringSend:
@@ -156,19 +155,29 @@ async def test_stop_cancels_what_was_waiting_and_a_failed_send_is_not_retried_af
             sent.append(message.body)
             return SendResult.retry("500", "server error")
 
-    small = outbox_settings.model_copy(update={"outbox_batch_size": 1})
-    report = await Outbox(sf, {"sms": StopDuringSend()}, small, clock=clock).deliver_due()
+    report = await Outbox(sf, {"sms": StopDuringSend()}, outbox_settings, clock=clock).deliver_due()
     assert sent == ["question 1"]
     assert (report.cancelled, report.retried) == (1, 0)
-    assert (row(sf, in_flight).status, row(sf, in_flight).error_message) == (
-        "cancelled",
-        "opted_out",
-    )
-    assert row(sf, waiting).status == "cancelled"
+    assert (row(sf, mid).status, row(sf, mid).error_message) == ("cancelled", "opted_out")
     clock.advance(timedelta(hours=1))
-    assert (
-        await Outbox(sf, {"sms": StopDuringSend()}, small, clock=clock).deliver_due()
-    ).handled == 0
+    outbox = Outbox(sf, {"sms": StopDuringSend()}, outbox_settings, clock=clock)
+    assert (await outbox.deliver_due()).handled == 0
+    assert sent == ["question 1"]
+
+
+async def test_stop_cancels_what_was_waiting_but_not_its_confirmation(
+    sf, clock, outbox_settings
+) -> None:
+    waiting = queue(sf, clock, "question 2")
+    confirmation = queue(sf, clock, "You have been unsubscribed", opt_out_confirmation=True)
+    with sf.begin() as s:
+        contacts_repo.opt_out(s, s.scalars(select(Contact)).one(), "sms", clock())
+    # Cancelled at once, so nothing older holds the confirmation back.
+    assert (row(sf, waiting).status, row(sf, waiting).error_message) == ("cancelled", "opted_out")
+    assert row(sf, confirmation).status == "queued"
+    sender = ScriptedSender([])
+    await Outbox(sf, {"sms": sender}, outbox_settings, clock=clock).deliver_due()
+    assert [m.body for m in sender.sent] == ["You have been unsubscribed"]
 
 
 async def test_a_crashing_sender_does_not_lose_the_message(sf, clock, outbox_settings) -> None:
