@@ -40,7 +40,7 @@ def scheduler_group(ctx: click.Context) -> None:
     """Run the follow-up jobs (due requests, reminders, expiry, housekeeping) until stopped."""
     if ctx.invoked_subcommand is not None:
         return
-    from bot.scheduler import build_scheduler
+    from bot.delivery import delivery
 
     services = _services(get_settings())
 
@@ -49,17 +49,9 @@ def scheduler_group(ctx: click.Context) -> None:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
-        scheduler = build_scheduler(services)
-        scheduler.start()
-        worker = asyncio.create_task(services.outbox.run(stop))
-        alerts = asyncio.create_task(services.alerts.run(stop))
-        click.echo("scheduler running; Ctrl-C to stop", err=True)
-        await stop.wait()
-        scheduler.shutdown(wait=False)
-        services.outbox.wake()
-        services.alerts.wake()
-        await worker
-        await alerts
+        async with delivery(services, scheduler=True, stop_timeout=None):
+            click.echo("scheduler running; Ctrl-C to stop", err=True)
+            await stop.wait()
         await services.aclose()
 
     try:

@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from bot.delivery import delivery
 from bot.services import Services
 from bot.web import dashboard
 from bot.web.telegram_webhook import telegram_update
@@ -45,39 +46,23 @@ def create_app(
 ) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        stop = asyncio.Event()
-        workers: list[asyncio.Task[None]] = []
-        if run_workers:
-            workers.append(asyncio.create_task(services.outbox.run(stop)))
-            workers.append(asyncio.create_task(services.alerts.run(stop)))
-        scheduler = None
-        if run_scheduler:
-            from bot.scheduler import build_scheduler
+        async with delivery(services, workers=run_workers, scheduler=run_scheduler):
+            stop = asyncio.Event()
+            polling: asyncio.Task[None] | None = None
+            if telegram_polling:
+                from bot.channels.telegram.polling import poll
 
-            scheduler = build_scheduler(services)
-            scheduler.start()
-        polling: asyncio.Task[None] | None = None
-        if telegram_polling:
-            from bot.channels.telegram.polling import poll
-
-            polling = asyncio.create_task(poll(services, stop))
-        try:
-            yield
-        finally:
-            stop.set()
-            if scheduler is not None:
-                scheduler.shutdown(wait=False)
-            services.outbox.wake()
-            services.alerts.wake()
-            if polling is not None:
-                # A long poll holds its request open; it has nothing to flush, so stop it now.
-                polling.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await polling
-            for task in workers:
-                with contextlib.suppress(asyncio.CancelledError, TimeoutError):
-                    await asyncio.wait_for(task, timeout=10)
-            await services.aclose()
+                polling = asyncio.create_task(poll(services, stop))
+            try:
+                yield
+            finally:
+                stop.set()
+                if polling is not None:
+                    # A long poll holds its request open; it has nothing to flush, so stop it now.
+                    polling.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await polling
+        await services.aclose()
 
     app = Starlette(
         routes=[

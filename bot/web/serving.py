@@ -17,7 +17,9 @@ import logging
 import threading
 
 import uvicorn
+from starlette.applications import Starlette
 
+from bot.delivery import delivery
 from bot.services import Services
 
 log = logging.getLogger(__name__)
@@ -33,14 +35,7 @@ def serve_one(
     from bot.web.app import create_app
 
     app = create_app(services, telegram_polling=telegram_polling, run_scheduler=run_scheduler)
-    uvicorn.run(
-        app,
-        host=host,
-        port=port,
-        log_config=None,
-        log_level=services.settings.log_level.lower(),
-        proxy_headers=True,
-    )
+    _run(app, services, host, port)
 
 
 def serve_many(
@@ -53,21 +48,27 @@ def serve_many(
     web_app: str = WEB_APP,
 ) -> None:
     """`web_app` names a factory that builds a web-only app in each worker (`module:function`)."""
-    delivery = Delivery(services, run_scheduler=run_scheduler)
-    delivery.start()
+    loops = Delivery(services, run_scheduler=run_scheduler)
+    loops.start()
     try:
-        uvicorn.run(
-            web_app,
-            factory=True,
-            workers=workers,
-            host=host,
-            port=port,
-            log_config=None,
-            log_level=services.settings.log_level.lower(),
-            proxy_headers=True,
-        )
+        _run(web_app, services, host, port, workers=workers)
     finally:
-        delivery.stop()
+        loops.stop()
+
+
+def _run(
+    app: Starlette | str, services: Services, host: str, port: int, *, workers: int | None = None
+) -> None:
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        log_config=None,
+        log_level=services.settings.log_level.lower(),
+        proxy_headers=True,
+        factory=isinstance(app, str),
+        workers=workers,
+    )
 
 
 class Delivery(threading.Thread):
@@ -96,29 +97,11 @@ class Delivery(threading.Thread):
             log.warning("delivery did not stop within %.0f s", _STOP_SECONDS)
 
     async def _main(self) -> None:
-        services = self.services
-        stop = self._stopping = asyncio.Event()
+        self._stopping = asyncio.Event()
         self._loop = asyncio.get_running_loop()
         self._ready.set()
-        scheduler = None
-        if self.run_scheduler:
-            from bot.scheduler import build_scheduler
-
-            scheduler = build_scheduler(services)
-            scheduler.start()
-        tasks = [
-            asyncio.create_task(services.outbox.run(stop, poll_seconds=DELIVERY_POLL_SECONDS)),
-            asyncio.create_task(services.alerts.run(stop)),
-        ]
-        try:
-            await stop.wait()
-        finally:
-            if scheduler is not None:
-                scheduler.shutdown(wait=False)
-            stop.set()
-            services.outbox.wake()
-            services.alerts.wake()
-            for task in tasks:
-                with contextlib.suppress(asyncio.CancelledError, TimeoutError):
-                    await asyncio.wait_for(task, timeout=10)
-            await services.aclose()
+        async with delivery(
+            self.services, scheduler=self.run_scheduler, poll_seconds=DELIVERY_POLL_SECONDS
+        ):
+            await self._stopping.wait()
+        await self.services.aclose()
