@@ -60,6 +60,14 @@ class DeliveryReport:
         setattr(self, verdict, getattr(self, verdict) + 1)
 
 
+def _opted_out(session: Session, message: Message) -> bool:
+    """Whether the person has opted out, so this message must not go (their confirmation must)."""
+    if message.contact_id is None or (message.meta or {}).get("opt_out_confirmation"):
+        return False
+    contact = session.get(Contact, message.contact_id)
+    return contact is not None and contact.opted_out_at is not None
+
+
 class Outbox:
     def __init__(
         self,
@@ -107,15 +115,13 @@ class Outbox:
                 in_flight=in_flight,
             )
             for message in claimed:
-                contact = session.get(Contact, message.contact_id) if message.contact_id else None
                 identity = (
                     session.get(ChannelIdentity, message.identity_id)
                     if message.identity_id
                     else None
                 )
-                confirmation = bool((message.meta or {}).get("opt_out_confirmation"))
                 # Checked at send time, not queue time: whatever queued it, an opt-out wins.
-                if contact is not None and contact.opted_out_at is not None and not confirmation:
+                if _opted_out(session, message):
                     messages_repo.mark_cancelled(session, message, "opted_out", now)
                     continue
                 if identity is None:
@@ -135,13 +141,6 @@ class Outbox:
                 )
         return out
 
-    @staticmethod
-    def _opted_out_since(session: Session, row: Message, message: OutboundMessage) -> bool:
-        if row.contact_id is None or message.meta.get("opt_out_confirmation"):
-            return False
-        contact = session.get(Contact, row.contact_id)
-        return contact is not None and contact.opted_out_at is not None
-
     def _record(self, message: OutboundMessage, result: SendResult) -> str | None:
         """Store the verdict; says which (sent, retried, failed), or None if the row is gone."""
         now = self.clock()
@@ -159,7 +158,7 @@ class Outbox:
             elif result.outcome is Outcome.SENT:
                 messages_repo.mark_sent(session, row, result.provider_id, now)
                 verdict = "sent"
-            elif result.outcome is Outcome.RETRY and self._opted_out_since(session, row, message):
+            elif result.outcome is Outcome.RETRY and _opted_out(session, row):
                 # They said STOP while this was with the provider's client: not again.
                 messages_repo.mark_cancelled(session, row, "opted_out", now)
                 verdict = "cancelled"

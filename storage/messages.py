@@ -268,11 +268,15 @@ def mark_failed(
 
 
 def mark_cancelled(session: Session, message: Message, reason: str, now: datetime) -> None:
+    _cancel(message, reason, now)
+    session.flush()
+
+
+def _cancel(message: Message, reason: str, now: datetime) -> None:
     message.status = "cancelled"
     message.next_attempt_at = None
     message.error_message = reason
     message.status_updated_at = now
-    session.flush()
 
 
 def cancel_queued_for_contact(session: Session, contact_id: int, reason: str, now: datetime) -> int:
@@ -286,16 +290,11 @@ def cancel_queued_for_contact(session: Session, contact_id: int, reason: str, no
             Message.status == "queued",
         )
     ).all()
-    cancelled = 0
-    for message in waiting:
-        if not (message.meta or {}).get("opt_out_confirmation"):
-            message.status = "cancelled"
-            message.next_attempt_at = None
-            message.error_message = reason
-            message.status_updated_at = now
-            cancelled += 1
+    cancelled = [m for m in waiting if not (m.meta or {}).get("opt_out_confirmation")]
+    for message in cancelled:
+        _cancel(message, reason, now)
     flush(session)
-    return cancelled
+    return len(cancelled)
 
 
 def record_delivery(
