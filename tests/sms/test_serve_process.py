@@ -95,6 +95,12 @@ def test_serve_runs_a_whole_post_event_conversation(
         assert secret not in text
 
 
+def _children(pid: int) -> list[int]:
+    """The server's web workers (and any helper multiprocessing started)."""
+    with open(f"/proc/{pid}/task/{pid}/children") as kids:
+        return [int(k) for k in kids.read().split()]
+
+
 def _running(pid: int) -> bool:
     """Alive, not a zombie waiting for whoever inherited it to reap it."""
     try:
@@ -110,9 +116,7 @@ def test_serve_with_several_web_processes_answers_everyone_in_order(
     port = free_port()
     env = serve_env(database_url, fake_twilio, port)
     with serve(env, tmp_path, port=port, args=["--workers", "2"]) as served:
-        pid = served.process.pid
-        with open(f"/proc/{pid}/task/{pid}/children") as kids:
-            web = [int(k) for k in kids.read().split()]
+        web = _children(served.process.pid)
         assert len(web) >= 2  # the web workers (multiprocessing may add a helper)
         _converse(served.base_url, fake_twilio, "07700 900456")
         _converse(served.base_url, fake_twilio, "07700 900457")
@@ -138,9 +142,7 @@ def test_web_processes_do_not_outlive_a_killed_server(
     port = free_port()
     env = serve_env(database_url, fake_twilio, port)
     with serve(env, tmp_path, port=port, args=["--workers", "2"]) as served:
-        pid = served.process.pid
-        with open(f"/proc/{pid}/task/{pid}/children") as kids:
-            web = [int(k) for k in kids.read().split()]
+        web = _children(served.process.pid)
         served.process.send_signal(signal.SIGKILL)
         served.process.wait(timeout=10)
     # Left running, they would take messages nothing delivers and keep the port from a restart.
