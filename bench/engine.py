@@ -19,7 +19,7 @@ from collections import defaultdict
 
 from bench import common
 from flows import engine
-from flows.loader import load_flow_text
+from flows.loader.flowfile import load_flow_text
 
 FLOW = """
 format: 1

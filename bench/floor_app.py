@@ -51,7 +51,7 @@ def _with_floor(app: Starlette) -> Starlette:
 
 
 def main() -> None:
-    from bot.cli_db import open_services
+    from bot.cli.db import open_services
     from bot.web.serving import serve_many
 
     parser = argparse.ArgumentParser(description="`sendvoice serve --workers N` plus the floor")

@@ -105,7 +105,7 @@ def _stop(_signum: int, _frame: FrameType | None) -> None:
 def _claim_child(
     url: str, key: str, batch: int, now: datetime, profile: bool, conn: Connection
 ) -> None:
-    from bot.followups import FollowUpRunner
+    from bot.followups.runner import FollowUpRunner
 
     common.use_encryption_key(key)
     settings = settings_for(url, followup_batch_size=batch)

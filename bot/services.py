@@ -8,13 +8,13 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.alerts import SafeguardingAlerts
 from bot.channels.base import Sender, Style
 from bot.clock import Clock, system_clock
 from bot.config import Settings
-from bot.dispatch import Dispatcher
-from bot.outbox import Outbox
-from bot.ratelimit import TokenBucket
+from bot.conversation.dispatch import Dispatcher
+from bot.delivery.outbox import Outbox
+from bot.delivery.pacing import TokenBucket
+from bot.safeguarding.alerts import SafeguardingAlerts
 from flows.library import LIBRARY_DIR, FlowLibrary, load_library
 from storage.crypto import IdentifierCipher
 from storage.db import make_engine, make_session_factory

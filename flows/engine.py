@@ -11,8 +11,6 @@ from datetime import datetime
 from typing import Any
 
 from flows import expr
-from flows.answers import Interpretation, interpret
-from flows.commands import Command, parse_command
 from flows.messages import VARIABLE_DEFAULTS, reply_instruction, say
 from flows.outcome import (
     Event,
@@ -24,6 +22,8 @@ from flows.outcome import (
     Reply,
     Status,
 )
+from flows.reading.answers import Interpretation, interpret
+from flows.reading.commands import Command, parse_command
 from flows.schema import END, Flow, Special, Step, StepType
 from flows.state import State
 from flows.texts import fill

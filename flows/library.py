@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from flows.errors import FlowValidationError, Problem
-from flows.loader import load_flow
+from flows.loader.flowfile import load_flow
 from flows.schema import Flow
 
 LIBRARY_DIR = Path(__file__).parent / "library"

@@ -1,7 +1,7 @@
 """What the officers' dashboard keeps: officers, the coding frame, codings, and "we did" actions.
 
-Registered on `storage.models.Base` (the last line of storage/models.py imports this module), so
-`Base.metadata` is complete wherever models are used.
+Registered on `storage.base.Base` beside the tables of `storage.models`; `storage.tables` imports
+both when the whole schema is needed (migrations, checks).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Literal, get_args
 from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storage.models import Base
+from storage.base import Base
 from storage.types import UTCDateTime, json_type
 
 OfficerRole = Literal["admin", "officer", "viewer"]

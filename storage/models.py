@@ -10,14 +10,14 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
-    MetaData,
     String,
     Text,
     UniqueConstraint,
     text,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, object_session, relationship
+from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
 
+from storage.base import Base
 from storage.crypto import IdentifierCipher, cipher_of
 from storage.types import UTCDateTime, json_type
 
@@ -30,16 +30,6 @@ MessageStatus = Literal[
 ]
 ROLES: frozenset[str] = frozenset(get_args(Role))
 CONVERSATION_STATUSES: frozenset[str] = frozenset(get_args(ConversationStatus))
-
-# Explicit constraint names keep migrations identical on SQLite and PostgreSQL and let
-# later migrations drop or alter constraints by name.
-NAMING_CONVENTION = {
-    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
 
 ACTIVE_ONLY = text("status = 'active'")
 
@@ -54,10 +44,6 @@ _CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 
 def new_event_code() -> str:
     return "".join(secrets.choice(_CODE_ALPHABET) for _ in range(10))
-
-
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
 class Contact(Base):
@@ -307,10 +293,6 @@ class AuditEntry(Base):
     action: Mapped[str] = mapped_column(String(64))  # "view_transcript", "export", "forget", ...
     subject: Mapped[str | None] = mapped_column(String(200))  # a pseudonym or an id, never a name
     detail: Mapped[dict[str, Any]] = mapped_column(json_type(), default=dict)
-
-
-# The dashboard's tables live in their own module; importing it here completes Base.metadata.
-from storage import dashboard_models as dashboard_models  # noqa: E402
 
 
 class SafeguardingFlag(Base):

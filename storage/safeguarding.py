@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from storage.db import is_postgres
 from storage.models import SafeguardingFlag
 
-# Caught only by the wider net (flows.safeguarding_review): for the queue, not for email or pausing.
+# Caught only by the wider net (flows.safeguarding.review): for the queue, not for email or pausing.
 REVIEW = "needs_review"
 
 

@@ -13,11 +13,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from bot.delivery import delivery
+from bot.channels.sms.webhooks import inbound_sms, status_callback
+from bot.channels.telegram.webhook import telegram_update
+from bot.delivery.loops import delivery
 from bot.services import Services
 from bot.web import dashboard
-from bot.web.telegram_webhook import telegram_update
-from bot.web.twilio_webhooks import inbound_sms, status_callback
 
 log = logging.getLogger(__name__)
 

@@ -14,8 +14,8 @@ from sqlalchemy import Column, Engine, Integer, MetaData, String, Table, insert
 from starlette.requests import Request
 from starlette.responses import Response
 
+from bot.channels.sms.webhooks import twiml
 from bot.services import Services
-from bot.web.twilio_webhooks import twiml
 from storage.types import UTCDateTime
 
 PATH = "/bench/floor"

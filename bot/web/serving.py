@@ -19,7 +19,7 @@ import threading
 import uvicorn
 from starlette.applications import Starlette
 
-from bot.delivery import delivery
+from bot.delivery.loops import delivery
 from bot.services import Services
 
 log = logging.getLogger(__name__)

@@ -13,7 +13,7 @@ import sys
 
 from starlette.applications import Starlette
 
-from bot.cli_db import open_services
+from bot.cli.db import open_services
 from bot.config import get_settings
 from bot.logs import configure_logging
 from bot.web.app import create_app

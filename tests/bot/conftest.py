@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import FrozenClock
 from bot.config import Settings
-from bot.dispatch import Dispatcher
+from bot.conversation.dispatch import Dispatcher
 from flows.library import FlowLibrary, load_library
 
 

@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from storage.models import Answer, ChannelIdentity, Contact, Message
+from tests.bot.channels.sms.conftest import SmsWorld
+from tests.bot.channels.telegram.conftest import SECRET, TelegramWorld
 from tests.fakes.twilio import inbound_sms_form, sign
-from tests.sms.conftest import SmsWorld
-from tests.telegram.conftest import SECRET, TelegramWorld
 
 REPLIES = ["FEEDBACK", "yes", "4", "The speakers were great"]
 

@@ -12,16 +12,16 @@ from pathlib import Path
 import httpx
 from sqlalchemy import select
 
-from bot.dispatch import InboundMessage
+from bot.conversation.inbound import InboundMessage
 from bot.services import build_services
 from storage import contacts as contacts_repo
 from storage import events as events_repo
 from storage import followups as followups_repo
 from storage.models import Answer, ChannelIdentity
+from tests.bot.channels.sms.conftest import sms_settings
 from tests.fakes.twilio import FakeTwilio, inbound_sms_form, sign
 from tests.helpers import requires_postgres, wait_until
 from tests.serve import free_port, serve
-from tests.sms.conftest import sms_settings
 
 PARENTS = [f"+44770091{i:04d}" for i in range(30)]  # mid-conversation, about to answer
 INVITED = [f"+44770092{i:04d}" for i in range(30)]  # due a follow-up request

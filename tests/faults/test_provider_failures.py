@@ -11,8 +11,8 @@ from sqlalchemy import select
 from bot.clock import FrozenClock
 from bot.services import build_services
 from storage.models import Message
+from tests.bot.channels.sms.conftest import queue_texts, sms_settings
 from tests.fakes.twilio import Failure, FakeTwilio
-from tests.sms.conftest import queue_texts, sms_settings
 
 PEOPLE = 40
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flows.loader import load_flow_text
+from flows.loader.flowfile import load_flow_text
 from flows.schema import Flow
 
 BRANCHING = """

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from flows.errors import FlowValidationError
 from flows.library import LIBRARY_DIR, load_library
-from flows.loader import load_flow, load_flow_text
+from flows.loader.flowfile import load_flow, load_flow_text
 from flows.schema import Audience, StepType
 
 ROOT = Path(__file__).resolve().parents[2]

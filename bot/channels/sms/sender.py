@@ -18,12 +18,12 @@ from bot.channels.sms import CHANNEL
 from bot.channels.sms.client import BaseUrlHttpClient
 from bot.channels.sms.errors import classify
 from bot.config import Settings
-from bot.ratelimit import Held, SlidingWindow
+from bot.delivery.pacing import Held, SlidingWindow
 
 STATUS_PATH = "/webhooks/twilio/status"
 CLOCK_SKEW = timedelta(minutes=2)  # between our clock and Twilio's
 # Sends waiting on Twilio at once. At 50 a second over a 300 ms round trip, 15 are out at a time;
-# the outbox keeps no more than this many in hand (bot.outbox.MAX_IN_FLIGHT).
+# the outbox keeps no more than this many in hand (bot.delivery.outbox.MAX_IN_FLIGHT).
 IN_FLIGHT = 16
 
 T = TypeVar("T")

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from telegram.error import TelegramError
 
 from bot.channels.telegram.updates import parse
-from bot.safeguarding import EVENT as SAFEGUARDING_EVENT
+from bot.conversation.disclosure import EVENT as SAFEGUARDING_EVENT
 
 if TYPE_CHECKING:
     from bot.services import Services

@@ -9,7 +9,7 @@ from typing import Any
 from telegram import Update
 
 from bot.channels.telegram import CHANNEL
-from bot.dispatch import InboundMessage
+from bot.conversation.inbound import InboundMessage
 from flows.render import parse_callback_data
 
 COMMANDS = {"start", "help", "stop", "language"}

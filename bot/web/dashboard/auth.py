@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
-from bot import passwords
+from bot.web.dashboard import passwords
 from bot.web.dashboard.web import (
     DISABLED,
     FORBIDDEN_CSRF,

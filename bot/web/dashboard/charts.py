@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.questions import SPECIAL_LABELS, categories, question_text
+from bot.reports.questions import SPECIAL_LABELS, categories, question_text
 from bot.web.dashboard import suppress
 from bot.web.dashboard.suppress import Cell
 from flows.schema import Flow, Step, StepType

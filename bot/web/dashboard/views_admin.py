@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import Response
 
-from bot import passwords
+from bot.web.dashboard import passwords
 from bot.web.dashboard.web import Who, db, form_text, now, page, redirect, refuse, render
 from storage import audit
 from storage import officers as officers_repo

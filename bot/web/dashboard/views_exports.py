@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
-from bot import exports
+from bot.reports import exports
 from bot.web.dashboard import filters as filtering
 from bot.web.dashboard.views_responses import ROW_ROLES
 from bot.web.dashboard.web import Who, db, form_text, now, page, refuse, render, secure, services

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import Response
 
-from bot.redact import redact
+from bot.privacy.redact import redact
 from bot.web.dashboard import filters as filtering
 from bot.web.dashboard import suppress
 from bot.web.dashboard.views_overview import summary

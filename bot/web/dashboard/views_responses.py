@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import Response
 
-from bot.questions import question_text
+from bot.reports.questions import question_text
 from bot.web.dashboard import filters as filtering
 from bot.web.dashboard.web import Who, db, now, page, refuse, render, services
 from storage import audit, reporting

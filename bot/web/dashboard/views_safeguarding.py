@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import Response
 
-from bot.alerts import CATEGORY_WORDS
+from bot.safeguarding.alerts import CATEGORY_WORDS
 from bot.web.dashboard.web import Who, db, now, page, redirect, render
 from storage import audit
 from storage import contacts as contacts_repo

@@ -1,0 +1,138 @@
+"""Twilio's webhooks: inbound SMS and delivery status callbacks, both signature-checked."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import unicodedata
+
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from twilio.request_validator import RequestValidator
+
+from bot.channels.sms import CHANNEL
+from bot.conversation.disclosure import EVENT as SAFEGUARDING_EVENT
+from bot.conversation.inbound import InboundMessage
+from bot.phone import to_e164
+from bot.services import Services
+from storage import contacts as contacts_repo
+from storage import messages as messages_repo
+from storage import receipts as receipts_repo
+
+log = logging.getLogger(__name__)
+
+EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
+FINAL_STATUSES = messages_repo.DELIVERY_STATUSES
+MAX_BODY = 1600
+
+
+def twiml() -> Response:
+    return Response(EMPTY_TWIML, media_type="text/xml")
+
+
+def forbidden() -> Response:
+    return PlainTextResponse("Forbidden", status_code=403)
+
+
+async def signed_form(request: Request, services: Services) -> dict[str, str] | None:
+    """The form fields if Twilio signed them for the public URL of this path; else None."""
+    signature = request.headers.get("x-twilio-signature", "")
+    token = services.settings.twilio_auth_token.get_secret_value()
+    if not signature or not token:
+        return None
+    try:
+        form = await request.form()
+    except Exception:  # a body that is not a form cannot be a Twilio webhook
+        return None
+    params = {k: v for k, v in form.multi_items() if isinstance(v, str)}
+    url = services.settings.public_url(request.url.path)
+    if request.url.query:
+        url += "?" + request.url.query
+    if not RequestValidator(token).validate(url, params, signature):
+        return None
+    return params
+
+
+def clean_text(text: str) -> str:
+    # PostgreSQL cannot store NUL, and other control characters only ever arrive by accident.
+    kept = (c for c in text if c in "\n\t" or unicodedata.category(c) != "Cc")
+    return "".join(kept)[:MAX_BODY]
+
+
+def _int(value: str | None) -> int:
+    try:
+        return max(0, int(value or 0))
+    except ValueError:
+        return 0
+
+
+async def inbound_sms(request: Request) -> Response:
+    services: Services = request.app.state.services
+    form = await signed_form(request, services)
+    if form is None:
+        return forbidden()
+    sid = clean_text(form.get("MessageSid") or form.get("SmsSid") or "")[:128]
+    sender = to_e164(form.get("From"), services.settings.sms_default_region)
+    if not sid or sender is None:
+        log.warning("inbound SMS without a usable sid or sender number; ignored")
+        return twiml()
+    message = InboundMessage(
+        channel=CHANNEL,
+        address=sender,
+        text=clean_text(form.get("Body", "")),
+        provider_id=sid,
+        received_at=services.clock(),
+        media_count=_int(form.get("NumMedia")),
+        meta={"to": clean_text(form.get("To", ""))[:32]},
+    )
+    result = await asyncio.to_thread(services.dispatcher.handle, services.session_factory, message)
+    if result.queued:
+        services.outbox.wake()
+    if SAFEGUARDING_EVENT in result.events:
+        services.alerts.wake()
+    log.info(
+        "inbound SMS message handled: duplicate=%s queued=%d events=%s",
+        result.duplicate,
+        len(result.queued),
+        ",".join(result.events),
+    )
+    return twiml()
+
+
+def _apply_status(services: Services, sid: str, status: str, error_code: str | None) -> None:
+    now = services.clock()
+    with services.session_factory.begin() as session:
+        first = receipts_repo.record(
+            session, channel=CHANNEL, provider_id=sid, status=status, error_code=error_code, now=now
+        )
+    if not first or status not in FINAL_STATUSES:
+        return
+    # Committed first, then applied: the outbox records the send's id and then reads receipts,
+    # in that order, in two transactions. Whichever of the two comes second sees the other's
+    # work, so a receipt that overtakes the send's own record still lands on the message.
+    with services.session_factory.begin() as session:
+        message = messages_repo.record_delivery(
+            session,
+            channel=CHANNEL,
+            provider_id=sid,
+            status=FINAL_STATUSES[status],
+            error_code=error_code,
+            now=now,
+        )
+        if message is not None and error_code == "21610" and message.contact_id is not None:
+            contact = contacts_repo.lock(session, message.contact_id)
+            if contact.opted_out_at is None:
+                contacts_repo.opt_out(session, contact, CHANNEL, now)
+
+
+async def status_callback(request: Request) -> Response:
+    services: Services = request.app.state.services
+    form = await signed_form(request, services)
+    if form is None:
+        return forbidden()
+    sid = clean_text(form.get("MessageSid") or form.get("SmsSid") or "")[:128]
+    status = clean_text(form.get("MessageStatus") or form.get("SmsStatus") or "").lower()[:16]
+    if sid and status:
+        error = clean_text(form.get("ErrorCode") or "")[:32] or None
+        await asyncio.to_thread(_apply_status, services, sid, status, error)
+    return Response(status_code=204)

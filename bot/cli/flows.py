@@ -1,0 +1,91 @@
+"""`sendvoice flows ...`: list, show and validate flow files."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from flows.errors import FlowValidationError
+from flows.library import LIBRARY_DIR, flow_files, load_library
+from flows.lint.checks import lint
+from flows.lint.diagram import mermaid
+from flows.loader.flowfile import load_flow
+from flows.schema import Flow
+
+
+def _library(ctx: click.Context) -> list[Flow]:
+    from bot.config import get_settings  # deferred: `flows validate` must work without settings
+
+    paths: list[str | Path] = [LIBRARY_DIR, *get_settings().flow_path_list()]
+    try:
+        return list(load_library(paths))
+    except FlowValidationError as exc:
+        for problem in exc.problems:
+            click.echo(f"error: {problem}", err=True)
+        ctx.exit(1)
+        raise  # unreachable: ctx.exit raises
+
+
+@click.group("flows")
+def flows_group() -> None:
+    """List, draw and check conversation flows."""
+
+
+@flows_group.command("list")
+@click.pass_context
+def list_flows(ctx: click.Context) -> None:
+    """Every flow with its audience, languages and start keyword."""
+    for flow in _library(ctx):
+        keyword = flow.start_keyword or "-"
+        questions = sum(1 for s in flow.steps if s.is_question)
+        click.echo(
+            f"{flow.id:<20} {flow.audience.value:<13} {','.join(flow.languages):<6} "
+            f"{keyword:<10} {questions:>2} questions  {flow.title}"
+        )
+
+
+@flows_group.command("show")
+@click.argument("flow_id")
+@click.option("--lang", default=None, help="Language of the step texts in the diagram.")
+@click.pass_context
+def show_flow(ctx: click.Context, flow_id: str, lang: str | None) -> None:
+    """Print a Mermaid diagram of FLOW_ID (paste it into any Mermaid viewer)."""
+    flows = {f.id: f for f in _library(ctx)}
+    if flow_id not in flows:
+        click.echo(f"error: no flow '{flow_id}'; known: {', '.join(sorted(flows))}", err=True)
+        ctx.exit(1)
+    click.echo(mermaid(flows[flow_id], lang), nl=False)
+
+
+@flows_group.command("validate")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True))
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.pass_context
+def validate(ctx: click.Context, paths: tuple[str, ...], strict: bool) -> None:
+    """Check flow files (default: the bundled library); errors name the file, line and field."""
+    files = flow_files(paths or None)
+    errors = warnings = 0
+    for path in files:
+        try:
+            flow = load_flow(path)
+        except FlowValidationError as exc:
+            for problem in exc.problems:
+                click.echo(f"{problem}", err=True)
+            errors += len(exc.problems)
+            continue
+        for warning in lint(flow):
+            click.echo(str(warning), err=True)
+            warnings += 1
+    if not errors and len(files) > 1:
+        try:
+            load_library(files)
+        except FlowValidationError as exc:
+            for problem in exc.problems:
+                click.echo(f"{problem}", err=True)
+            errors += len(exc.problems)
+    summary = f"{len(files)} file(s): {errors} error(s), {warnings} warning(s)"
+    click.echo(summary, err=bool(errors))
+    if errors or (strict and warnings):
+        sys.exit(1)

@@ -1,0 +1,179 @@
+"""The `sendvoice` command."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+
+import click
+
+from bot.cli.events import events_group
+from bot.cli.export import export_command
+from bot.cli.flows import flows_group
+from bot.cli.officers import officers_group
+from bot.cli.posters import qr
+from bot.cli.privacy import privacy_group
+from bot.cli.safeguarding import safeguarding_group
+from bot.cli.scheduler import scheduler_group
+from bot.cli.telegram import telegram_group
+from bot.config import get_settings
+from bot.logs import configure_logging
+
+
+@click.group()
+@click.version_option(package_name="sendvoice")
+def main() -> None:
+    """sendvoice: hear from SEND families by SMS and chat."""
+    configure_logging(get_settings().log_level)
+
+
+main.add_command(flows_group)
+events_group.add_command(qr)
+main.add_command(events_group)
+main.add_command(telegram_group)
+main.add_command(scheduler_group)
+main.add_command(privacy_group)
+main.add_command(safeguarding_group)
+main.add_command(officers_group)
+main.add_command(export_command)
+
+
+@main.command()
+@click.option(
+    "--flow", "flow_id", default="post_event", show_default=True, help="Which flow to run."
+)
+@click.option("--lang", type=click.Choice(["en", "cy"]), default="en", show_default=True)
+@click.option(
+    "--channel",
+    "style",
+    type=click.Choice(["sms", "chat"]),
+    default="sms",
+    show_default=True,
+    help="Show messages as SMS (numbered options, segment count) or chat (buttons).",
+)
+@click.option("--name", default=None, help="First name to greet (default: none).")
+@click.option(
+    "--event", "event_name", default="the Preparing for Adulthood workshop", show_default=True
+)
+def demo(flow_id: str, lang: str, style: str, name: str | None, event_name: str) -> None:
+    """Try a flow in the terminal; answers are stored in the database (SQLite by default)."""
+    settings = get_settings()
+    if settings.log_level.upper() != "DEBUG":
+        # The terminal is the conversation: operational logs would interleave with the messages.
+        logging.getLogger().setLevel(logging.WARNING)
+    from bot.cli.demo import run_demo
+    from flows.library import LIBRARY_DIR, load_library
+
+    library = load_library([LIBRARY_DIR, *settings.flow_path_list()])
+    if flow_id not in library:
+        raise click.BadParameter(
+            f"no flow '{flow_id}'; known: {', '.join(f.id for f in library)}", param_hint="--flow"
+        )
+    interactive = sys.stdin.isatty()
+    if interactive:
+        click.echo("Type your replies. Try HELP, BACK, REPEAT or SKIP. Ctrl-D to leave.\n")
+
+    def write(text: str) -> None:
+        click.echo(text, nl=False)
+
+    code = asyncio.run(
+        run_demo(
+            library,
+            settings,
+            flow_id=flow_id,
+            language=lang,
+            style=style,  # type: ignore[arg-type]
+            stdin=sys.stdin,
+            write=write,
+            name=name,
+            event_name=event_name,
+            echo=not interactive,
+        )
+    )
+    sys.exit(code)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option(
+    "--scheduler/--no-scheduler",
+    "run_scheduler",
+    default=True,
+    show_default=True,
+    help="Run the follow-up jobs in this process (turn off where `sendvoice scheduler` runs).",
+)
+@click.option(
+    "--telegram-polling",
+    is_flag=True,
+    help="Fetch Telegram updates by long polling (local development; no public URL).",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Web processes. Above 1, webhooks and the dashboard run in that many processes and "
+    "delivery (outbox, alerts, scheduler) stays in this one, so provider rate limits are "
+    "counted in one place.",
+)
+def serve(host: str, port: int, run_scheduler: bool, telegram_polling: bool, workers: int) -> None:
+    """Run the web app (webhooks, dashboard, health check) with the outbox worker."""
+    from bot.cli.db import open_services
+    from bot.web.serving import serve_many, serve_one
+
+    if telegram_polling and workers > 1:
+        click.echo("error: --telegram-polling runs in one process; leave out --workers", err=True)
+        sys.exit(2)
+    settings = get_settings()
+    services = open_services(settings)
+    if "sms" not in services.senders:
+        click.echo(
+            "warning: Twilio is not configured; SMS replies will wait in the outbox", err=True
+        )
+    if telegram_polling and services.telegram is None:
+        click.echo("error: --telegram-polling needs TELEGRAM_BOT_TOKEN", err=True)
+        services.close()
+        sys.exit(2)
+    try:
+        if workers > 1:
+            serve_many(services, host, port, workers=workers, run_scheduler=run_scheduler)
+        else:
+            serve_one(
+                services, host, port, run_scheduler=run_scheduler, telegram_polling=telegram_polling
+            )
+    finally:
+        services.close()
+
+
+@main.group()
+def db() -> None:
+    """Database schema."""
+
+
+@db.command("upgrade")
+def db_upgrade() -> None:
+    """Apply every pending migration to DATABASE_URL."""
+    from storage.migrate import upgrade
+
+    upgrade(get_settings().database_url)
+    click.echo("database schema is up to date")
+
+
+@db.command("check")
+def db_check() -> None:
+    """Exit non-zero unless the schema matches this version of sendvoice."""
+    from storage.db import make_engine
+    from storage.errors import SchemaOutOfDate
+    from storage.migrate import check_schema
+
+    engine = make_engine(get_settings().database_url)
+    try:
+        check_schema(engine)
+    except SchemaOutOfDate as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+    finally:
+        engine.dispose()
+    click.echo("database schema is up to date")

@@ -1,0 +1,87 @@
+"""`sendvoice officers ...`: who may sign in to the dashboard."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from bot.cli.db import open_database
+from bot.clock import system_clock
+from bot.config import get_settings
+from bot.web.dashboard import passwords
+from storage import audit
+from storage import officers as officers_repo
+from storage.dashboard_models import OFFICER_ROLES
+
+
+@click.group("officers")
+def officers_group() -> None:
+    """Dashboard accounts: admins, officers (their areas only) and viewers (counts only)."""
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return str(
+        click.prompt(
+            f"Password (at least {passwords.MIN_LENGTH} characters)",
+            hide_input=True,
+            confirmation_prompt="Type it again",
+        )
+    )
+
+
+@officers_group.command("add")
+@click.argument("email")
+@click.option("--role", type=click.Choice(OFFICER_ROLES), required=True)
+@click.option(
+    "--area",
+    "areas",
+    multiple=True,
+    help="An event area this officer may read responses from (repeat; * for every area).",
+)
+@click.option(
+    "--password-stdin", is_flag=True, help="Read the password from the first line of stdin."
+)
+def add(email: str, role: str, areas: tuple[str, ...], password_stdin: bool) -> None:
+    """Add an officer who can sign in with EMAIL."""
+    password = _read_password(password_stdin)
+    try:
+        hashed = passwords.hash_password(password)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="password") from None
+    now = system_clock()
+    with open_database(get_settings()) as session_factory, session_factory.begin() as session:
+        try:
+            officer = officers_repo.create(
+                session, email=email, password_hash=hashed, role=role, areas=areas, now=now
+            )
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="EMAIL") from None
+        audit.record(
+            session,
+            actor="cli",
+            action="add_officer",
+            subject=f"officer:{officer.id}",
+            detail={"role": role, "areas": officer.areas},
+            now=now,
+        )
+        click.echo(f"added {officer.email} ({role}); officer id {officer.id}")
+
+
+@officers_group.command("list")
+def list_officers() -> None:
+    """Every officer, with role, areas and last sign-in."""
+    with open_database(get_settings()) as session_factory, session_factory() as session:
+        found = officers_repo.list_all(session)
+        if not found:
+            click.echo("no officers yet: add one with `sendvoice officers add EMAIL --role admin`")
+            return
+        for o in found:
+            areas = "all" if o.role == "admin" else (", ".join(o.areas) or "none")
+            last = f"{o.last_login_at:%Y-%m-%d %H:%M} UTC" if o.last_login_at else "never"
+            state = "" if o.active else "  (deactivated)"
+            click.echo(
+                f"{o.id:>4}  {o.email:<40} {o.role:<8} areas: {areas:<20} last sign-in: {last}{state}"
+            )

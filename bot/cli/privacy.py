@@ -1,0 +1,135 @@
+"""`sendvoice privacy ...`: retention purge, erasure, subject access export, key rotation."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from bot.cli.db import open_database
+from bot.clock import system_clock
+from bot.config import get_settings
+from flows.library import FlowLibrary
+from storage.crypto import generate_key
+
+
+def _library() -> FlowLibrary:
+    from flows.library import LIBRARY_DIR, load_library
+
+    return load_library([LIBRARY_DIR, *get_settings().flow_path_list()])
+
+
+@click.group("privacy")
+def privacy_group() -> None:
+    """Keep as little as we can, for as short as we can, and prove it."""
+
+
+@privacy_group.command("purge")
+@click.option("--dry-run", is_flag=True, help="Only say what would be deleted.")
+def purge_command(dry_run: bool) -> None:
+    """Delete messages and identifiers older than RETENTION_DAYS; keep anonymised answers."""
+    from bot.privacy.erasure import purge
+
+    settings = get_settings()
+    with open_database(settings) as session_factory, session_factory.begin() as session:
+        report = purge(
+            session,
+            _library(),
+            retention_days=settings.retention_days,
+            now=system_clock(),
+            dry_run=dry_run,
+        )
+    verb = "would delete" if dry_run else "deleted"
+    click.echo(
+        f"retention {settings.retention_days} days: {verb} {report.messages} messages, "
+        f"{report.receipts} delivery receipts, identifiers of {report.contacts} people "
+        f"({report.identities} numbers or chat ids), free text of "
+        f"{report.free_text_answers} answers"
+    )
+
+
+@privacy_group.command("forget")
+@click.argument("who")
+@click.option(
+    "--delete-answers", is_flag=True, help="Delete their answers too, not just anonymise."
+)
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def forget_command(who: str, delete_answers: bool, yes: bool) -> None:
+    """Erase a person (PHONE or TELEGRAM_ID): identifiers, messages and free text."""
+    from bot.privacy.erasure import find_person, forget
+
+    settings = get_settings()
+    with open_database(settings) as session_factory, session_factory.begin() as session:
+        contact = find_person(session, who, settings.sms_default_region)
+        if contact is None:
+            click.echo("nobody with that number or chat id is held", err=True)
+            sys.exit(1)
+        if not yes:
+            click.confirm(f"Erase person {contact.pseudonym}? This cannot be undone", abort=True)
+        report = forget(
+            session,
+            _library(),
+            contact,
+            delete_answers=delete_answers,
+            actor="cli",
+            now=system_clock(),
+        )
+    kept = "deleted" if delete_answers else "kept, anonymised"
+    click.echo(
+        f"erased person {report.pseudonym}: {report.identities} identifiers, "
+        f"{report.messages} messages, {report.free_text_answers} free-text answers; "
+        f"structured answers {kept}; written to the audit log"
+    )
+
+
+@privacy_group.command("export")
+@click.argument("who")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the JSON here (default: standard output).",
+)
+def export_command(who: str, out: Path | None) -> None:
+    """Everything held about a person (PHONE or TELEGRAM_ID), as JSON: a subject access request."""
+    from bot.privacy.erasure import find_person, subject_access
+
+    settings = get_settings()
+    with open_database(settings) as session_factory, session_factory.begin() as session:
+        contact = find_person(session, who, settings.sms_default_region)
+        if contact is None:
+            click.echo("nobody with that number or chat id is held", err=True)
+            sys.exit(1)
+        data = subject_access(session, contact, actor="cli", now=system_clock())
+    text = json.dumps(data, ensure_ascii=False, indent=2, default=str)
+    if out is None:
+        click.echo(text)
+    else:
+        out.write_text(text + "\n", encoding="utf-8")
+        out.chmod(0o600)
+        click.echo(f"written to {out}", err=True)
+
+
+@privacy_group.command("new-key")
+def new_key() -> None:
+    """Print a new encryption key for DATA_ENCRYPTION_KEY."""
+    click.echo(generate_key())
+
+
+@privacy_group.command("rotate-key")
+def rotate_key() -> None:
+    """Re-encrypt every identifier under the first key in DATA_ENCRYPTION_KEY.
+
+    To rotate: put the new key first and keep the old one after it ("NEW,OLD"), restart, run this,
+    then remove the old key.
+    """
+    from bot.cli.db import require_cipher
+    from bot.privacy.erasure import rotate
+
+    settings = get_settings()
+    cipher = require_cipher(settings)
+    with open_database(settings) as session_factory, session_factory.begin() as session:
+        rows = rotate(session, cipher, actor="cli", now=system_clock())
+    click.echo(f"re-encrypted {rows} values under the first key; the old key can now be removed")

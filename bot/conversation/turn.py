@@ -1,0 +1,262 @@
+"""The writing half of a turn: what one inbound message (or one flow start) changes, in one transaction.
+
+`decide` has already chosen what to do; a Turn stores it: conversations, answers, the person's
+opt-out and notice, and the messages queued for the outbox (never sent here).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from bot.conversation.context import ConversationContext
+from bot.conversation.replies import privacy_notice, reply
+from flows import engine
+from flows.outcome import Event, Outcome, Prompt, PromptKind
+from flows.render import ChatButton, Rendered, render
+from flows.schema import Flow
+from storage import answers as answers_repo
+from storage import contacts as contacts_repo
+from storage import conversations as conversations_repo
+from storage import messages as messages_repo
+from storage.models import ChannelIdentity, Contact, Conversation, Message
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class DispatchResult:
+    duplicate: bool = False
+    contact_id: int | None = None
+    conversation: Conversation | None = None
+    queued: list[Message] = field(default_factory=list)
+    events: list[str] = field(default_factory=list)
+
+    @property
+    def conversation_id(self) -> int | None:
+        """Known once the conversation is written: at once, or when a batch flushes."""
+        return self.conversation.id if self.conversation is not None else None
+
+
+class Turn:
+    """Everything one inbound message (or one flow start) changes, inside one transaction."""
+
+    def __init__(
+        self,
+        ctx: ConversationContext,
+        session: Session,
+        contact: Contact,
+        identity: ChannelIdentity,
+        now: datetime,
+        result: DispatchResult,
+        inbound_id: int | None,
+    ) -> None:
+        self.ctx = ctx
+        self.session = session
+        self.contact = contact
+        self.identity = identity
+        self.now = now
+        self.result = result
+        self.inbound_id = inbound_id
+        self._open: Conversation | None = None
+        self._open_read = False
+
+    def open_conversation(self) -> Conversation | None:
+        """The person's active conversation, read once a turn and kept current as the turn writes."""
+        if not self._open_read:
+            self.seen_open(conversations_repo.active_for(self.session, self.contact.id))
+        return self._open
+
+    def seen_open(self, conversation: Conversation | None) -> None:
+        self._open, self._open_read = conversation, True
+
+    @property
+    def lang(self) -> str:
+        return self.contact.preferred_language or self.ctx.settings.default_language
+
+    def say(self, key: str, **extra: str) -> Prompt:
+        return Prompt(
+            kind=PromptKind.INFO,
+            text=reply(self.ctx.settings, self.lang, key, **extra),
+            language=self.lang,
+        )
+
+    def fallback(self, lead: list[Prompt]) -> None:
+        hint = ""
+        if self.ctx.library.by_keyword(self.ctx.settings.fallback_keyword) is not None:
+            hint = reply(
+                self.ctx.settings,
+                self.lang,
+                "keywords",
+                keyword=self.ctx.settings.fallback_keyword.upper(),
+            )
+        self.queue([*lead, self.say("fallback", keywords=hint + " " if hint else "")], None)
+
+    def close_orphan(self, conversation: Conversation) -> None:
+        # The flow was removed from the library: keep what was answered, end the conversation.
+        log.warning(
+            "conversation %s uses missing flow %s; closing it",
+            conversation.id,
+            conversation.flow_id,
+        )
+        self.end(conversation, "completed")
+
+    def end(self, conversation: Conversation, status: str) -> None:
+        """End a conversation outside the engine; its answers so far are kept."""
+        conversations_repo.update(
+            self.session,
+            conversation,
+            state=conversation.state,
+            status=status,
+            now=self.now,
+            wake_at=None,
+        )
+        if conversation is self._open:
+            self._open = None
+
+    def opt_out(self) -> None:
+        conversation = self.open_conversation()
+        if conversation is not None:
+            self.end(conversation, "stopped")
+        already = self.contact.opted_out_at is not None
+        contacts_repo.opt_out(self.session, self.contact, self.identity.channel, self.now)
+        self.result.events.append("opted_out")
+        if not already:
+            self.queue([self.say("opted_out")], None, confirmation=True)
+
+    def start(
+        self, flow: Flow, context: Mapping[str, str], event_id: int | None, lead: list[Prompt]
+    ) -> None:
+        outcome = engine.start(flow, context, self.now, self.lang)
+        conversation = conversations_repo.create(
+            self.session,
+            contact_id=self.contact.id,
+            flow_id=flow.id,
+            flow_version=flow.version,
+            language=outcome.state["language"],
+            channel=self.identity.channel,
+            state=outcome.state,
+            status=outcome.status.value,
+            now=self.now,
+            wake_at=outcome.wake_at,
+            event_id=event_id,
+        )
+        self.result.events.append("started")
+        self.seen_open(conversation)
+        self.apply(conversation, outcome, lead, first=True, created=True)
+
+    def apply(
+        self,
+        conversation: Conversation,
+        outcome: Outcome,
+        lead: list[Prompt],
+        *,
+        first: bool,
+        created: bool = False,
+    ) -> None:
+        self.result.conversation = conversation
+        self.result.events += [e.value for e in outcome.events]
+        if not created:
+            conversations_repo.update(
+                self.session,
+                conversation,
+                state=outcome.state,
+                status=outcome.status.value,
+                now=self.now,
+                wake_at=outcome.wake_at,
+            )
+            if conversation is self._open and conversation.status != "active":
+                self._open = None
+        if outcome.retracted:
+            answers_repo.retract(self.session, conversation.id, outcome.retracted)
+        for answer in outcome.answers:
+            answers_repo.record(
+                self.session,
+                conversation=conversation,
+                step_id=answer.step_id,
+                value=answer.value,
+                special=answer.special.value if answer.special else None,
+                raw_text=answer.raw,
+                message_id=self.inbound_id,
+                now=self.now,
+            )
+        if Event.OPTED_OUT in outcome.events:
+            self.opt_out()
+            return
+        self.queue([*lead, *outcome.prompts], conversation, first=first)
+
+    def queue(
+        self,
+        prompts: list[Prompt],
+        conversation: Conversation | None,
+        *,
+        first: bool = False,
+        confirmation: bool = False,
+    ) -> None:
+        if not prompts:
+            return
+        if not confirmation:
+            prompts = self.with_notice(prompts)
+        style = self.ctx.style(self.identity.channel)
+        kinds = sorted({p.kind.value for p in prompts})
+        rendered = render(style, prompts, opt_out_notice=first)
+        self.queue_rendered(rendered, conversation, kinds=kinds, confirmation=confirmation)
+
+    def with_notice(self, prompts: list[Prompt]) -> list[Prompt]:
+        """Before anything else, once per person on any channel: who we are, what we keep, how to stop."""
+        if self.contact.notice_sent_at is not None:
+            return prompts
+        self.contact.notice_sent_at = self.now
+        # What we rely on to hold their data, and how they came to us, recorded per person.
+        self.contact.lawful_basis = self.contact.lawful_basis or self.ctx.settings.lawful_basis
+        self.contact.consent_source = (
+            self.contact.consent_source or f"{self.identity.channel}_first_contact"
+        )
+        notice = Prompt(
+            kind=PromptKind.INFO,
+            text=privacy_notice(self.ctx.settings, self.lang),
+            language=self.lang,
+        )
+        return [notice, *prompts]
+
+    def queue_rendered(
+        self,
+        rendered: list[Rendered],
+        conversation: Conversation | None,
+        *,
+        kinds: list[str],
+        confirmation: bool = False,
+    ) -> None:
+        for item in rendered:
+            meta: dict[str, Any] = {"kinds": kinds}
+            if item.buttons:
+                meta["buttons"] = [
+                    [{"text": b.text, "data": b.data} for b in row] for row in item.buttons
+                ]
+            if confirmation:
+                meta["opt_out_confirmation"] = True
+            message = messages_repo.queue_outbound(
+                self.session,
+                channel=self.identity.channel,
+                identity_id=self.identity.id,
+                contact_id=self.contact.id,
+                conversation=conversation,
+                body=item.body,
+                meta=meta,
+                segments=item.segments,
+                now=self.now,
+            )
+            self.result.queued.append(message)
+
+    def queue_raw(self, text: str, buttons: list[list[tuple[str, str]]]) -> None:
+        """A chat message with buttons that are not answers to a question (age, language)."""
+        notice = self.with_notice([])
+        if notice:
+            self.queue_rendered([Rendered(body=notice[0].text)], None, kinds=["info"])
+        rows = tuple(tuple(ChatButton(label, data) for label, data in row) for row in buttons)
+        self.queue_rendered([Rendered(body=text, buttons=rows)], None, kinds=["info"])

@@ -1,0 +1,309 @@
+"""CSV and XLSX exports of responses, streamed a batch at a time, pseudonymised unless an admin
+gives a reason; every export is written to the audit log before any data leaves.
+
+Wide: one row per conversation, a column per question in flow order. Long: one row per answer.
+People appear by their pseudonym. Free text is passed through `redact` in pseudonymised exports,
+because a parent may type their own number into an answer. Cells that a spreadsheet would read as
+a formula (=, +, -, @ first) are prefixed with an apostrophe.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import IO, Any, Literal
+
+from openpyxl import Workbook
+from sqlalchemy import func
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.privacy.redact import redact
+from bot.reports.questions import categories, question_text
+from flows.library import FlowLibrary
+from flows.schema import Step, StepType
+from storage import audit, reporting
+from storage import responses as responses_repo
+from storage.models import Answer, Conversation
+from storage.reporting import Filters
+from storage.responses import ResponseRow
+
+Layout = Literal["wide", "long"]
+Format = Literal["csv", "xlsx"]
+LAYOUTS: tuple[Layout, ...] = ("wide", "long")
+FORMATS: tuple[Format, ...] = ("csv", "xlsx")
+MEDIA_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+BASE = [
+    ("response_id", "Response id"),
+    ("pseudonym", "Pseudonym"),
+    ("flow", "Flow"),
+    ("flow_version", "Flow version"),
+    ("event_id", "Event id"),
+    ("event", "Event"),
+    ("area", "Area"),
+    ("role", "Role"),
+    ("channel", "Channel"),
+    ("language", "Language"),
+    ("status", "Status"),
+    ("started_at", "Started (UTC)"),
+    ("ended_at", "Ended (UTC)"),
+]
+IDENTIFIERS = [("phone", "Phone number"), ("telegram_id", "Telegram id")]
+LONG = [
+    ("step_id", "Question id"),
+    ("question", "Question"),
+    ("value", "Value"),
+    ("label", "Answer"),
+    ("special", "No answer because"),
+    ("answered_at", "Answered (UTC)"),
+]
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+class ExportRefused(PermissionError):
+    pass
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    filters: Filters
+    layout: Layout
+    format: Format
+    actor: str
+    identified: bool = False
+    reason: str = ""
+    role: str = "admin"  # the CLI runs with the server's own rights
+
+    def check(self) -> None:
+        if self.layout not in LAYOUTS or self.format not in FORMATS:
+            raise ValueError("unknown layout or format")
+        if self.role not in ("admin", "officer"):
+            raise ExportRefused("only officers and admins may export responses")
+        if self.identified and self.role != "admin":
+            raise ExportRefused("only an admin may export phone numbers and Telegram ids")
+        if self.identified and len(self.reason.strip()) < 10:
+            raise ExportRefused("an identified export needs a reason (at least 10 characters)")
+
+
+@dataclass
+class Columns:
+    keys: list[str]
+    headers: list[str]
+    steps: list[tuple[str, Step]] = field(default_factory=list)  # (flow id, step) for wide
+
+
+def safe(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _label(step: Step | None, value: Any) -> str:
+    if value is None:
+        return ""
+    labels = dict(categories(step)) if step is not None else {}
+    if isinstance(value, list):
+        return "; ".join(labels.get(str(v), str(v)) for v in value)
+    if isinstance(value, bool):
+        value = "yes" if value else "no"
+    return labels.get(str(value), str(value))
+
+
+def _cell(step: Step | None, answer: Answer, identified: bool) -> Any:
+    if answer.special is not None:
+        return f"[{answer.special}]"
+    if step is not None and step.type is StepType.SCALE and isinstance(answer.value, int):
+        return answer.value
+    if step is not None and step.type is StepType.NUMBER and isinstance(answer.value, int | float):
+        return answer.value
+    text = _label(step, answer.value)
+    is_free = step is None or step.type is StepType.TEXT
+    return text if identified or not is_free else redact(text)
+
+
+def _iso(when: datetime | None) -> str:
+    return when.isoformat() if when else ""
+
+
+def _base(row: ResponseRow) -> list[Any]:
+    return [
+        row.conversation_id,
+        row.pseudonym,
+        row.flow_id,
+        row.flow_version,
+        row.event_id or "",
+        row.event_title or "",
+        row.area or "",
+        row.role,
+        row.channel,
+        row.language,
+        row.status,
+        _iso(row.started_at),
+        _iso(row.ended_at),
+    ]
+
+
+def columns(session: Session, request: ExportRequest, library: FlowLibrary) -> Columns:
+    keys = [k for k, _ in BASE] + ([k for k, _ in IDENTIFIERS] if request.identified else [])
+    headers = [h for _, h in BASE] + ([h for _, h in IDENTIFIERS] if request.identified else [])
+    if request.layout == "long":
+        return Columns(keys + [k for k, _ in LONG], headers + [h for _, h in LONG])
+    flow_ids = sorted(
+        session.scalars(
+            reporting.conversations_query(request.filters, Conversation.flow_id).distinct()
+        )
+    )
+    several = len(flow_ids) > 1
+    steps: list[tuple[str, Step]] = []
+    for flow_id in flow_ids:
+        if flow_id not in library:
+            continue
+        for step in library.get(flow_id).steps:
+            if step.is_question:
+                steps.append((flow_id, step))
+                key = f"{flow_id}.{step.id}" if several else step.id
+                keys.append(key)
+                headers.append(f"{key}: {question_text(step)}")
+    return Columns(keys, headers, steps)
+
+
+def count(session: Session, request: ExportRequest) -> int:
+    if request.layout == "wide":
+        return responses_repo.count(session, request.filters)
+    query = reporting.conversations_query(request.filters, func.count()).join(
+        Answer, Answer.conversation_id == Conversation.id
+    )
+    return int(session.execute(query).scalar_one())
+
+
+def rows(
+    session: Session, request: ExportRequest, library: FlowLibrary, cols: Columns
+) -> Iterator[list[Any]]:
+    for batch in responses_repo.iterate(session, request.filters):
+        ids = [r.conversation_id for r in batch]
+        answers = responses_repo.answers_for(session, ids)
+        who = responses_repo.identifiers(session, [r.contact_id for r in batch])
+        for row in batch:
+            base = _base(row)
+            if request.identified:
+                found = who.get(row.contact_id, {})
+                base += [found.get("sms", ""), found.get("telegram", "")]
+            flow = library.get(row.flow_id) if row.flow_id in library else None
+            given = {a.step_id: a for a in answers[row.conversation_id]}
+            if request.layout == "wide":
+                cells = [
+                    _cell(step, given[step.id], request.identified)
+                    if flow_id == row.flow_id and step.id in given
+                    else ""
+                    for flow_id, step in cols.steps
+                ]
+                yield [safe(v) for v in base + cells]
+                continue
+            for answer in answers[row.conversation_id]:
+                step = flow.step(answer.step_id) if flow and flow.has_step(answer.step_id) else None
+                value = _cell(step, answer, request.identified) if answer.special is None else ""
+                yield [
+                    safe(v)
+                    for v in [
+                        *base,
+                        answer.step_id,
+                        question_text(step) if step else "",
+                        _raw(answer.value, step, request.identified),
+                        value,
+                        answer.special or "",
+                        _iso(answer.answered_at),
+                    ]
+                ]
+
+
+def _raw(value: Any, step: Step | None, identified: bool) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return ";".join(map(str, value))
+    if isinstance(value, str) and not identified and (step is None or step.type is StepType.TEXT):
+        return redact(value)
+    return value if isinstance(value, int | float) and not isinstance(value, bool) else str(value)
+
+
+def write_csv(
+    out: IO[bytes], headers: Sequence[str], data: Iterator[list[Any]], tick: Callable[[], None]
+) -> int:
+    text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="", write_through=True)
+    writer = csv.writer(text)
+    writer.writerow(headers)
+    n = 0
+    for row in data:
+        writer.writerow(row)
+        n += 1
+        tick()
+    text.flush()
+    text.detach()  # leave `out` open for the caller
+    return n
+
+
+def write_xlsx(
+    out: IO[bytes], headers: Sequence[str], data: Iterator[list[Any]], tick: Callable[[], None]
+) -> int:
+    book = Workbook(write_only=True)  # rows go to a temporary file, not memory
+    sheet = book.create_sheet("responses")
+    sheet.append(list(headers))
+    n = 0
+    for row in data:
+        sheet.append(row)
+        n += 1
+        tick()
+    book.save(out)
+    return n
+
+
+def export(
+    session_factory: sessionmaker[Session],
+    request: ExportRequest,
+    library: FlowLibrary,
+    out: IO[bytes],
+    *,
+    now: datetime,
+    on_total: Callable[[int], None] = lambda _n: None,
+    tick: Callable[[], None] = lambda: None,
+) -> int:
+    """Write the export to `out`; returns the number of data rows. Audited before anything is read."""
+    request.check()
+    with session_factory.begin() as session:
+        total = count(session, request)
+        audit.record(
+            session,
+            actor=request.actor,
+            action="export",
+            now=now,
+            detail={
+                "format": request.format,
+                "layout": request.layout,
+                "filters": request.filters.as_dict(),
+                "rows": total,
+                "identified": request.identified,
+                **({"reason": request.reason.strip()} if request.identified else {}),
+            },
+        )
+    on_total(total)
+    with session_factory() as session:
+        cols = columns(session, request, library)
+        data = rows(session, request, library, cols)
+        writer = write_csv if request.format == "csv" else write_xlsx
+        return writer(out, [*cols.headers], data, tick)
+
+
+def filename(request: ExportRequest, now: datetime) -> str:
+    parts = ["sendvoice", request.layout]
+    if request.filters.flow_id:
+        parts.append(request.filters.flow_id)
+    if request.filters.event_id is not None:
+        parts.append(f"event{request.filters.event_id}")
+    if request.identified:
+        parts.append("IDENTIFIED")
+    return "-".join(parts) + f"-{now:%Y%m%d-%H%M}.{request.format}"

@@ -1,0 +1,105 @@
+"""Warnings about flows that validate but would serve people badly: costly SMS, hard words, dead ends."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flows.engine import preview
+from flows.gsm import non_gsm7_characters
+from flows.lint.graph import trapped_loops, unreachable
+from flows.lint.readability import TARGET_READING_AGE, assess
+from flows.render import render_sms
+from flows.schema import Audience, Flow, Step
+
+
+@dataclass(frozen=True)
+class LintWarning:
+    file: str
+    line: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.field}: warning: {self.message}"
+
+
+def _texts(step: Step) -> list[tuple[str, str, str]]:
+    """(field, language, text) for everything a person reads in this step."""
+    key = "ask" if step.is_question else "say"
+    out = [(f"{key}.{lang}", lang, text) for lang, text in step.text.items()]
+    for i, option in enumerate(step.options):
+        out += [(f"options[{i}].label.{lang}", lang, t) for lang, t in option.label.items()]
+    for point in step.points:
+        out += [(f"labels.{point.value}.{lang}", lang, t) for lang, t in point.label.items()]
+    if step.help:
+        out += [(f"help.{lang}", lang, t) for lang, t in step.help.items()]
+    return out
+
+
+def lint(flow: Flow) -> list[LintWarning]:
+    warnings: list[LintWarning] = []
+
+    def warn(step: Step | None, field: str, message: str) -> None:
+        line = step.line if step else 1
+        where = f"steps[{flow.position(step.id)}] ({step.id}).{field}" if step else field
+        warnings.append(LintWarning(flow.source, line, where, message))
+
+    by_sms = flow.audience in (Audience.PARENT, Audience.ANY)
+    for step in flow.steps:
+        if by_sms:
+            for field, _lang, text in _texts(step):
+                bad = non_gsm7_characters(text)
+                if bad:
+                    shown = " ".join(repr(c) for c in bad)
+                    warn(
+                        step,
+                        field,
+                        f"leaves the GSM-7 alphabet ({shown}): the SMS is sent as UCS-2, "
+                        "which fits only 70 characters per segment",
+                    )
+            for lang in flow.languages:
+                messages = render_sms([preview(flow, step.id, lang)])
+                segments = sum(m.segments.segments for m in messages)
+                if segments > 1:
+                    chars = sum(m.segments.characters for m in messages)
+                    encoding = messages[0].segments.encoding
+                    warn(
+                        step,
+                        f"{'ask' if step.is_question else 'say'}.{lang}",
+                        f"needs {segments} SMS segments ({chars} characters, {encoding}) with its options",
+                    )
+        if flow.audience is Audience.YOUNG_PERSON:
+            for field, lang, text in _texts(step):
+                if lang != "en":
+                    continue  # the checks are tuned for English
+                result = assess(text)
+                for sentence in result.long_sentences:
+                    warn(step, field, f"long sentence for a young person: {sentence!r}")
+                if result.hard_words:
+                    warn(
+                        step,
+                        field,
+                        f"long or hard words for a young person: {', '.join(result.hard_words)}",
+                    )
+                if result.reading_age is not None and result.reading_age > TARGET_READING_AGE:
+                    warn(
+                        step,
+                        field,
+                        f"reading age about {result.reading_age:g}; aim for {TARGET_READING_AGE}",
+                    )
+    for step in unreachable(flow):
+        warn(step, "id", "no route leads to this step, so nobody will ever see it")
+    for group in trapped_loops(flow):
+        warn(
+            flow.step(group[0]), "next", f"loop with no way out: {' -> '.join([*group, group[0]])}"
+        )
+    for lang in flow.translation_review:
+        warnings.append(
+            LintWarning(
+                flow.source,
+                1,
+                "translation_review",
+                f"the '{lang}' texts still need review by a fluent speaker",
+            )
+        )
+    return warnings

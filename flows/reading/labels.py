@@ -1,0 +1,143 @@
+"""Finding which option or scale point a reply names by its words or emoji, forgiving typos.
+
+Every rule gives an answer only when exactly one candidate fits; anything ambiguous is left unread,
+because asking again is better than storing a guess.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from flows.reading.spelling import close, key, normalise, squeeze
+from flows.reading.vocabulary import NEGATIONS
+from flows.schema import Option, ScalePoint
+
+_NEGATIONS = frozenset(squeeze(key(w)) for w in NEGATIONS)
+# "ve" is too short to stand for "very useful"; three letters are enough to start a label.
+MIN_PREFIX = 3
+
+
+@dataclass(frozen=True)
+class Candidate:
+    keys: frozenset[str]  # every label, alias and stored value, in every language, as keys
+    emoji: str | None = None
+
+
+def from_options(options: Sequence[Option]) -> list[Candidate]:
+    return [
+        Candidate(
+            _keys([*o.label.values(), *(a for al in o.aliases.values() for a in al), o.value]),
+            _emoji(o.emoji),
+        )
+        for o in options
+    ]
+
+
+def from_points(points: Sequence[ScalePoint]) -> list[Candidate]:
+    return [Candidate(_keys(p.label.values()), _emoji(p.emoji)) for p in points]
+
+
+def exact(candidates: Sequence[Candidate], typed: str) -> int | None:
+    return _unique(i for i, c in enumerate(candidates) if typed in c.keys)
+
+
+def find(candidates: Sequence[Candidate], typed: str, norm: str) -> int | None:
+    """typed is the reply's key, norm its normalised form (emoji survive only there)."""
+    found = exact(candidates, typed)
+    if found is not None:
+        return found
+    inside, spelt = _said_in(candidates, typed), _misspelt(candidates, typed)
+    if inside is not None and spelt is not None and inside != spelt:
+        # "stongly agree" is "Strongly agree", not "Agree"; but "i agree" is not "Disagree".
+        return spelt if _extends(candidates[spelt], candidates[inside]) else inside
+    for found in (inside, spelt, _start_of(candidates, typed)):
+        if found is not None:
+            return found
+    return _by_emoji(candidates, norm)
+
+
+def _extends(longer: Candidate, shorter: Candidate) -> bool:
+    return any(f" {s} " in f" {k} " for k in longer.keys for s in shorter.keys if s != k)
+
+
+def _said_in(candidates: Sequence[Candidate], typed: str) -> int | None:
+    """A whole label inside a longer reply: "it was very useful thanks"."""
+    words = typed.split()
+    spans: list[tuple[int, int, int]] = []
+    for i, c in enumerate(candidates):
+        for k in c.keys:
+            size = len(k.split())
+            if len(k) < 2 or size >= len(words):
+                continue
+            for start in range(len(words) - size + 1):
+                if " ".join(words[start : start + size]) == k:
+                    spans.append((start, start + size, i))
+    # A label inside a longer matched label ("useful" in "very useful") doesn't count separately.
+    widest = [s for s in spans if not any(o != s and o[0] <= s[0] and s[1] <= o[1] for o in spans)]
+    fits = {i for start, end, i in widest if not _negated(" ".join(words[:start] + words[end:]))}
+    return fits.pop() if len(fits) == 1 and len({i for _, _, i in widest}) == 1 else None
+
+
+def _start_of(candidates: Sequence[Candidate], typed: str) -> int | None:
+    """The start of a label or of a word in it: "very" -> "Very useful", "worse" -> "Much worse"."""
+    if len(typed) < MIN_PREFIX:
+        return None
+    negated = _negated(typed)
+    return _unique(
+        i
+        for i, c in enumerate(candidates)
+        for k in c.keys
+        if (k.startswith(typed) or f" {typed}" in f" {k}") and _negated(k) == negated
+    )
+
+
+def _misspelt(candidates: Sequence[Candidate], typed: str) -> int | None:
+    scores = {}
+    negated, size = _negated(typed), len(typed.split())
+    for i, c in enumerate(candidates):
+        found = [
+            d
+            for k in c.keys
+            if _negated(k) == negated
+            and (d := close(typed, k)) is not None
+            # A lost or extra space is one typo; more than that across words is another phrase.
+            and (d <= 1 or len(k.split()) == size)
+        ]
+        if found:
+            scores[i] = min(found)
+    if not scores:
+        return None
+    best = min(scores.values())
+    return _unique(i for i, d in scores.items() if d == best)
+
+
+def _by_emoji(candidates: Sequence[Candidate], norm: str) -> int | None:
+    present = {i for i, c in enumerate(candidates) if c.emoji and c.emoji in norm}
+    if len(present) != 1:
+        return None
+    (i,) = present
+    emoji = candidates[i].emoji or ""
+    return i if not norm.replace(emoji, "").strip() else None
+
+
+def _negated(text: str) -> bool:
+    """Whether a phrase says "not": "great" must never be read as "Not great", nor the reverse."""
+    return any(squeeze(w) in _NEGATIONS for w in text.split())
+
+
+def _unique(indexes: Iterable[int]) -> int | None:
+    found = set(indexes)
+    return found.pop() if len(found) == 1 else None
+
+
+def _keys(texts: Iterable[str]) -> frozenset[str]:
+    return frozenset(k for k in map(key, texts) if k)
+
+
+def _emoji(emoji: str | None) -> str | None:
+    return normalise(emoji) or None if emoji else None
+
+
+def labels_in(texts: Mapping[str, str] | None) -> frozenset[str]:
+    return _keys(texts.values()) if texts else frozenset()

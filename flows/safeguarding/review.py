@@ -1,0 +1,42 @@
+"""The second, wider net: words that may mean harm, for a person to glance at.
+
+The rules in `flows.safeguarding.detector` decide when the survey pauses and the lead is emailed; they are
+precise, and new wordings slip past them. This net catches what they might miss, at the cost of
+false alarms, so its hits only go to the officers' review queue: nobody's survey is interrupted.
+"""
+
+from __future__ import annotations
+
+import re
+
+from flows.safeguarding.text import normalise
+
+_RISK = re.compile(
+    r"\b(die|dying|dead|death|kill\w*|suicid\w*|unalive\w*|hurt\w*|hit|hits|hitting|beat|beats|"
+    r"beaten|beating|punch\w*|kick\w*|slap\w*|strangl\w*|chok\w*|touch\w*|abus\w*|rape\w*|"
+    r"scared|afraid|frighten\w*|terrified|unsafe|knife|knives|stab\w*|gun|weapon\w*|cut|cuts|"
+    r"cutting|starv\w*|hungry|secret\w*|drug\w*|owe|bruis\w*|lock\w* me|threat\w*|"
+    r"overdos\w*|pills|tablets|self ?harm\w*|harm\w*|groom\w*|naked|nudes?|blackmail\w*)\b"
+)
+_FIRST_PERSON = re.compile(r"\b(me|my|i|im|myself|mine|us|we|our)\b")
+# Everyday SEND talk that uses the same words; only these exact phrases are let through.
+_IDIOMS = re.compile(
+    r"\b(killing (me|us|it)|kill for|dying to|died laughing|bored to death|to die for|"
+    r"dead end|dead line|deadline|hit (the|a|our|my|his|her|their|its) (target|deadline|wall|milestone)s?|"
+    r"hit and miss|kick(ed|s)? off|cut (the )?queue|cut ?back|cuts? to (services|funding|budget)|"
+    r"scared of (needles|dogs|the dark|spiders)|afraid (so|not)|secret santa|"
+    r"medication|tablets? (for|at|in the morning)|hurt (my|our) chances)\b"
+)
+
+
+def needs_review(text: str) -> str | None:
+    """The risk word that caught this message, or None."""
+    tidied = normalise(text[:5000]).line
+    found = _RISK.search(tidied)
+    if found is None or not _FIRST_PERSON.search(tidied):
+        return None
+    spans = [m.span() for m in _IDIOMS.finditer(tidied)]
+    for match in _RISK.finditer(tidied):
+        if not any(a <= match.start() < b for a, b in spans):
+            return match.group(0)
+    return None

@@ -1,0 +1,107 @@
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+import httpx
+import pytest
+from pydantic import SecretStr
+from starlette.applications import Starlette
+
+from bot.clock import FrozenClock
+from bot.config import Settings
+from bot.services import Services, build_services
+from bot.web.app import create_app
+from bot.web.dashboard import passwords
+from storage import officers as officers_repo
+from tests.bot.web.dashboard.seed import EVENT_START, Seeded, seed
+from tests.live import LiveServer
+
+PASSWORD = "correct horse battery"
+SECRET = "test-session-secret-0123456789abcdefghijklmnop"
+
+
+def dashboard_settings(database_url: str, **kw: object) -> Settings:
+    values: dict[str, object] = {
+        "database_url": database_url,
+        "council_name": "Testshire County Council",
+        "public_base_url": "http://127.0.0.1:8000",
+        "session_secret": SecretStr(SECRET),
+        **kw,
+    }
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg, arg-type]
+
+
+def dashboard_app(services: Services) -> Starlette:
+    """The real app, as `sendvoice serve` builds it (workers off: the tests drive them)."""
+    return create_app(services, run_workers=False)
+
+
+@dataclass
+class Dash:
+    services: Services
+    clock: FrozenClock
+    server: LiveServer
+    seeded: Seeded
+
+    def url(self, path: str) -> str:
+        return self.server.url("/dashboard" + path)
+
+    def officer(self, email: str, role: str, areas: tuple[str, ...] = ()) -> int:
+        with self.services.session_factory.begin() as s:
+            return officers_repo.create(
+                s,
+                email=email,
+                password_hash=passwords.hash_password(PASSWORD),
+                role=role,
+                areas=areas,
+                now=self.clock(),
+            ).id
+
+    def client(self) -> httpx.Client:
+        return httpx.Client(base_url=self.server.base_url, follow_redirects=False, timeout=30)
+
+    @contextlib.contextmanager
+    def login(self, email: str, password: str = PASSWORD) -> Iterator[httpx.Client]:
+        with self.client() as client:
+            data = {"email": email, "password": password}
+            response = post_form(client, "/dashboard/login", "/dashboard/login", data)
+            assert response.status_code == 303, response.text
+            yield client
+
+
+TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def token_from(html: str) -> str:
+    found = TOKEN.search(html)
+    assert found, "the page has no CSRF field"
+    return found.group(1)
+
+
+def post_form(
+    client: httpx.Client, page: str, action: str, data: dict[str, str] | list[tuple[str, str]]
+) -> httpx.Response:
+    """Open the page with the form (for its CSRF token), then submit it as a browser would."""
+    token = token_from(client.get(page).text)
+    items = list(data.items()) if isinstance(data, dict) else list(data)
+    return client.post(
+        action,
+        content=urlencode([*items, ("csrf_token", token)]).encode(),
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
+
+
+@pytest.fixture
+def dash(database_url: str) -> Iterator[Dash]:
+    clock = FrozenClock(EVENT_START)
+    services = build_services(dashboard_settings(database_url), clock=clock, senders={})
+    seeded = seed(services, clock)
+    with LiveServer(dashboard_app(services)) as server:
+        yield Dash(services, clock, server, seeded)
+    asyncio.run(services.aclose())
+    services.close()

@@ -1,0 +1,71 @@
+"""Every dashboard page against axe-core's WCAG 2.x A/AA rules, in the real browser."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.conversation.inbound import InboundMessage
+from tests.bot.web.dashboard.conftest import PASSWORD, Dash
+from tests.bot.web.dashboard.test_browser import CHROMIUM, open_browser
+
+AXE = os.environ.get("AXE_CORE_JS", "")
+TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+PAGES = [
+    "/",
+    "/responses",
+    "/responses/1",
+    "/coding?flow=post_event&step=worked_well",
+    "/themes",
+    "/actions",
+    "/report",
+    "/exports",
+    "/safeguarding",
+    "/officers",
+    "/audit",
+]
+
+pytestmark = [
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium"),
+    pytest.mark.skipif(
+        not AXE or not Path(AXE).exists(), reason="set AXE_CORE_JS to axe.min.js (npm axe-core)"
+    ),
+]
+
+
+def violations(page: Any) -> list[str]:
+    page.add_script_tag(path=AXE)
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", TAGS
+    )
+    assert len(result["passes"]) > 10  # axe really checked this page
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+    ]
+
+
+def test_every_page_meets_wcag_aa(dash: Dash) -> None:
+    dash.services.dispatcher.handle(
+        dash.services.session_factory,
+        InboundMessage("sms", "+447700900999", "my dad hits me", "SMa11y", dash.clock()),
+    )
+    dash.officer("admin@council.example", "admin", ("*",))
+    with open_browser(bypass_csp=True) as page:  # only so axe itself can be injected
+        audit_pages(dash, page)
+
+
+def audit_pages(dash: Dash, page: Any) -> None:
+    page.goto(dash.url("/login"))
+    found = {"/login": violations(page)}
+    page.get_by_label("Email").fill("admin@council.example")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/dashboard/")
+    for path in PAGES:
+        page.goto(dash.url(path))
+        found[path] = violations(page)
+    assert {path: v for path, v in found.items() if v} == {}

@@ -1,0 +1,139 @@
+"""End to end in a real headless Chromium: sign in, filter, code a theme, download, open the report.
+
+Debian's chromium is driven through Playwright (never `playwright install`: no browser downloads).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+
+from tests.bot.web.dashboard.conftest import PASSWORD, Dash
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SHOTS = os.environ.get("DASHBOARD_SCREENSHOTS")  # a folder, to look at the pages by eye
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        not Path(CHROMIUM).exists(), reason="needs Debian's chromium (apt-get install chromium)"
+    ),
+]
+
+
+@contextlib.contextmanager
+def open_browser(*, bypass_csp: bool = False) -> Iterator[Any]:
+    sync_api = pytest.importorskip("playwright.sync_api", reason="needs the playwright package")
+    profile = tempfile.mkdtemp(prefix="sendvoice-chromium-")
+    try:
+        with sync_api.sync_playwright() as p:
+            context = p.chromium.launch_persistent_context(
+                profile,
+                executable_path=CHROMIUM,
+                args=ARGS,
+                headless=True,
+                accept_downloads=True,
+                bypass_csp=bypass_csp,
+                viewport={"width": 1280, "height": 900},
+            )
+            try:
+                yield context.pages[0] if context.pages else context.new_page()
+            finally:
+                context.close()
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+@pytest.fixture
+def browser_page() -> Iterator[Any]:
+    with open_browser() as page:
+        yield page
+
+
+def shot(page: Any, name: str) -> None:
+    if SHOTS:
+        page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=True)
+
+
+def test_an_officer_works_through_the_dashboard_in_a_browser(
+    dash: Dash, browser_page: object
+) -> None:
+    page = browser_page
+    dash.officer("ann@council.example", "officer", ("north",))
+    page.goto(dash.url("/"))
+    assert page.url.endswith("/dashboard/login?next=%2Fdashboard%2F")
+    page.get_by_label("Email").fill("ann@council.example")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("heading", name="Overview").wait_for()
+
+    page.get_by_label("Flow").select_option("post_event")
+    page.get_by_role("button", name="Apply filters").click()
+    page.get_by_role("figure", name="rating Overall, how was [event name]?").wait_for()
+    assert "fewer than 5" in page.content()
+    shot(page, "overview")
+
+    # Responses, filtered to the north coffee morning.
+    page.get_by_role("link", name="Responses").click()
+    page.get_by_label("Event").select_option(label="North coffee morning (14 Mar 2026)")
+    page.get_by_label("Status").select_option("completed")
+    page.get_by_role("button", name="Apply filters").click()
+    page.get_by_text("14 conversations match.").wait_for()
+    shot(page, "responses")
+
+    # Build a coding frame and tag an answer with keyboard-reachable controls only.
+    page.goto(dash.url("/coding?flow=post_event&step=worked_well"))
+    page.get_by_label("New theme").fill("Speakers")
+    page.get_by_role("button", name="Add theme").click()
+    answer = page.locator("article.answer", has_text="The speakers were brilliant")
+    answer.get_by_label("Speakers").check()
+    answer.get_by_role("button", name="Save themes for this answer").click()
+    page.wait_for_load_state()
+    answer = page.locator("article.answer", has_text="The speakers were brilliant")
+    assert answer.get_by_label("Speakers").is_checked()
+    assert "&lt;script&gt;" in page.content() or "<script>alert" not in page.content()
+    shot(page, "coding")
+
+    # A pseudonymised XLSX, read back with openpyxl.
+    page.goto(dash.url("/exports?flow=post_event"))
+    with page.expect_download() as info:
+        page.get_by_role("link", name="XLSX, wide (one row per response)").click()
+    download = info.value
+    assert download.suggested_filename.endswith(".xlsx")
+    data = Path(download.path()).read_bytes()
+    sheet = load_workbook(io.BytesIO(data), read_only=True)["responses"]
+    rows = list(sheet.iter_rows(values_only=True))
+    header = rows[0]
+    assert header[:2] == ("Response id", "Pseudonym")
+    assert "rating: Overall, how was [event name]?" in header
+    assert len(rows) - 1 == 14  # north only: the officer's area
+    text = repr(rows)
+    for number in dash.seeded.north_numbers + dash.seeded.south_numbers:
+        assert number not in text
+        assert number.replace("+44", "0") not in text
+
+    # The committee report, printable.
+    page.goto(dash.url(f"/report?event={dash.seeded.north}"))
+    page.get_by_role("heading", name="Committee report: North coffee morning").wait_for()
+    assert page.get_by_role("heading", name="Top themes in what people wrote").is_visible()
+    shot(page, "report")
+    page.emulate_media(media="print")
+    assert not page.get_by_role("navigation", name="Main").is_visible()
