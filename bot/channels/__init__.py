@@ -1,0 +1,1 @@
+"""Thin adapters, one package per channel: signatures, wire formats, sending, error kinds."""

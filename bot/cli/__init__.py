@@ -1,0 +1,1 @@
+"""The `sendvoice` command: one module per command group; `main` gathers them."""

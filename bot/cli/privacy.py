@@ -30,7 +30,7 @@ def privacy_group() -> None:
 @click.option("--dry-run", is_flag=True, help="Only say what would be deleted.")
 def purge_command(dry_run: bool) -> None:
     """Delete messages and identifiers older than RETENTION_DAYS; keep anonymised answers."""
-    from bot.privacy.erasure import purge
+    from bot.privacy.retention import purge
 
     settings = get_settings()
     with open_database(settings) as session_factory, session_factory.begin() as session:
@@ -58,7 +58,7 @@ def purge_command(dry_run: bool) -> None:
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 def forget_command(who: str, delete_answers: bool, yes: bool) -> None:
     """Erase a person (PHONE or TELEGRAM_ID): identifiers, messages and free text."""
-    from bot.privacy.erasure import find_person, forget
+    from bot.privacy.forgetting import find_person, forget
 
     settings = get_settings()
     with open_database(settings) as session_factory, session_factory.begin() as session:
@@ -94,7 +94,8 @@ def forget_command(who: str, delete_answers: bool, yes: bool) -> None:
 )
 def export_command(who: str, out: Path | None) -> None:
     """Everything held about a person (PHONE or TELEGRAM_ID), as JSON: a subject access request."""
-    from bot.privacy.erasure import find_person, subject_access
+    from bot.privacy.access import subject_access
+    from bot.privacy.forgetting import find_person
 
     settings = get_settings()
     with open_database(settings) as session_factory, session_factory.begin() as session:
@@ -126,7 +127,7 @@ def rotate_key() -> None:
     then remove the old key.
     """
     from bot.cli.db import require_cipher
-    from bot.privacy.erasure import rotate
+    from bot.privacy.keys import rotate
 
     settings = get_settings()
     cipher = require_cipher(settings)

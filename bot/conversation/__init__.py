@@ -1,0 +1,1 @@
+"""One inbound message through to the replies it queues: read, decide (pure), write."""

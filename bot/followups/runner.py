@@ -239,7 +239,7 @@ class FollowUpRunner:
 
     def housekeeping(self, now: datetime | None = None) -> int:
         """Daily: the retention purge, and cancel what is still planned for people who opted out."""
-        from bot.privacy.erasure import purge
+        from bot.privacy.retention import purge
 
         now = now or self.s.clock()
         cancelled = 0

@@ -1,0 +1,1 @@
+"""Keeping as little as we can: retention, erasure, subject access, keys and redaction."""

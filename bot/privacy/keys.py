@@ -1,14 +1,19 @@
-"""Where the identifier cipher comes from: DATA_ENCRYPTION_KEY, or for the demo a key file of its own."""
+"""The identifier cipher: its keys (DATA_ENCRYPTION_KEY, or the demo's own key file) and rotation."""
 
 from __future__ import annotations
 
 import os
+from datetime import datetime
 from pathlib import Path
 
+from sqlalchemy import select
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
 
 from bot.config import Settings
+from storage import audit
 from storage.crypto import EncryptionKeyError, IdentifierCipher, generate_key
+from storage.models import ChannelIdentity, Contact
 
 
 def demo_cipher(settings: Settings) -> IdentifierCipher:
@@ -26,3 +31,20 @@ def demo_cipher(settings: Settings) -> IdentifierCipher:
         path.write_text(generate_key() + "\n", encoding="utf-8")
         os.chmod(path, 0o600)
     return IdentifierCipher([path.read_text(encoding="utf-8").strip()])
+
+
+def rotate(session: Session, cipher: IdentifierCipher, *, actor: str, now: datetime) -> int:
+    """Re-encrypt and re-hash every identifier under the first configured key."""
+    rows = 0
+    for identity in session.scalars(select(ChannelIdentity)):
+        address = cipher.decrypt(identity.address_enc)
+        identity.address_enc = cipher.encrypt(address)
+        identity.address_hash = cipher.lookup(address)
+        rows += 1
+    for contact in session.scalars(select(Contact).where(Contact.display_name_enc.is_not(None))):
+        assert contact.display_name_enc is not None
+        contact.display_name_enc = cipher.rotate(contact.display_name_enc)
+        rows += 1
+    session.flush()
+    audit.record(session, actor=actor, action="rotate_key", now=now, detail={"rows": rows})
+    return rows

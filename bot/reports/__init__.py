@@ -1,0 +1,1 @@
+"""What officers take away: exports, and answers shown as their labels."""

@@ -1,0 +1,1 @@
+"""Telling a person when a message needs reading now: alerts to the safeguarding lead."""

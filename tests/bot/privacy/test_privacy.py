@@ -14,7 +14,10 @@ from sqlalchemy import MetaData, create_engine, select
 from bot.clock import FrozenClock
 from bot.config import Settings
 from bot.conversation.inbound import InboundMessage
-from bot.privacy.erasure import find_person, forget, purge, rotate, subject_access
+from bot.privacy.access import subject_access
+from bot.privacy.forgetting import find_person, forget
+from bot.privacy.keys import rotate
+from bot.privacy.retention import purge
 from bot.services import Services, build_services
 from storage import contacts as contacts_repo
 from storage.crypto import IdentifierCipher, generate_key
