@@ -81,6 +81,10 @@ class Settings(BaseSettings):
         "secret if you or someone else is at risk. You can talk to Childline any time, free, on "
         "0800 1111, or text SHOUT to 85258. If you are in danger now, call 999."
     )
+    # The model's calibrated score at which a message is flagged, and at which it is sent for review;
+    # unset, the thresholds chosen when the model was trained (see the README's safeguarding section).
+    safeguarding_threshold: float | None = Field(default=None, ge=0, le=1)
+    safeguarding_review_threshold: float | None = Field(default=None, ge=0, le=1)
     safeguarding_email_to: str = ""  # the designated safeguarding lead(s), comma-separated
     # Email is not a secure channel: by default the alert links to the dashboard, without the words.
     safeguarding_email_include_text: bool = False

@@ -8,7 +8,8 @@ from collections.abc import Iterable, Iterator
 
 import click
 
-from flows.safeguarding.detector import check
+from flows.safeguarding.assess import assess
+from flows.safeguarding.evaluation import Score, Verdict, read_tsv, score, wilson
 
 
 @click.group("safeguarding")
@@ -19,15 +20,21 @@ def safeguarding_group() -> None:
 @safeguarding_group.command("check")
 @click.argument("text", required=False)
 def check_text(text: str | None) -> None:
-    """Check TEXT, or each non-blank line of standard input; print one JSON object per text."""
+    """Check TEXT, or each non-blank line of standard input; print one JSON object per text.
+
+    Keys: text, flagged (a person must read it now), review (only the wider net caught it),
+    score (the model's calibrated probability), category, reasons.
+    """
     texts: Iterable[str] = [text] if text is not None else _lines(sys.stdin)
     for item in texts:
-        finding = check(item)
+        found = assess(item)
         record = {
             "text": item,
-            "flagged": finding.flagged,
-            "category": finding.category,
-            "reasons": list(finding.reasons),
+            "flagged": found.flagged,
+            "review": found.review,
+            "score": round(found.score, 4),
+            "category": found.category,
+            "reasons": list(found.reasons),
         }
         click.echo(json.dumps(record, ensure_ascii=False))
 
@@ -37,3 +44,74 @@ def _lines(stream: Iterable[str]) -> Iterator[str]:
     for line in stream:
         if line.strip():
             yield line.rstrip("\r\n")
+
+
+def _judge(text: str) -> Verdict:
+    found = assess(text)
+    return Verdict(flagged=found.flagged, review=found.review)
+
+
+@safeguarding_group.command("evaluate")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--misses/--no-misses", default=True, help="List the disclosures it missed.")
+def evaluate(path: str, misses: bool) -> None:
+    """Score the detector on PATH (label TAB text; 1 = must be read): recall, false alarms, misses."""
+    with open(path, encoding="utf-8") as stream:
+        try:
+            rows = read_tsv(stream)
+        except ValueError as exc:
+            raise click.ClickException(f"{path}: {exc}") from exc
+    _report("all", score(rows, _judge), misses=misses)
+    for language in sorted({row.language for row in rows if row.language}):
+        subset = [row for row in rows if row.language == language]
+        _report(f"language {language}", score(subset, _judge), misses=False)
+
+
+def _report(name: str, result: Score, *, misses: bool) -> None:
+    low, high = wilson(result.caught, result.disclosures)
+    click.echo(
+        f"{name}: recall {result.recall:.3f} (95% CI {low:.3f}-{high:.3f}) on "
+        f"{result.disclosures} disclosures; with the review net {result.recall_with_review:.3f}"
+    )
+    if result.negatives:
+        low, high = wilson(result.false_alarms, result.negatives)
+        click.echo(
+            f"{name}: false alarms {result.false_alarm_rate:.3f} (95% CI {low:.3f}-{high:.3f}) "
+            f"on {result.negatives} messages that need no one"
+        )
+    if misses:
+        for row in result.misses:
+            click.echo(f"  missed [{row.category or '?'}] {row.text}")
+        for row in result.alarms:
+            click.echo(f"  false alarm: {row.text}")
+
+
+@safeguarding_group.command("train")
+@click.option(
+    "--corpus",
+    "corpus",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="Labelled TSV files (default: every file in flows/safeguarding/corpus/).",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Where to write the model (default: the one this package ships).",
+)
+def train_model(corpus: tuple[str, ...], out: str | None) -> None:
+    """Build the statistical detector from the labelled corpus (reproducible; nothing downloaded)."""
+    from pathlib import Path
+
+    from bot.safeguarding.training import CORPUS, corpus_rows, train
+    from flows.safeguarding.model import MODEL_DIR
+
+    paths = [Path(p) for p in corpus] or sorted(CORPUS.glob("*.tsv"))
+    report = train(corpus_rows(paths), Path(out) if out else MODEL_DIR)
+    click.echo(
+        f"trained on {report.rows} messages ({report.disclosures} disclosures); "
+        f"cross-validated with the rules: recall {report.recall:.3f}, "
+        f"false alarms {report.false_alarms:.3f}; threshold {report.threshold:.3f}, "
+        f"review from {report.review_threshold:.3f}"
+    )

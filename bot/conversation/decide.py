@@ -18,8 +18,7 @@ from bot.conversation.keywords import Keyword, keyword
 from flows import engine
 from flows.library import FlowLibrary
 from flows.outcome import Outcome, Reply, Status
-from flows.safeguarding.detector import Finding, check
-from flows.safeguarding.review import needs_review
+from flows.safeguarding.assess import Assessment, assess
 from flows.schema import Flow
 
 
@@ -51,8 +50,8 @@ class Seen:
 @dataclass(frozen=True)
 class Decision:
     action: Action
-    finding: Finding | None = None
-    review_word: str | None = None  # the wider net caught a word: a person glances, nothing stops
+    finding: Assessment | None = None
+    review: Assessment | None = None  # the wider net caught it: a person glances, nothing stops
     opt_in: bool = False  # START from someone opted out: opt back in before the action
     outcome: Outcome | None = None  # CONTINUE: the engine's step
     help_first: bool = False  # CONTINUE: HELP said during a question, then the question again
@@ -69,18 +68,20 @@ def decide(
     library: FlowLibrary,
     min_age: int,
     now: datetime,
+    threshold: float | None = None,
+    review_threshold: float | None = None,
 ) -> Decision:
     command = msg.command
     words_count = not msg.button and not msg.is_chat_action
-    review_word = None
+    review = None
     if words_count and msg.text.strip():
-        finding = check(msg.text)
-        if finding.flagged and finding.category is not None:
-            return Decision(Action.FLAG, finding=finding)
-        review_word = needs_review(msg.text)
+        found = assess(msg.text, threshold=threshold, review_threshold=review_threshold)
+        if found.flagged:
+            return Decision(Action.FLAG, finding=found)
+        review = found if found.review else None
 
     def then(action: Action, **kw: Any) -> Decision:
-        return Decision(action, review_word=review_word, **kw)
+        return Decision(action, review=review, **kw)
 
     word = keyword(msg.text) if words_count else None
     if command in ("stop", "help"):

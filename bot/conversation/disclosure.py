@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from bot.conversation.turn import Turn
 from flows.outcome import Prompt, PromptKind
-from flows.safeguarding.detector import Finding
+from flows.safeguarding.assess import Assessment
 from storage import safeguarding as flags_repo
 
 EVENT = "safeguarding_flag"
 REVIEW = flags_repo.REVIEW
 
 
-def raise_flag(turn: Turn, finding: Finding, text: str) -> None:
+def raise_flag(turn: Turn, finding: Assessment, text: str) -> None:
     """Checked on every free-text message, in any flow, on any channel, before anything else."""
     assert finding.category is not None
     conversation = turn.open_conversation()
@@ -37,7 +37,7 @@ def raise_flag(turn: Turn, finding: Finding, text: str) -> None:
     turn.queue([reply], conversation, confirmation=True)
 
 
-def note_for_review(turn: Turn, word: str, text: str) -> None:
+def note_for_review(turn: Turn, found: Assessment, text: str) -> None:
     """The wider net: a person glances at it; the conversation carries on undisturbed."""
     flags_repo.record(
         turn.session,
@@ -46,7 +46,7 @@ def note_for_review(turn: Turn, word: str, text: str) -> None:
         message_id=turn.inbound_id,
         channel=turn.identity.channel,
         category=REVIEW,
-        reasons=[f'contains "{word}"'],
+        reasons=list(found.reasons),
         text=text,
         now=turn.now,
     )

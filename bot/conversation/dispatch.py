@@ -91,6 +91,8 @@ class Dispatcher:
             library=self.ctx.library,
             min_age=self.ctx.settings.telegram_min_age,
             now=now,
+            threshold=self.ctx.settings.safeguarding_threshold,
+            review_threshold=self.ctx.settings.safeguarding_review_threshold,
         )
         _write(turn, msg, decision)
         return result
@@ -138,8 +140,8 @@ def _write(turn: Turn, msg: InboundMessage, decision: Decision) -> None:
         assert decision.finding is not None
         disclosure.raise_flag(turn, decision.finding, msg.text)
         return
-    if decision.review_word is not None:
-        disclosure.note_for_review(turn, decision.review_word, msg.text)
+    if decision.review is not None:
+        disclosure.note_for_review(turn, decision.review, msg.text)
     if decision.opt_in:
         contacts_repo.opt_in(turn.session, turn.contact, turn.now)
         turn.result.events.append("opted_in")

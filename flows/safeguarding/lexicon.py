@@ -1064,7 +1064,9 @@ VIOLENCE: tuple[Rule, ...] = (
     Rule(
         "<person> ...4 <intends> ...3 <violence> <target>",
         "threats to hurt or kill",
-        unless_next="(<game>|out|off)",
+        # "mum would kill me if I was late" is a scolding foretold, not a threat; "if I told" is one.
+        unless_next="(<game>|out|off|if (i|we) (was|were|am|m) (late|rude|cheeky|naughty)|"
+        "if (i|we) (forgot|lost|broke|missed|spilt|spilled|ate|failed))",
     ),
     Rule(
         "(i|i am|we|ill) ...2 (will|going to|want to|would like to|am going to) ...2 (kill|stab|"

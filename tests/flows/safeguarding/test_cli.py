@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from click.testing import CliRunner
 
@@ -28,9 +29,15 @@ def test_one_text_prints_one_json_line_naming_why() -> None:
 def test_everyday_feedback_is_not_flagged() -> None:
     result = CliRunner().invoke(safeguarding_group, ["check", "the wait was killing me"])
     assert result.exit_code == 0
-    assert _records(result.output) == [
-        {"text": "the wait was killing me", "flagged": False, "category": None, "reasons": []}
-    ]
+    [record] = _records(result.output)
+    assert set(record) == {"text", "flagged", "review", "score", "category", "reasons"}
+    assert record["text"] == "the wait was killing me"
+    assert record["flagged"] is False
+    assert record["review"] is False
+    assert record["category"] is None
+    assert record["reasons"] == []
+    assert isinstance(record["score"], float)
+    assert record["score"] < 0.1
 
 
 def test_each_line_of_standard_input_is_checked_in_order() -> None:
@@ -57,3 +64,33 @@ def test_empty_standard_input_prints_nothing() -> None:
     result = CliRunner().invoke(safeguarding_group, ["check"], input="")
     assert result.exit_code == 0
     assert result.output == ""
+
+
+def test_a_welsh_disclosure_no_rule_was_written_for_is_flagged_by_the_model() -> None:
+    text = "dwi isio lladd fy hun heno"
+    result = CliRunner().invoke(safeguarding_group, ["check", text])
+    [record] = _records(result.output)
+    assert record["flagged"] is True
+    assert record["category"] == "self_harm_suicide"
+    assert any("model" in str(reason) for reason in record["reasons"])  # type: ignore[attr-defined]
+
+
+def test_evaluate_prints_recall_false_alarms_and_the_misses(tmp_path: Path) -> None:
+    data = tmp_path / "batch.tsv"
+    data.write_text(
+        "label\ttext\n1\tmy dad hits me\n1\tthe weather is nice\n0\tour SENCo is fab\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(safeguarding_group, ["evaluate", str(data)])
+    assert result.exit_code == 0, result.output
+    assert "recall 0.500" in result.output
+    assert "false alarms 0.000" in result.output
+    assert "missed [?] the weather is nice" in result.output
+
+
+def test_evaluate_names_the_line_of_a_bad_label(tmp_path: Path) -> None:
+    data = tmp_path / "batch.tsv"
+    data.write_text("1\tfine\nyes\tnot a label\n", encoding="utf-8")
+    result = CliRunner().invoke(safeguarding_group, ["evaluate", str(data)])
+    assert result.exit_code != 0
+    assert "line 2" in result.output

@@ -1,0 +1,111 @@
+"""The statistical detector: stable features, a calibrated score, a reproducible build, and its
+first-sight figures on the frozen set kept from sliding back."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from flows.safeguarding.assess import assess
+from flows.safeguarding.evaluation import Verdict, read_tsv, score
+from flows.safeguarding.features import DIMENSIONS, hashed, tokens
+from flows.safeguarding.model import load, shipped
+
+FROZEN = Path(__file__).with_name("frozen") / "first_sight.tsv"
+
+
+def test_features_are_the_same_on_every_run() -> None:
+    # crc32, not Python's salted hash(): a model trained on one machine reads the same elsewhere.
+    assert hashed("my dad hits me") == hashed("my dad hits me")
+    assert all(0 <= index < DIMENSIONS for index in hashed("Dwi ddim yn saff adre 😢"))
+
+
+def test_emoji_are_words_and_accents_and_stretched_letters_fold() -> None:
+    assert tokens("pls help 😭🔪") == ["pls", "help", "😭", "🔪"]
+    assert tokens("Dw i'n ofn mynd adre") == tokens("dw in ofn mynd adre")
+    assert tokens("sooooo scared") == tokens("soo scared")
+    assert tokens("Mae'n ddrwg gen i, ŵyr") == tokens("maen ddrwg gen i, wyr")
+
+
+@given(st.text(max_size=300))
+def test_any_text_gets_a_probability(text: str) -> None:
+    found = assess(text)
+    assert 0.0 <= found.score <= 1.0
+    assert not (found.flagged and found.review)
+    assert (found.category is not None) == found.flagged
+
+
+def test_the_threshold_is_a_setting_that_trades_recall_for_quiet() -> None:
+    text = "i dont want to be here anymore"
+    assert assess(text, threshold=0.0).flagged
+    assert not assess("the coffee morning was lovely", threshold=0.99).flagged
+
+
+def test_hyperbole_is_not_flagged() -> None:
+    for text in ("my mum would kill me if i was late", "my dad will kill me if i lost my phone"):
+        assert not assess(text).flagged, text
+    assert assess("he said he would kill me if i told anyone").flagged
+
+
+def test_the_model_reads_play_and_training_topics_as_harmless() -> None:
+    # The rules still flag these (a known weakness, left for a person to dismiss); the model,
+    # trained on such hard negatives, does not.
+    model = shipped()
+    assert model is not None
+    for text in (
+        "my brother hit me with a pillow 😂",
+        "we talked about grooming and county lines at the workshop",
+    ):
+        assert model.score(hashed(text, model.dimensions)) < 0.2, text
+
+
+def test_training_is_reproducible(tmp_path: Path) -> None:
+    from bot.safeguarding.training import CORPUS, corpus_rows, train
+
+    rows = corpus_rows([CORPUS / "train.tsv"])[::6]  # a sixth, to keep the test quick
+    first = train(rows, tmp_path / "a")
+    second = train(rows, tmp_path / "b")
+    assert first == second
+    assert (tmp_path / "a" / "weights.bin").read_bytes() == (
+        tmp_path / "b" / "weights.bin"
+    ).read_bytes()
+    model = load(tmp_path / "a")
+    assert model.meta["trained_on"]["rows"] == len(rows)
+
+
+def test_the_shipped_model_was_built_from_the_corpus_in_the_repository() -> None:
+    from bot.safeguarding.training import CORPUS, corpus_rows
+
+    model = shipped()
+    assert model is not None
+    assert model.meta["trained_on"]["rows"] == len(corpus_rows(sorted(CORPUS.glob("*.tsv"))))
+
+
+@pytest.mark.parametrize(
+    ("language", "recall_floor", "false_alarm_ceiling"),
+    # First sight (the combined detector's first score on this set, before anything was changed
+    # in the light of it): all 0.950 / 0.222, en 0.950 / 0.229, cy 0.962 / 0.244, mix 0.920 / 0.133.
+    # These floors keep it from sliding back; they are not targets, and the set is never tuned on.
+    [(None, 0.94, 0.24), ("en", 0.94, 0.25), ("cy", 0.94, 0.27)],
+)
+def test_the_frozen_set_does_not_slide_back(
+    language: str | None, recall_floor: float, false_alarm_ceiling: float
+) -> None:
+    rows = read_tsv(FROZEN.read_text(encoding="utf-8").splitlines())
+    if language is not None:
+        rows = [row for row in rows if row.language == language]
+
+    def judge(text: str) -> Verdict:
+        found = assess(text)
+        return Verdict(found.flagged, found.review)
+
+    result = score(rows, judge)
+    print(
+        f"frozen {language or 'all'}: recall {result.recall:.3f}, false alarms "
+        f"{result.false_alarm_rate:.3f}"
+    )
+    assert result.recall >= recall_floor
+    assert result.false_alarm_rate <= false_alarm_ceiling
