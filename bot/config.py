@@ -81,6 +81,11 @@ class Settings(BaseSettings):
         "secret if you or someone else is at risk. You can talk to Childline any time, free, on "
         "0800 1111, or text SHOUT to 85258. If you are in danger now, call 999."
     )
+    safeguarding_reply_cy: str = (
+        "Diolch am ddweud wrthym. Bydd person yn darllen dy neges. Allwn ni ddim addo cadw'r peth "
+        "yn gyfrinach os wyt ti neu rywun arall mewn perygl. Gelli di siarad gyda Childline unrhyw "
+        "bryd, am ddim, ar 0800 1111, neu anfon SHOUT i 85258. Os wyt ti mewn perygl nawr, ffonia 999."
+    )
     # The model's calibrated score at which a message is flagged, and at which it is sent for review;
     # unset, the thresholds chosen when the model was trained (see the README's safeguarding section).
     safeguarding_threshold: float | None = Field(default=None, ge=0, le=1)
@@ -96,6 +101,11 @@ class Settings(BaseSettings):
     smtp_from: str = "sendvoice@localhost"
     smtp_timeout_seconds: float = Field(default=10.0, gt=0)
     alert_poll_seconds: float = Field(default=10.0, gt=0)
+    # The lead's mobile number(s), comma-separated: each flag is also sent by SMS through the outbox,
+    # so one route being down does not silence an alert. The SMS names no one and quotes nothing.
+    safeguarding_sms_to: str = ""
+    # A flag nobody has acknowledged is alerted again (email and SMS) this often.
+    safeguarding_realert_minutes: int = Field(default=60, ge=1)
 
     # Privacy.
     retention_days: int = Field(default=730, ge=1)
@@ -128,6 +138,12 @@ class Settings(BaseSettings):
     @property
     def telegram_configured(self) -> bool:
         return bool(self.telegram_bot_token.get_secret_value())
+
+    def safeguarding_reply_in(self, language: str) -> str:
+        return self.safeguarding_reply_cy if language == "cy" else self.safeguarding_reply
+
+    def safeguarding_sms_numbers(self) -> list[str]:
+        return [n.strip() for n in self.safeguarding_sms_to.split(",") if n.strip()]
 
     def public_url(self, path: str) -> str:
         return self.public_base_url.rstrip("/") + path

@@ -90,7 +90,7 @@ def build_services(
     outbox = Outbox(
         session_factory, senders, settings, clock=clock, limits=limits, per_address=per_chat
     )
-    alerts = SafeguardingAlerts(session_factory, settings, clock=clock)
+    alerts = SafeguardingAlerts(session_factory, settings, clock=clock, on_queued=outbox.wake)
     return Services(
         settings, engine, session_factory, library, dispatcher, outbox, clock, alerts, senders
     )

@@ -37,6 +37,8 @@ class Officer(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # A designated safeguarding lead sees and acknowledges every area's flags.
+    safeguarding_lead: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class Theme(Base):

@@ -21,7 +21,8 @@ from storage.base import Base
 from storage.crypto import IdentifierCipher, cipher_of
 from storage.types import UTCDateTime, json_type
 
-Role = Literal["parent", "young_person", "unknown"]
+# "staff": a safeguarding lead's own number, which alerts are sent to; never surveyed or counted.
+Role = Literal["parent", "young_person", "unknown", "staff"]
 # "paused": a safeguarding flag stopped the survey until a person has read what was said.
 ConversationStatus = Literal["active", "completed", "stopped", "expired", "paused"]
 Direction = Literal["in", "out"]
@@ -320,3 +321,9 @@ class SafeguardingFlag(Base):
     alert_error: Mapped[str | None] = mapped_column(String(200))
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     acknowledged_by: Mapped[str | None] = mapped_column(String(120))
+    acknowledge_note: Mapped[str | None] = mapped_column(Text)  # what was done about it
+    # The event area it belongs to, so officers see only their areas' flags; None: no known area.
+    area: Mapped[str | None] = mapped_column(String(64), index=True)
+    realert_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    realerts: Mapped[int] = mapped_column(Integer, default=0)
+    sms_alerted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

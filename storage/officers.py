@@ -23,6 +23,7 @@ def create(
     role: str,
     areas: Sequence[str],
     now: datetime,
+    safeguarding_lead: bool = False,
 ) -> Officer:
     email = normalise_email(email)
     if "@" not in email or len(email) > 254:
@@ -40,6 +41,7 @@ def create(
         failed_logins=0,
         created_at=now,
         active=True,
+        safeguarding_lead=safeguarding_lead,
     )
     session.add(officer)
     session.flush()
@@ -93,6 +95,11 @@ def record_success(session: Session, officer: Officer, now: datetime) -> None:
 
 def set_active(session: Session, officer: Officer, active: bool) -> None:
     officer.active = active
+    session.flush()
+
+
+def set_safeguarding_lead(session: Session, officer: Officer, lead: bool) -> None:
+    officer.safeguarding_lead = lead
     session.flush()
 
 

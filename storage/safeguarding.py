@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from storage.db import is_postgres
-from storage.models import SafeguardingFlag
+from storage.models import Attendee, Conversation, Event, SafeguardingFlag
 
 # Caught only by the wider net (flows.safeguarding.review): for the queue, not for email or pausing.
 REVIEW = "needs_review"
@@ -28,6 +28,7 @@ def record(
     now: datetime,
 ) -> SafeguardingFlag:
     flag = SafeguardingFlag(
+        area=area_of(session, contact_id, conversation_id),
         contact_id=contact_id,
         conversation_id=conversation_id,
         message_id=message_id,
@@ -42,6 +43,33 @@ def record(
     session.add(flag)
     session.flush()
     return flag
+
+
+def area_of(session: Session, contact_id: int | None, conversation_id: int | None) -> str | None:
+    """The area of the event the person's conversation came from, else of the last event they
+    attended; None when neither is known (then only leads and all-area officers see the flag)."""
+    if conversation_id is not None:
+        area = session.scalar(
+            select(Event.area)
+            .join(Conversation, Conversation.event_id == Event.id)
+            .where(Conversation.id == conversation_id)
+        )
+        if area:
+            return area
+    if contact_id is None:
+        return None
+    return session.scalar(
+        select(Event.area)
+        .join(Attendee, Attendee.event_id == Event.id)
+        .where(Attendee.contact_id == contact_id, Event.area.is_not(None))
+        .order_by(Event.starts_at.desc(), Event.id.desc())
+        .limit(1)
+    )
+
+
+def visible(flag: SafeguardingFlag, scope: frozenset[str] | None, lead: bool) -> bool:
+    """Officers see their areas' flags; leads and all-area officers see every flag."""
+    return lead or scope is None or (flag.area is not None and flag.area in scope)
 
 
 def alerts_due(session: Session, now: datetime, *, limit: int = 50) -> list[SafeguardingFlag]:
@@ -60,15 +88,52 @@ def alerts_due(session: Session, now: datetime, *, limit: int = 50) -> list[Safe
     return list(session.scalars(query))
 
 
-def open_flags(session: Session) -> list[SafeguardingFlag]:
-    """The queue a designated safeguarding lead works through: oldest first."""
-    return list(
-        session.scalars(
-            select(SafeguardingFlag)
-            .where(SafeguardingFlag.acknowledged_at.is_(None))
-            .order_by(SafeguardingFlag.id)
+def open_flags(
+    session: Session, *, scope: frozenset[str] | None = None, lead: bool = True
+) -> list[SafeguardingFlag]:
+    """The queue an officer works through, oldest first: their areas only, unless a lead."""
+    query = select(SafeguardingFlag).where(SafeguardingFlag.acknowledged_at.is_(None))
+    if not lead and scope is not None:
+        query = query.where(SafeguardingFlag.area.in_(sorted(scope)))
+    return list(session.scalars(query.order_by(SafeguardingFlag.id)))
+
+
+def realerts_due(session: Session, now: datetime, *, limit: int = 50) -> list[SafeguardingFlag]:
+    """Alerted flags nobody has acknowledged in time: they are alerted again."""
+    query = (
+        select(SafeguardingFlag)
+        .where(
+            SafeguardingFlag.category != REVIEW,
+            SafeguardingFlag.acknowledged_at.is_(None),
+            SafeguardingFlag.realert_at.is_not(None),
+            SafeguardingFlag.realert_at <= now,
         )
+        .order_by(SafeguardingFlag.id)
+        .limit(limit)
     )
+    if is_postgres(session):
+        query = query.with_for_update(skip_locked=True)
+    return list(session.scalars(query))
+
+
+def sms_due(session: Session, *, limit: int = 50) -> list[SafeguardingFlag]:
+    query = (
+        select(SafeguardingFlag)
+        .where(
+            SafeguardingFlag.category != REVIEW,
+            SafeguardingFlag.acknowledged_at.is_(None),
+            SafeguardingFlag.sms_alerted_at.is_(None),
+        )
+        .order_by(SafeguardingFlag.id)
+        .limit(limit)
+    )
+    if is_postgres(session):
+        query = query.with_for_update(skip_locked=True)
+    return list(session.scalars(query))
+
+
+def schedule_realert(flag: SafeguardingFlag, now: datetime, every: timedelta) -> None:
+    flag.realert_at = now + every
 
 
 def unacknowledged_for(session: Session, contact_id: int) -> bool:
@@ -83,10 +148,24 @@ def unacknowledged_for(session: Session, contact_id: int) -> bool:
     )
 
 
-def acknowledge(session: Session, flag_id: int, by: str, now: datetime) -> SafeguardingFlag | None:
+def acknowledge(
+    session: Session,
+    flag_id: int,
+    by: str,
+    now: datetime,
+    *,
+    note: str,
+    scope: frozenset[str] | None = None,
+    lead: bool = True,
+) -> SafeguardingFlag | None:
+    """Record what was done; None when there is no such flag this officer may see."""
     flag = session.get(SafeguardingFlag, flag_id)
-    if flag is not None and flag.acknowledged_at is None:
+    if flag is None or not visible(flag, scope, lead):
+        return None
+    if flag.acknowledged_at is None:
         flag.acknowledged_at = now
         flag.acknowledged_by = by
+        flag.acknowledge_note = note
+        flag.realert_at = None
         session.flush()
     return flag

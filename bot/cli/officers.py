@@ -42,9 +42,16 @@ def _read_password(from_stdin: bool) -> str:
     help="An event area this officer may read responses from (repeat; * for every area).",
 )
 @click.option(
+    "--safeguarding-lead",
+    is_flag=True,
+    help="A designated safeguarding lead: sees and acknowledges every area's flags.",
+)
+@click.option(
     "--password-stdin", is_flag=True, help="Read the password from the first line of stdin."
 )
-def add(email: str, role: str, areas: tuple[str, ...], password_stdin: bool) -> None:
+def add(
+    email: str, role: str, areas: tuple[str, ...], safeguarding_lead: bool, password_stdin: bool
+) -> None:
     """Add an officer who can sign in with EMAIL."""
     password = _read_password(password_stdin)
     try:
@@ -55,7 +62,13 @@ def add(email: str, role: str, areas: tuple[str, ...], password_stdin: bool) -> 
     with open_database(get_settings()) as session_factory, session_factory.begin() as session:
         try:
             officer = officers_repo.create(
-                session, email=email, password_hash=hashed, role=role, areas=areas, now=now
+                session,
+                email=email,
+                password_hash=hashed,
+                role=role,
+                areas=areas,
+                now=now,
+                safeguarding_lead=safeguarding_lead,
             )
         except ValueError as exc:
             raise click.BadParameter(str(exc), param_hint="EMAIL") from None
@@ -64,7 +77,7 @@ def add(email: str, role: str, areas: tuple[str, ...], password_stdin: bool) -> 
             actor="cli",
             action="add_officer",
             subject=f"officer:{officer.id}",
-            detail={"role": role, "areas": officer.areas},
+            detail={"role": role, "areas": officer.areas, "safeguarding_lead": safeguarding_lead},
             now=now,
         )
         click.echo(f"added {officer.email} ({role}); officer id {officer.id}")

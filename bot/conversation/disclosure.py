@@ -31,7 +31,9 @@ def raise_flag(turn: Turn, finding: Assessment, text: str) -> None:
         turn.end(conversation, "paused")
     turn.result.events.append(EVENT)
     reply = Prompt(
-        kind=PromptKind.INFO, text=turn.ctx.settings.safeguarding_reply, language=turn.lang
+        kind=PromptKind.INFO,
+        text=turn.ctx.settings.safeguarding_reply_in(turn.lang),
+        language=turn.lang,
     )
     # Safety first: the signposting goes even to someone who had opted out of surveys.
     turn.queue([reply], conversation, confirmation=True)

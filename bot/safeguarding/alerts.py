@@ -1,8 +1,10 @@
-"""Alerts the designated safeguarding lead by email within a minute; never loses one.
+"""Alerts the designated safeguarding lead within a minute, by email and by SMS; never loses one.
 
 A flag is written in the same transaction as the message that raised it. This worker emails every
-flag not yet alerted, retrying with backoff while the mail server is away; whatever happens to email,
-the flag stays in the dashboard queue until someone acknowledges it.
+flag not yet alerted, retrying with backoff while the mail server is away, and queues an SMS to the
+lead's number through the outbox (its own retries), so one route being down does not silence an
+alert. A flag nobody acknowledges is alerted again every SAFEGUARDING_REALERT_MINUTES; whatever
+happens to the routes, it stays in the dashboard queue until someone acknowledges it.
 """
 
 from __future__ import annotations
@@ -10,13 +12,16 @@ from __future__ import annotations
 import asyncio
 import logging
 import smtplib
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock, system_clock
 from bot.config import Settings
+from storage import contacts as contacts_repo
+from storage import messages as messages_repo
 from storage import safeguarding as flags_repo
 from storage.models import Contact, SafeguardingFlag
 
@@ -36,10 +41,13 @@ CATEGORY_WORDS = {
 }
 
 
-def compose(settings: Settings, flag: SafeguardingFlag, pseudonym: str | None) -> EmailMessage:
+def compose(
+    settings: Settings, flag: SafeguardingFlag, pseudonym: str | None, *, again: bool = False
+) -> EmailMessage:
     what = CATEGORY_WORDS.get(flag.category, flag.category)
     message = EmailMessage()
-    message["Subject"] = f"[sendvoice] Safeguarding flag #{flag.id}: {what}"
+    still = "Still not acknowledged: " if again else ""
+    message["Subject"] = f"[sendvoice] {still}Safeguarding flag #{flag.id}: {what}"
     message["From"] = settings.smtp_from
     message["To"] = settings.safeguarding_email_to
     lines = [
@@ -68,6 +76,17 @@ def send_smtp(settings: Settings, message: EmailMessage) -> None:
         smtp.send_message(message)
 
 
+def sms_text(settings: Settings, flag: SafeguardingFlag, *, again: bool = False) -> str:
+    """Short, and safe on a lock screen: what kind, when, where to read it; no words, no name."""
+    what = CATEGORY_WORDS.get(flag.category, flag.category)
+    still = "still not acknowledged, " if again else ""
+    return (
+        f"sendvoice: safeguarding flag #{flag.id} ({what}), {still}raised "
+        f"{flag.created_at:%H:%M %d/%m} UTC. Read and act: "
+        f"{settings.public_url('/dashboard/safeguarding')}"
+    )
+
+
 class SafeguardingAlerts:
     def __init__(
         self,
@@ -75,42 +94,98 @@ class SafeguardingAlerts:
         settings: Settings,
         *,
         clock: Clock = system_clock,
+        on_queued: Callable[[], None] = lambda: None,
     ) -> None:
         self.session_factory = session_factory
         self.settings = settings
         self.clock = clock
         self.wakeup = asyncio.Event()
+        self.on_queued = on_queued  # wakes the outbox when an SMS alert was queued
 
     @property
     def email_configured(self) -> bool:
         return bool(self.settings.smtp_host and self.settings.safeguarding_email_to)
 
+    @property
+    def sms_configured(self) -> bool:
+        return bool(self.settings.safeguarding_sms_numbers())
+
     def deliver_due(self) -> int:
-        """Email every flag not yet alerted; returns how many went."""
-        if not self.email_configured:
-            return 0
-        sent = 0
+        """Alert every flag not yet alerted, and again every one left unacknowledged too long;
+        returns how many emails went."""
         now = self.clock()
+        every = timedelta(minutes=self.settings.safeguarding_realert_minutes)
+        sent = queued = 0
         with self.session_factory.begin() as session:
-            for flag in flags_repo.alerts_due(session, now):
-                contact = session.get(Contact, flag.contact_id) if flag.contact_id else None
-                pseudonym = contact.pseudonym if contact is not None else None
-                try:
-                    send_smtp(self.settings, compose(self.settings, flag, pseudonym))
-                except (OSError, smtplib.SMTPException) as exc:
-                    flag.alert_attempts += 1
-                    delay = min(RETRY_CAP, RETRY_BASE * (2 ** min(flag.alert_attempts - 1, 10)))
-                    flag.alert_next_at = now + delay
-                    flag.alert_error = type(exc).__name__[:200]
-                    log.warning(
-                        "safeguarding alert %s not sent (%s); retrying", flag.id, type(exc).__name__
-                    )
-                    continue
-                flag.alert_sent_at = now
-                flag.alert_error = None
-                sent += 1
-                log.info("safeguarding alert %s sent", flag.id)
+            if self.email_configured:
+                for flag in flags_repo.alerts_due(session, now):
+                    if self._email(session, flag, now, again=False):
+                        flag.alert_sent_at = now
+                        flags_repo.schedule_realert(flag, now, every)
+                        sent += 1
+            elif self.sms_configured:
+                # SMS is the only route: the first SMS counts as the alert, and re-alerts follow.
+                for flag in flags_repo.alerts_due(session, now):
+                    flag.alert_sent_at = now
+                    flags_repo.schedule_realert(flag, now, every)
+            if self.sms_configured:
+                for flag in flags_repo.sms_due(session):
+                    queued += self._sms(session, flag, now, again=False)
+                    flag.sms_alerted_at = now
+                    if flag.realert_at is None:
+                        flags_repo.schedule_realert(flag, now, every)
+            for flag in flags_repo.realerts_due(session, now):
+                if self.email_configured:
+                    sent += self._email(session, flag, now, again=True)
+                if self.sms_configured:
+                    queued += self._sms(session, flag, now, again=True)
+                flag.realerts += 1
+                flags_repo.schedule_realert(flag, now, every)
+                log.warning("safeguarding flag %s still not acknowledged: alerted again", flag.id)
+        if queued:
+            self.on_queued()
         return sent
+
+    def _email(
+        self, session: Session, flag: SafeguardingFlag, now: datetime, *, again: bool
+    ) -> bool:
+        contact = session.get(Contact, flag.contact_id) if flag.contact_id else None
+        pseudonym = contact.pseudonym if contact is not None else None
+        try:
+            send_smtp(self.settings, compose(self.settings, flag, pseudonym, again=again))
+        except (OSError, smtplib.SMTPException) as exc:
+            flag.alert_attempts += 1
+            delay = min(RETRY_CAP, RETRY_BASE * (2 ** min(flag.alert_attempts - 1, 10)))
+            flag.alert_next_at = now + delay
+            flag.alert_error = type(exc).__name__[:200]
+            log.warning(
+                "safeguarding alert %s not sent (%s); retrying", flag.id, type(exc).__name__
+            )
+            return False
+        flag.alert_error = None
+        log.info("safeguarding alert %s emailed", flag.id)
+        return True
+
+    def _sms(self, session: Session, flag: SafeguardingFlag, now: datetime, *, again: bool) -> int:
+        """Queue the SMS to each lead's number; the outbox sends, paces and retries it."""
+        body = sms_text(self.settings, flag, again=again)
+        for number in self.settings.safeguarding_sms_numbers():
+            contact, identity, _ = contacts_repo.find_or_create(
+                session, "sms", number, now, role="staff"
+            )
+            messages_repo.queue_outbound(
+                session,
+                channel="sms",
+                identity_id=identity.id,
+                contact_id=contact.id,
+                body=body,
+                # Sent even if that number once replied STOP to surveys: this is not a survey.
+                meta={"kinds": ["safeguarding_alert"], "opt_out_confirmation": True},
+                segments=None,
+                now=now,
+            )
+        log.info("safeguarding alert %s queued by SMS", flag.id)
+        return len(self.settings.safeguarding_sms_numbers())
 
     def wake(self) -> None:
         self.wakeup.set()

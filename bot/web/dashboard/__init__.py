@@ -56,6 +56,11 @@ def routes() -> list[BaseRoute]:
         Route("/officers", views_admin.officers_page, methods=["GET"]),
         Route("/officers", views_admin.add_officer, methods=["POST"]),
         Route("/officers/{officer_id:int}/active", views_admin.set_active, methods=["POST"]),
+        Route(
+            "/officers/{officer_id:int}/safeguarding-lead",
+            views_admin.set_safeguarding_lead,
+            methods=["POST"],
+        ),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="dashboard-static"),
     ]
     return [Mount(PREFIX, routes=pages)]

@@ -104,3 +104,29 @@ async def set_active(request: Request, who: Who) -> Response:
     if not await db(request, change):
         return refuse(request, who, 404, "No such officer.")
     return redirect("/officers")
+
+
+@page(("admin",))
+async def set_safeguarding_lead(request: Request, who: Who) -> Response:
+    form = await request.form()
+    officer_id = int(request.path_params["officer_id"])
+    lead = form_text(form, "lead") == "1"
+    at = now(request)
+
+    def change(session: Session) -> bool:
+        officer = officers_repo.get(session, officer_id)
+        if officer is None:
+            return False
+        officers_repo.set_safeguarding_lead(session, officer, lead)
+        audit.record(
+            session,
+            actor=who.actor,
+            action="make_safeguarding_lead" if lead else "end_safeguarding_lead",
+            subject=f"officer:{officer.id}",
+            now=at,
+        )
+        return True
+
+    if not await db(request, change):
+        return refuse(request, who, 404, "No such officer.")
+    return redirect("/officers")

@@ -9,13 +9,14 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from bot.safeguarding.alerts import CATEGORY_WORDS
-from bot.web.dashboard.web import Who, db, now, page, redirect, render
+from bot.web.dashboard.web import Who, db, form_text, now, page, redirect, refuse, render
 from storage import audit
 from storage import contacts as contacts_repo
 from storage import safeguarding as flags_repo
 from storage.models import Contact
 
 REVIEW_WORDS = "worth a look (wider net; the survey carried on)"
+NOTE_LIMIT = 2000
 
 
 @page(("admin", "officer"))
@@ -25,7 +26,7 @@ async def queue(request: Request, who: Who) -> Response:
     def load(session: Session) -> dict[str, Any]:
         items: list[dict[str, Any]] = []
         flag_ids: list[int] = []
-        for flag in flags_repo.open_flags(session):
+        for flag in flags_repo.open_flags(session, scope=who.scope, lead=who.lead):
             flag_ids.append(flag.id)
             contact = session.get(Contact, flag.contact_id) if flag.contact_id else None
             reach = []
@@ -55,24 +56,36 @@ async def queue(request: Request, who: Who) -> Response:
         return {"flag_rows": items}
 
     context = await db(request, load)
-    return render(request, "safeguarding.html", context, who=who)
+    return render(request, "safeguarding.html", {**context, "note_limit": NOTE_LIMIT}, who=who)
 
 
 @page(("admin", "officer"))
 async def acknowledge(request: Request, who: Who) -> Response:
     flag_id = int(request.path_params["flag_id"])
+    form = await request.form()
+    note = " ".join(form_text(form, "note", limit=NOTE_LIMIT).split())
+    if not note:
+        return refuse(
+            request, who, 400, "Say what was done before acknowledging: the note is required."
+        )
     at = now(request)
 
-    def ack(session: Session) -> None:
-        flag = flags_repo.acknowledge(session, flag_id, who.actor, at)
-        if flag is not None:
-            audit.record(
-                session,
-                actor=who.actor,
-                action="acknowledge_safeguarding_flag",
-                subject=f"flag:{flag.id}",
-                now=at,
-            )
+    def ack(session: Session) -> bool:
+        flag = flags_repo.acknowledge(
+            session, flag_id, who.actor, at, note=note, scope=who.scope, lead=who.lead
+        )
+        if flag is None:
+            return False
+        audit.record(
+            session,
+            actor=who.actor,
+            action="acknowledge_safeguarding_flag",
+            subject=f"flag:{flag.id}",
+            now=at,
+            detail={"note": note},
+        )
+        return True
 
-    await db(request, ack)
+    if not await db(request, ack):
+        return refuse(request, who, 404, "No such flag in your areas.")
     return redirect("/safeguarding")

@@ -59,6 +59,7 @@ class Who:
     email: str
     role: str
     scope: frozenset[str] | None  # None: every area
+    lead: bool = False  # a designated safeguarding lead: sees every area's safeguarding flags
 
     @property
     def actor(self) -> str:
@@ -174,7 +175,13 @@ async def signed_in(request: Request) -> Who | None:
         officer = officers_repo.get(session, officer_id)
         if officer is None or not officer.active:
             return None
-        return Who(officer.id, officer.email, officer.role, officers_repo.area_scope(officer))
+        return Who(
+            officer.id,
+            officer.email,
+            officer.role,
+            officers_repo.area_scope(officer),
+            lead=officer.safeguarding_lead,
+        )
 
     who = await db(request, load)
     if who is None:

@@ -137,7 +137,7 @@ def test_an_alert_is_never_lost_when_email_is_down(database_url: str) -> None:
             # Emailed, but still in the queue until a person acknowledges it.
             assert len(flags_repo.open_flags(s)) == 1
         with services.session_factory.begin() as s:
-            flags_repo.acknowledge(s, flag.id, "officer:1", clock())
+            flags_repo.acknowledge(s, flag.id, "officer:1", clock(), note="called the family")
         with services.session_factory() as s:
             assert flags_repo.open_flags(s) == []
         services.close()

@@ -51,7 +51,9 @@ class Dash:
     def url(self, path: str) -> str:
         return self.server.url("/dashboard" + path)
 
-    def officer(self, email: str, role: str, areas: tuple[str, ...] = ()) -> int:
+    def officer(
+        self, email: str, role: str, areas: tuple[str, ...] = (), *, lead: bool = False
+    ) -> int:
         with self.services.session_factory.begin() as s:
             return officers_repo.create(
                 s,
@@ -60,6 +62,7 @@ class Dash:
                 role=role,
                 areas=areas,
                 now=self.clock(),
+                safeguarding_lead=lead,
             ).id
 
     def client(self) -> httpx.Client:
