@@ -6,7 +6,6 @@ import os
 import signal
 import subprocess
 import threading
-import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -22,7 +21,7 @@ from storage.models import FollowUp, Message
 from tests.bot.followups.conftest import world_settings
 from tests.fakes.telegram import FakeTelegram
 from tests.fakes.twilio import FakeTwilio
-from tests.helpers import requires_postgres, wait_until
+from tests.helpers import pending_outbound, requires_postgres, wait_until
 from tests.serve import EXE
 
 
@@ -103,7 +102,6 @@ def test_a_scheduler_killed_mid_run_sends_every_request_exactly_once(
             "SMS_MAX_PER_SECOND": "60",  # slow enough to be killed in the middle
             "QUIET_HOURS_START": "00:00",  # the test may run at night: no quiet window
             "QUIET_HOURS_END": "00:00",
-            "OUTBOX_LEASE_SECONDS": "5",
             "FOLLOWUP_BATCH_SIZE": "25",
             "SCHEDULER_INTERVAL_SECONDS": "1",
         }
@@ -125,7 +123,8 @@ def test_a_scheduler_killed_mid_run_sends_every_request_exactly_once(
         second = start()
         try:
             wait_until(lambda: len({m.to for m in twilio.messages}) >= len(numbers), timeout=90)
-            time.sleep(6)  # past the outbox lease: anything left would have been resent by now
+            # Nothing left queued or held: nothing more can go (a leftover would be resent).
+            wait_until(lambda: not pending_outbound(database_url), timeout=60)
         finally:
             second.terminate()
             second.wait(timeout=15)
