@@ -22,7 +22,7 @@ from tests.bot.followups.conftest import world_settings
 from tests.fakes.telegram import FakeTelegram
 from tests.fakes.twilio import FakeTwilio
 from tests.helpers import pending_outbound, requires_postgres, wait_until
-from tests.serve import EXE
+from tests.serve import start, stop
 
 
 def plan_event(services, people: int, now: datetime) -> list[str]:  # type: ignore[no-untyped-def]
@@ -106,28 +106,25 @@ def test_a_scheduler_killed_mid_run_sends_every_request_exactly_once(
             "SCHEDULER_INTERVAL_SECONDS": "1",
         }
 
-        def start() -> subprocess.Popen[bytes]:
+        def scheduler() -> subprocess.Popen[bytes]:
             with (tmp_path / "scheduler.log").open("a") as log:
-                return subprocess.Popen(
-                    [EXE, "scheduler"], stdout=log, stderr=subprocess.STDOUT, env=env, cwd=tmp_path
-                )
+                return start(["scheduler"], env=env, cwd=tmp_path, out=log)
 
-        first = start()
+        first = scheduler()
         try:
             wait_until(lambda: len(twilio.messages) >= 30, timeout=60)
-        finally:
             first.send_signal(signal.SIGKILL)
-            first.wait(timeout=10)
+        finally:
+            stop(first)
         killed_at = len(twilio.messages)
         assert killed_at < len(numbers), "the run finished before it could be killed"
-        second = start()
+        second = scheduler()
         try:
             wait_until(lambda: len({m.to for m in twilio.messages}) >= len(numbers), timeout=90)
             # Nothing left queued or held: nothing more can go (a leftover would be resent).
             wait_until(lambda: not pending_outbound(database_url), timeout=60)
         finally:
-            second.terminate()
-            second.wait(timeout=15)
+            stop(second)
         texts = Counter(m.to for m in twilio.messages)
         check = build_services(settings)
         with check.session_factory() as s:
