@@ -11,6 +11,7 @@ import asyncio
 import time
 from collections import Counter
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -18,6 +19,7 @@ from sqlalchemy import select
 from bot.delivery.outbox import Outbox
 from bot.delivery.pacing import TokenBucket
 from bot.services import Services, build_services
+from storage import messages as messages_repo
 from storage.models import Message
 from tests.bot.channels.sms.conftest import queue_texts, sms_settings
 from tests.fakes.twilio import Failure, FakeTwilio
@@ -91,6 +93,31 @@ async def test_another_process_leaves_alone_what_a_live_one_is_sending(
     # Nobody took it for a crashed send and asked Twilio whether it had it.
     assert [r.method for r in fake.requests] == ["POST"]
     assert [(m.status, m.attempts) for m in stored(services)] == [("sent", 1)]
+
+
+async def test_a_message_taken_over_after_a_stall_is_not_sent_by_the_stalled_process(
+    services: Services, fake: FakeTwilio
+) -> None:
+    queue_texts(services, PEOPLE[:2])
+    first, second = (m.id for m in stored(services))
+    fake.fail_next(Failure.slow(SLOW_ANSWER))
+    # Both claimed at once; the second waits for the first's slot.
+    stalled = outbox(services, rate=1000.0, max_in_flight=1)
+    sending = asyncio.create_task(stalled.deliver_due())
+    await fake.wait_for_async(1)
+    with services.session_factory.begin() as s:
+        # As if the process had stalled past its lease and another worker then took the second.
+        row = s.get_one(Message, second)
+        row.next_attempt_at = datetime.now(UTC) - timedelta(seconds=1)
+        s.flush()
+        taken = messages_repo.claim_due(
+            s, datetime.now(UTC), limit=10, lease=timedelta(minutes=5), in_flight={first}
+        )
+        assert [m.id for m in taken] == [second]
+    report = await sending
+    assert report.sent == 1
+    assert [m.to for m in fake.messages] == PEOPLE[:1]  # the other worker's to send, not ours
+    assert {m.id: m.status for m in stored(services)} == {first: "sent", second: "sending"}
 
 
 @pytest.mark.slow
