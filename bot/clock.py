@@ -1,4 +1,4 @@
-"""The one place the application reads the time, so tests and `--now` can move it."""
+"""The one place the application reads the time, so tests and `scheduler preview` can move it."""
 
 from __future__ import annotations
 

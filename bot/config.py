@@ -121,7 +121,9 @@ class Settings(BaseSettings):
 
     outbox_batch_size: int = Field(default=100, ge=1)
     outbox_max_attempts: int = Field(default=8, ge=1)
-    outbox_lease_seconds: int = Field(default=120, ge=5)
+    # Renewed every third of itself while a worker holds the message, so it only has to outlast a
+    # renewal; short, so a dead worker's messages come back within seconds.
+    outbox_lease_seconds: int = Field(default=15, ge=5)
 
     def encryption_keys(self) -> list[str]:
         return [

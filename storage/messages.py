@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from datetime import datetime, timedelta
 from functools import cache
 from typing import Any, Literal, cast
 
-from sqlalchemy import CursorResult, Select, bindparam, case, select, update
+from sqlalchemy import CursorResult, Select, and_, bindparam, case, or_, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import ReturningInsert
 
@@ -118,15 +118,18 @@ def claim_due(
 ) -> list[Message]:
     """Outbound messages this sender may now try, oldest first.
 
-    Each claim holds a lease: a sender that dies mid-send leaves its messages "sending" with
-    an expired lease, and they come back here. Concurrent claimers never get the same row:
+    Each claim holds a lease, which its sender renews while it holds the message (see
+    renew_leases): a sender that dies mid-send leaves its messages "sending" with a lease that
+    soon runs out, and they come back here. Concurrent claimers never get the same row:
     PostgreSQL skips rows another claimer has locked; SQLite runs the claims one at a time.
+
+    `in_flight` are the caller's own sends, never claimed again here whatever their lease says:
+    a sender that sees its own message as abandoned would send it twice.
 
     Each person's messages go out in the order they were queued, however many senders run (a
     web server and a scheduler each deliver): a message is claimed only if every earlier pending
-    message to the same address is claimed with it or is in `in_flight`, the caller's own sends
-    (which it keeps in order). One that another sender holds, or that waits to retry, holds
-    back the rest.
+    message to the same address is claimed with it or is in `in_flight` (the caller keeps its
+    own in order). One that another sender holds, or that waits to retry, holds back the rest.
     """
     if channels is not None and not channels:
         return []
@@ -144,6 +147,8 @@ def claim_due(
     )
     if channels is not None:
         stmt = stmt.where(Message.channel.in_(list(channels)))
+    if in_flight:
+        stmt = stmt.where(Message.id.not_in(list(in_flight)))
     messages = _in_order(session, list(session.scalars(stmt)), in_flight)
     for message in messages:
         if message.status == "sending":
@@ -156,6 +161,36 @@ def claim_due(
         message.status_updated_at = now
     session.flush()
     return messages
+
+
+def renew_leases(session: Session, held: Mapping[int, datetime], until: datetime) -> set[int]:
+    """Extend to `until` the lease of each message a sender holds; the ids it still holds.
+
+    `held` maps each message to the lease this sender last wrote for it. A message counts as
+    still held only if it is "sending" with that very lease: one whose lease ran out and that
+    another sender has claimed since carries that sender's lease and is left alone, and so is
+    one recorded or removed meanwhile."""
+    if not held:
+        return set()
+    by_lease: dict[datetime, list[int]] = {}
+    for message_id, lease in held.items():
+        by_lease.setdefault(lease, []).append(message_id)
+    result = session.execute(
+        update(Message)
+        .where(
+            Message.status == "sending",
+            or_(
+                *(
+                    and_(Message.next_attempt_at == lease, Message.id.in_(ids))
+                    for lease, ids in by_lease.items()
+                )
+            ),
+        )
+        .values(next_attempt_at=until)
+        .returning(Message.id)
+        .execution_options(synchronize_session=False)
+    )
+    return set(result.scalars())
 
 
 def _in_order(

@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable
 
 import pytest
+from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 # CI runs the suite twice: without DATABASE_URL (SQLite) and with a PostgreSQL URL.
@@ -18,6 +19,25 @@ IS_POSTGRES: bool = (
 requires_postgres = pytest.mark.skipif(
     not IS_POSTGRES, reason="only meaningful on PostgreSQL (set DATABASE_URL)"
 )
+
+
+def pending_outbound(database_url: str) -> int:
+    """Outbound messages still queued or held by a sender: while there are none, nothing more
+    can be sent (a test's way of knowing a run is over, rather than sleeping past a lease)."""
+    engine = create_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            return int(
+                connection.scalar(
+                    text(
+                        "SELECT count(*) FROM messages WHERE direction = 'out' "
+                        "AND status IN ('queued', 'sending')"
+                    )
+                )
+                or 0
+            )
+    finally:
+        engine.dispose()
 
 
 def wait_until(predicate: Callable[[], object], timeout: float = 10.0) -> None:

@@ -9,6 +9,9 @@ from types import TracebackType
 import uvicorn
 from starlette.applications import Starlette
 
+START_SECONDS = 60.0  # deadlines for a busy machine; the waits end as soon as the server is ready
+STOP_SECONDS = 60.0
+
 
 class LiveServer:
     def __init__(self, app: Starlette) -> None:
@@ -21,9 +24,10 @@ class LiveServer:
 
     def __enter__(self) -> LiveServer:
         self.thread.start()
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + START_SECONDS
         while not self.server.started:
             if time.monotonic() > deadline or not self.thread.is_alive():
+                self._stop()
                 raise RuntimeError("the test server did not start")
             time.sleep(0.01)
         port = self.server.servers[0].sockets[0].getsockname()[1]
@@ -36,8 +40,14 @@ class LiveServer:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        self._stop()
+        if self.thread.is_alive() and exc is None:
+            raise RuntimeError(f"the test server did not stop within {STOP_SECONDS:.0f} s")
+
+    def _stop(self) -> None:
         self.server.should_exit = True
-        self.thread.join(timeout=15)
+        if self.thread.is_alive():
+            self.thread.join(timeout=STOP_SECONDS)
 
     def url(self, path: str) -> str:
         return self.base_url + path

@@ -1,7 +1,10 @@
 """Delivers queued messages: claim with a lease, send within the channel's rate, record the verdict.
 
 A message is claimed in one transaction and its result recorded in another, so two workers never
-send the same row; a worker that dies mid-send leaves a lease that expires and the row comes back.
+send the same row. The claim holds a lease, renewed every third of it while the message is in this
+worker's hands (waiting for its turn, its rate or its provider's answer), so however long that takes
+no other worker takes it; a worker that dies mid-send stops renewing, and within a lease the row
+comes back for another.
 
 Several messages are in flight at once: one at a time, each waiting for its provider's answer
 and then for its own record, the rate would be one per round trip whatever the limit allowed.
@@ -15,7 +18,7 @@ import functools
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -90,11 +93,20 @@ class Outbox:
         self._address_buckets: dict[tuple[str, str], TokenBucket] = {}
         self.max_in_flight = max(max_in_flight, 1)
         self.wakeup = asyncio.Event()
-        self._in_flight: set[int] = set()  # ids being sent by this outbox
+        # Claimed by this outbox and not yet recorded: each id with the lease it last wrote.
+        # Changed only on the event loop; threads get copies.
+        self._held: dict[int, datetime] = {}
+        self._passes = 0  # deliver_due calls under way; they share one renewal task
+        self._renewer: asyncio.Task[None] | None = None
+
+    @property
+    def lease(self) -> timedelta:
+        return timedelta(seconds=self.settings.outbox_lease_seconds)
 
     def _claim_size(self) -> int:
-        # Whatever is claimed must be sent before its lease runs out (or another worker takes it
-        # back and it goes twice): at a slow rate, claim only what half a lease can send.
+        # Renewal keeps what is claimed safe however long it waits, but it waits for this worker
+        # alone (and, if the worker dies, for the lease): at a slow rate, claim only what half a
+        # lease can send, and leave the rest to whichever worker is free.
         rates = [bucket.rate for channel, bucket in self.limits.items() if channel in self.senders]
         size = self.settings.outbox_batch_size
         if rates:
@@ -102,7 +114,10 @@ class Outbox:
             size = min(size, max(sendable, 1))
         return size
 
-    def _claim(self, in_flight: frozenset[int] = frozenset()) -> list[OutboundMessage]:
+    def _claim(
+        self, in_flight: frozenset[int] = frozenset()
+    ) -> tuple[list[OutboundMessage], datetime]:
+        """The messages claimed, and the lease they were claimed until."""
         now = self.clock()
         out: list[OutboundMessage] = []
         with self.session_factory.begin() as session:
@@ -111,7 +126,7 @@ class Outbox:
                 now,
                 limit=self._claim_size(),
                 channels=list(self.senders),
-                lease=timedelta(seconds=self.settings.outbox_lease_seconds),
+                lease=self.lease,
                 in_flight=in_flight,
             )
             for message in claimed:
@@ -139,7 +154,35 @@ class Outbox:
                         created_at=message.created_at,
                     )
                 )
-        return out
+        return out, now + self.lease
+
+    def _renew(self, held: dict[int, datetime], until: datetime) -> set[int]:
+        with self.session_factory.begin() as session:
+            return messages_repo.renew_leases(session, held, until)
+
+    async def _keep_leases(self) -> None:
+        """Every third of a lease, extend the lease of everything this outbox holds, so nothing it
+        is still sending is taken back as a dead worker's; forget what another worker took."""
+        while True:
+            await asyncio.sleep(self.lease.total_seconds() / 3)
+            if not self._held:
+                continue
+            held = dict(self._held)
+            until = self.clock() + self.lease
+            try:
+                kept = await asyncio.to_thread(self._renew, held, until)
+            except Exception as exc:  # the database may be briefly away: try again next time
+                log.warning("could not renew outbox leases: %s", type(exc).__name__)
+                continue
+            for message_id, lease in held.items():
+                if self._held.get(message_id) != lease:
+                    continue  # recorded meanwhile
+                if message_id in kept:
+                    self._held[message_id] = until
+                else:
+                    # Its lease ran out before we renewed it (a stalled process) and another
+                    # worker has it now: if we have not sent it yet, we must not.
+                    del self._held[message_id]
 
     def _record(self, message: OutboundMessage, result: SendResult) -> str | None:
         """Store the verdict; says which (sent, retried, failed), or None if the row is gone."""
@@ -267,12 +310,17 @@ class Outbox:
         try:
             if after is not None:
                 await asyncio.wait([after])  # the message before it to the same person
+            if message.id not in self._held:
+                log.warning(
+                    "outbound message %s: another worker took it over; not sent here", message.id
+                )
+                return
             result = await self._send(message)
             verdict = await asyncio.to_thread(self._record, message, result)
             if verdict is not None:
                 report.count(verdict)
         finally:
-            self._in_flight.discard(message.id)
+            self._held.pop(message.id, None)
             slots.release()
 
     async def deliver_due(self) -> DeliveryReport:
@@ -286,18 +334,24 @@ class Outbox:
             if last.get(key) is task:
                 del last[key]
 
+        claimed: list[int] = []
+        self._passes += 1
+        if self._renewer is None:
+            self._renewer = asyncio.create_task(self._keep_leases())
         try:
             async with asyncio.TaskGroup() as group:
                 while True:
                     # The next claim overlaps the last sends of this one, so the rate holds
                     # across batches.
-                    # Sends still in flight are ours: a person's next message may follow them.
-                    in_flight = frozenset(self._in_flight)
-                    batch = await asyncio.to_thread(self._claim, in_flight)
+                    # Sends still in flight are ours: never claimed again, and a person's next
+                    # message may follow them.
+                    batch, until = await asyncio.to_thread(self._claim, frozenset(self._held))
                     if not batch:
                         break
                     for message in batch:
-                        self._in_flight.add(message.id)
+                        self._held[message.id] = until
+                        claimed.append(message.id)
+                    for message in batch:
                         await slots.acquire()
                         key = (message.channel, message.address)
                         task = group.create_task(
@@ -308,6 +362,13 @@ class Outbox:
         except BaseExceptionGroup as failed:
             # As if sent one by one: the first failure, not a group of them.
             raise failed.exceptions[0] from None
+        finally:
+            for message_id in claimed:  # a pass that failed leaves the rest to the lease
+                self._held.pop(message_id, None)
+            self._passes -= 1
+            if self._passes == 0 and self._renewer is not None:
+                self._renewer.cancel()
+                self._renewer = None
         return report
 
     async def run(self, stop: asyncio.Event, poll_seconds: float = 1.0) -> None:

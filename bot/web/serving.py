@@ -27,6 +27,11 @@ log = logging.getLogger(__name__)
 WEB_APP = "bot.web.worker_app:create"
 DELIVERY_POLL_SECONDS = 0.2
 _STOP_SECONDS = 20.0
+# How long uvicorn's supervisor waits for a web process to answer its health check before it
+# kills and replaces it. Its default (5 s) is shorter than a web process takes to start on a busy
+# small machine, so workers were killed while starting, again and again, and the server never came
+# up; a process that is really hung is still replaced, a little later.
+WORKER_HEALTHCHECK_SECONDS = 60
 
 
 def serve_one(
@@ -68,6 +73,7 @@ def _run(
         proxy_headers=True,
         factory=isinstance(app, str),
         workers=workers,
+        timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
     )
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -20,7 +19,7 @@ from storage import followups as followups_repo
 from storage.models import Answer, ChannelIdentity
 from tests.bot.channels.sms.conftest import sms_settings
 from tests.fakes.twilio import FakeTwilio, inbound_sms_form, sign
-from tests.helpers import requires_postgres, wait_until
+from tests.helpers import pending_outbound, requires_postgres, wait_until
 from tests.serve import free_port, serve
 
 PARENTS = [f"+44770091{i:04d}" for i in range(30)]  # mid-conversation, about to answer
@@ -63,7 +62,6 @@ def test_kill_9_mid_run_then_restart(database_url: str, tmp_path: Path) -> None:
             "TWILIO_FROM_NUMBER": "+447700900000",
             "TWILIO_API_BASE_URL": twilio.base_url,
             "SMS_MAX_PER_SECOND": "40",
-            "OUTBOX_LEASE_SECONDS": "5",
             "QUIET_HOURS_START": "00:00",
             "QUIET_HOURS_END": "00:00",
             "SCHEDULER_INTERVAL_SECONDS": "1",
@@ -112,7 +110,8 @@ def test_kill_9_mid_run_then_restart(database_url: str, tmp_path: Path) -> None:
                     f"before restart {sent_before_restart}; parents "
                     f"{Counter(got[n] for n in PARENTS)}; invited {Counter(got[n] for n in INVITED)}"
                 ) from None
-            time.sleep(6)  # past the outbox lease: a leftover would have been resent by now
+            # Nothing left queued or held: nothing more can go (a leftover would be resent).
+            wait_until(lambda: not pending_outbound(database_url), timeout=60)
         per_number = Counter(m.to for m in twilio.messages)
         check = build_services(settings)
         with check.session_factory() as s:

@@ -170,6 +170,54 @@ def test_a_crashed_senders_claim_comes_back_after_the_lease(
     assert reclaimed[0].next_attempt_at == now + 2 * LEASE
 
 
+def test_a_sender_never_claims_again_what_it_is_still_sending(
+    session: Session, parent: tuple[Contact, ChannelIdentity], now: datetime
+) -> None:
+    contact, identity = parent
+    message = _queue(session, contact, identity, now)
+    messages.claim_due(session, now, limit=10, lease=LEASE)
+    session.commit()
+    # Its lease has run out (the process was slow to renew it), but the process asking is the
+    # one sending it: to that process it is not a dead sender's message.
+    late = now + 2 * LEASE
+    assert messages.claim_due(session, late, limit=10, lease=LEASE, in_flight={message.id}) == []
+    assert [m.id for m in messages.claim_due(session, late, limit=10, lease=LEASE)] == [message.id]
+
+
+def test_a_renewed_lease_keeps_a_message_from_other_senders(
+    session: Session, parent: tuple[Contact, ChannelIdentity], now: datetime
+) -> None:
+    contact, identity = parent
+    message = _queue(session, contact, identity, now)
+    messages.claim_due(session, now, limit=10, lease=LEASE)
+    session.commit()
+    renewed_at = now + LEASE / 3
+    held = {message.id: now + LEASE}
+    assert messages.renew_leases(session, held, renewed_at + LEASE) == {message.id}
+    session.commit()
+    assert messages.claim_due(session, now + LEASE, limit=10, lease=LEASE) == []
+    assert messages.claim_due(session, renewed_at + LEASE, limit=10, lease=LEASE) != []
+
+
+def test_a_lease_another_sender_has_taken_over_is_not_renewed(
+    session: Session, parent: tuple[Contact, ChannelIdentity], now: datetime
+) -> None:
+    contact, identity = parent
+    mine, sent = _queue(session, contact, identity, now), _queue(session, contact, identity, now)
+    messages.claim_due(session, now, limit=10, lease=LEASE)
+    messages.mark_sent(session, sent, "SM1", now)
+    session.commit()
+    # This sender stalled past its lease; another took the message over.
+    (taken,) = messages.claim_due(session, now + LEASE, limit=10, lease=LEASE)
+    session.commit()
+    held = {mine.id: now + LEASE, sent.id: now + LEASE}
+    assert messages.renew_leases(session, held, now + 3 * LEASE) == set()
+    session.commit()
+    session.expire_all()
+    assert session.get_one(Message, taken.id).next_attempt_at == now + 2 * LEASE
+    assert messages.renew_leases(session, {}, now) == set()
+
+
 def test_sent_message_leaves_the_outbox(
     session: Session, parent: tuple[Contact, ChannelIdentity], now: datetime
 ) -> None:

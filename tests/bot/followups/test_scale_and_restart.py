@@ -6,7 +6,6 @@ import os
 import signal
 import subprocess
 import threading
-import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -22,8 +21,8 @@ from storage.models import FollowUp, Message
 from tests.bot.followups.conftest import world_settings
 from tests.fakes.telegram import FakeTelegram
 from tests.fakes.twilio import FakeTwilio
-from tests.helpers import requires_postgres, wait_until
-from tests.serve import EXE
+from tests.helpers import pending_outbound, requires_postgres, wait_until
+from tests.serve import start, stop
 
 
 def plan_event(services, people: int, now: datetime) -> list[str]:  # type: ignore[no-untyped-def]
@@ -103,32 +102,29 @@ def test_a_scheduler_killed_mid_run_sends_every_request_exactly_once(
             "SMS_MAX_PER_SECOND": "60",  # slow enough to be killed in the middle
             "QUIET_HOURS_START": "00:00",  # the test may run at night: no quiet window
             "QUIET_HOURS_END": "00:00",
-            "OUTBOX_LEASE_SECONDS": "5",
             "FOLLOWUP_BATCH_SIZE": "25",
             "SCHEDULER_INTERVAL_SECONDS": "1",
         }
 
-        def start() -> subprocess.Popen[bytes]:
+        def scheduler() -> subprocess.Popen[bytes]:
             with (tmp_path / "scheduler.log").open("a") as log:
-                return subprocess.Popen(
-                    [EXE, "scheduler"], stdout=log, stderr=subprocess.STDOUT, env=env, cwd=tmp_path
-                )
+                return start(["scheduler"], env=env, cwd=tmp_path, out=log)
 
-        first = start()
+        first = scheduler()
         try:
             wait_until(lambda: len(twilio.messages) >= 30, timeout=60)
-        finally:
             first.send_signal(signal.SIGKILL)
-            first.wait(timeout=10)
+        finally:
+            stop(first)
         killed_at = len(twilio.messages)
         assert killed_at < len(numbers), "the run finished before it could be killed"
-        second = start()
+        second = scheduler()
         try:
             wait_until(lambda: len({m.to for m in twilio.messages}) >= len(numbers), timeout=90)
-            time.sleep(6)  # past the outbox lease: anything left would have been resent by now
+            # Nothing left queued or held: nothing more can go (a leftover would be resent).
+            wait_until(lambda: not pending_outbound(database_url), timeout=60)
         finally:
-            second.terminate()
-            second.wait(timeout=15)
+            stop(second)
         texts = Counter(m.to for m in twilio.messages)
         check = build_services(settings)
         with check.session_factory() as s:

@@ -1,13 +1,17 @@
-"""The whole follow-up story from the command line: create, import, move the clock, tick."""
+"""The follow-up story from the command line: create, import, preview a time, tick for real."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 from collections import Counter
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
-from tests.fakes.twilio import FakeTwilio, inbound_sms_form
+from sqlalchemy import create_engine, text
+
+from tests.fakes.twilio import FakeTwilio
 from tests.serve import EXE
 
 CSV = """name,phone,telegram,role,language,consent
@@ -25,48 +29,118 @@ def run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     return result
 
 
-def test_import_then_move_the_clock_past_the_event(database_url: str, tmp_path: Path) -> None:
+def cli_env(database_url: str, twilio: FakeTwilio) -> dict[str, str]:
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "PUBLIC_BASE_URL": "https://sendvoice.example.gov.uk",
+        "TWILIO_ACCOUNT_SID": twilio.account_sid,
+        "TWILIO_AUTH_TOKEN": twilio.auth_token,
+        "TWILIO_FROM_NUMBER": "+447700900000",
+        "TWILIO_API_BASE_URL": twilio.base_url,
+        "SMS_MAX_PER_SECOND": "100",
+    }
+
+
+def create_and_import(env: dict[str, str], tmp_path: Path, start: str, end: str) -> str:
+    run(env, "db", "upgrade")
+    created = run(
+        env,
+        "events",
+        "create",
+        "--title",
+        "the EHCP coffee morning",
+        "--kind",
+        "coffee morning",
+        "--start",
+        start,
+        "--end",
+        end,
+        "--flow",
+        "post_event",
+        "--area",
+        "north",
+    )
+    event_id = created.stdout.strip().splitlines()[-1]
+    assert event_id.isdigit()
+    people = tmp_path / "attendees.csv"
+    people.write_text(CSV, encoding="utf-8")
+    run(env, "events", "attendees", "import", event_id, str(people))
+    assert run(env, "events", "attendees", "import", event_id, str(people)).returncode == 0
+    return event_id
+
+
+def stored(database_url: str) -> tuple[object, ...]:
+    engine = create_engine(database_url)
+    try:
+        with engine.connect() as c:
+            return (
+                c.execute(text("SELECT id, status, due_at, reason FROM follow_ups")).all(),
+                c.execute(text("SELECT count(*) FROM conversations")).scalar(),
+                c.execute(text("SELECT count(*) FROM messages")).scalar(),
+            )
+    finally:
+        engine.dispose()
+
+
+def test_a_preview_shows_what_would_happen_and_changes_nothing(
+    database_url: str, tmp_path: Path
+) -> None:
     with FakeTwilio() as twilio:
-        env = {
-            **os.environ,
-            "DATABASE_URL": database_url,
-            "PUBLIC_BASE_URL": "https://sendvoice.example.gov.uk",
-            "TWILIO_ACCOUNT_SID": twilio.account_sid,
-            "TWILIO_AUTH_TOKEN": twilio.auth_token,
-            "TWILIO_FROM_NUMBER": "+447700900000",
-            "TWILIO_API_BASE_URL": twilio.base_url,
-            "SMS_MAX_PER_SECOND": "100",
-        }
-        run(env, "db", "upgrade")
-        created = run(
-            env,
-            "events",
-            "create",
-            "--title",
-            "the EHCP coffee morning",
-            "--kind",
-            "coffee morning",
-            "--start",
-            "2026-03-14T10:00",
-            "--end",
-            "2026-03-14T12:00",
-            "--flow",
-            "post_event",
-            "--area",
-            "north",
-        )
-        event_id = created.stdout.strip().splitlines()[-1]
-        assert event_id.isdigit()
-        people = tmp_path / "attendees.csv"
-        people.write_text(CSV, encoding="utf-8")
-        run(env, "events", "attendees", "import", event_id, str(people))
-        assert run(env, "events", "attendees", "import", event_id, str(people)).returncode == 0
+        env = cli_env(database_url, twilio)
+        create_and_import(env, tmp_path, "2026-03-14T10:00", "2026-03-14T12:00")
+        before = stored(database_url)
 
         # Saturday 23:30, the night after: due, but inside quiet hours.
-        quiet = run(env, "scheduler", "tick", "--now", "2026-03-15T23:30")
-        assert "3 postponed" in quiet.stdout
+        quiet = run(env, "scheduler", "preview", "--at", "2026-03-15T23:30").stdout
+        assert "nothing was changed and nothing was sent" in quiet
+        assert "3 to wait" in quiet
+        assert "initial: 3 would wait (quiet hours)" in quiet
+        morning = run(env, "scheduler", "preview", "--at", "2026-03-16T09:05").stdout
+        assert "3 to send" in morning
+        assert "the EHCP coffee morning" in morning
+        assert "initial: 3 would be sent: " in morning
+        assert "messages that would be queued: 3" in morning
+        pseudonyms = morning.split("would be sent: ", 1)[1].splitlines()[0].split(", ")
+        assert len(set(pseudonyms)) == 3
+        for secret in ("07700", "7700900201", "Ann", "Example"):
+            assert secret not in quiet + morning
+
+        assert stored(database_url) == before
         assert twilio.messages == []
-        sent = run(env, "scheduler", "tick", "--now", "2026-03-16T09:05")
+        assert twilio.requests == []
+
+
+def test_tick_runs_at_the_real_time_and_refuses_a_pretend_one(
+    database_url: str, tmp_path: Path
+) -> None:
+    with FakeTwilio() as twilio:
+        env = {
+            **cli_env(database_url, twilio),
+            "QUIET_HOURS_START": "00:00",
+            "QUIET_HOURS_END": "00:00",
+        }
+        now = datetime.now(UTC)
+        local = ZoneInfo("Europe/London")
+        # Ended 30 hours ago: the request fell due six hours ago.
+        start, end = (
+            f"{(now - timedelta(hours=h)).astimezone(local):%Y-%m-%dT%H:%M}" for h in (32, 30)
+        )
+        create_and_import(env, tmp_path, start, end)
+
+        refused = subprocess.run(
+            [EXE, "scheduler", "tick", "--now", "2026-03-16T09:05"],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+            check=False,
+        )
+        assert refused.returncode == 2
+        assert "scheduler preview --at" in refused.stderr
+        assert twilio.messages == []
+
+        sent = run(env, "scheduler", "tick")
         assert "3 sent" in sent.stdout
         assert Counter(m.to for m in twilio.messages) == {
             "+447700900201": 1,
@@ -75,47 +149,13 @@ def test_import_then_move_the_clock_past_the_event(database_url: str, tmp_path: 
         }
         welsh = next(m.body for m in twilio.messages if m.to == "+447700900203")
         assert "Aethoch chi i" in welsh
-
-        # Ann answers everything; the others do not.
-        for i, body in enumerate(["no", "It clashed with school pick-up"]):
-            form = inbound_sms_form(
-                from_="+447700900201",
-                to="+447700900000",
-                body=body,
-                sid=f"SM{i:032d}",
-                account_sid=twilio.account_sid,
-            )
-            _deliver_inbound(env, form)
-        run(env, "scheduler", "tick", "--now", "2026-03-16T10:00")
-        before = Counter(m.to for m in twilio.messages)
-        again = run(env, "scheduler", "tick", "--now", "2026-03-16T10:05")
-        assert "0 sent" in again.stdout
-        reminded = run(env, "scheduler", "tick", "--now", "2026-03-18T09:30")
-        assert "2 sent" in reminded.stdout
-        after = Counter(m.to for m in twilio.messages)
-        assert after["+447700900201"] == before["+447700900201"]  # finished: no reminder
-        assert after["+447700900202"] == before["+447700900202"] + 1
-        shown = run(env, "events", "show", event_id).stdout
-        assert "already completed" in shown
-        assert "07700" not in shown
-        assert "Ann" not in shown
-
-
-def _deliver_inbound(env: dict[str, str], form: dict[str, str]) -> None:
-    """A text from a parent, through the same dispatch path the webhook uses (no server needed)."""
-    code = (
-        "import sys, json\n"
-        "from datetime import UTC, datetime\n"
-        "from bot.config import get_settings\n"
-        "from bot.services import build_services\n"
-        "from bot.conversation.dispatch import InboundMessage\n"
-        "f = json.loads(sys.argv[1])\n"
-        "s = build_services(get_settings(), clock=lambda: datetime(2026, 3, 16, 9, 30, tzinfo=UTC))\n"
-        "s.dispatcher.handle(s.session_factory, InboundMessage('sms', f['From'], f['Body'],"
-        " f['MessageSid'], datetime(2026, 3, 16, 9, 30, tzinfo=UTC)))\n"
-        "s.close()\n"
-    )
-    import json
-    import sys
-
-    subprocess.run([sys.executable, "-c", code, json.dumps(form)], env=env, check=True, timeout=60)
+        engine = create_engine(database_url)
+        with engine.connect() as c:
+            started = c.execute(text("SELECT started_at FROM conversations")).scalars().all()
+        engine.dispose()
+        # Live records carry the real time the conversations began.
+        for when in started:
+            when = when if isinstance(when, datetime) else datetime.fromisoformat(when)
+            when = when if when.tzinfo else when.replace(tzinfo=UTC)
+            assert abs(when - now) < timedelta(minutes=5)
+        assert "0 sent" in run(env, "scheduler", "tick").stdout

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,7 +18,7 @@ from sqlalchemy.orm import Session
 from storage.models import Answer
 from tests.fakes.twilio import FakeTwilio, inbound_sms_form, sign
 from tests.helpers import wait_until
-from tests.serve import EXE, free_port, serve
+from tests.serve import EXE, STOP_SECONDS, free_port, serve, stop
 
 
 def serve_env(database_url: str, fake: FakeTwilio, port: int) -> dict[str, str]:
@@ -57,7 +59,7 @@ REPLIES = (
 def _converse(base: str, fake_twilio: FakeTwilio, number: str) -> None:
     """A parent texts through the whole post_event flow, waiting for each reply as a person would."""
     already = len(fake_twilio.messages)
-    with httpx.Client(timeout=10) as http:
+    with httpx.Client(timeout=30) as http:
         for i, body in enumerate(REPLIES, start=1):
             form = inbound_sms_form(
                 from_=number, to="+447700900000", body=body, account_sid=fake_twilio.account_sid
@@ -69,7 +71,7 @@ def _converse(base: str, fake_twilio: FakeTwilio, number: str) -> None:
                 headers={"X-Twilio-Signature": sign(fake_twilio.auth_token, url, form)},
             )
             assert response.status_code == 200
-            fake_twilio.wait_for(already + i, timeout=10)
+            fake_twilio.wait_for(already + i, timeout=30)
 
 
 def _stored_answers(database_url: str) -> dict[str, object]:
@@ -101,6 +103,11 @@ def _children(pid: int) -> list[int]:
         return [int(k) for k in kids.read().split()]
 
 
+def _is_web_process(pid: int) -> bool:
+    """One of uvicorn's workers, not multiprocessing's resource tracker."""
+    return b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()
+
+
 def _running(pid: int) -> bool:
     """Alive, not a zombie waiting for whoever inherited it to reap it."""
     try:
@@ -120,9 +127,9 @@ def test_serve_with_several_web_processes_answers_everyone_in_order(
         assert len(web) >= 2  # the web workers (multiprocessing may add a helper)
         _converse(served.base_url, fake_twilio, "07700 900456")
         _converse(served.base_url, fake_twilio, "07700 900457")
-        served.process.terminate()
-        assert served.process.wait(timeout=30) == 0
-    wait_until(lambda: not any(_running(child) for child in web))
+        assert stop(served.process) == 0
+        # Checked before leaving the block, whose clean-up would kill any left.
+        wait_until(lambda: not any(_running(child) for child in web), timeout=STOP_SECONDS)
     first = [m.body for m in fake_twilio.messages if m.to == "+447700900456"]
     second = [m.body for m in fake_twilio.messages if m.to == "+447700900457"]
     # Same answers, same flow: each parent heard the same questions in the same order.
@@ -136,6 +143,31 @@ def test_serve_with_several_web_processes_answers_everyone_in_order(
     assert len({a.contact_id for a in answers}) == 2
 
 
+def test_a_web_process_starved_for_a_while_is_not_killed(
+    database_url: str, fake_twilio: FakeTwilio, tmp_path: Path
+) -> None:
+    # On a busy machine a web process may not answer its supervisor's health check for seconds
+    # (it was starting, or not given the CPU); killed for that, it and each replacement were
+    # killed again and the server never came up. Stopping one for a while does the same here.
+    port = free_port()
+    env = serve_env(database_url, fake_twilio, port)
+    with serve(env, tmp_path, port=port, args=["--workers", "2"]) as served:
+        web = _children(served.process.pid)
+        frozen = next(child for child in web if _is_web_process(child))
+        os.kill(frozen, signal.SIGSTOP)
+        try:
+            deadline = time.monotonic() + 8
+            while time.monotonic() < deadline:
+                assert _running(frozen), "the supervisor killed a web process that was only slow"
+                time.sleep(0.1)
+        finally:
+            with contextlib.suppress(ProcessLookupError):  # if it was killed after all
+                os.kill(frozen, signal.SIGCONT)
+        _converse(served.base_url, fake_twilio, "07700 900459")
+        assert all(_running(child) for child in web)
+    assert "died" not in served.log.read_text()
+
+
 def test_web_processes_do_not_outlive_a_killed_server(
     database_url: str, fake_twilio: FakeTwilio, tmp_path: Path
 ) -> None:
@@ -144,9 +176,10 @@ def test_web_processes_do_not_outlive_a_killed_server(
     with serve(env, tmp_path, port=port, args=["--workers", "2"]) as served:
         web = _children(served.process.pid)
         served.process.send_signal(signal.SIGKILL)
-        served.process.wait(timeout=10)
-    # Left running, they would take messages nothing delivers and keep the port from a restart.
-    wait_until(lambda: not any(_running(child) for child in web))
+        served.process.wait(timeout=STOP_SECONDS)
+        # Left running, they would take messages nothing delivers and keep the port from a
+        # restart. Checked before leaving the block, whose clean-up would kill any left.
+        wait_until(lambda: not any(_running(child) for child in web), timeout=STOP_SECONDS)
     with serve(env, tmp_path, port=port, args=["--workers", "2"]) as again:
         _converse(again.base_url, fake_twilio, "07700 900458")
 
