@@ -9,11 +9,17 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from flows.reading.spelling import close, key, normalise, squeeze
-from flows.reading.vocabulary import NEGATIONS
+from flows.reading.spelling import close, distance, key, normalise, squeeze
+from flows.reading.vocabulary import NEGATIONS, NOT_INITIALS
 from flows.schema import Option, ScalePoint
 
 _NEGATIONS = frozenset(squeeze(key(w)) for w in NEGATIONS)
+_SMALL_WORDS = frozenset({"and", "of", "the", "a", "an", "to", "for", "in"})
+# Words that say nothing about which option: "at colledge now", "my son's school".
+_PRONOUNS = frozenset(
+    {"my", "his", "her", "their", "our", "y", "yr", "r", "fy", "ei", "eu", "ein"}
+    | {"at", "now", "nawr"}
+)
 # "ve" is too short to stand for "very useful"; three letters are enough to start a label.
 MIN_PREFIX = 3
 
@@ -27,11 +33,21 @@ class Candidate:
 def from_options(options: Sequence[Option]) -> list[Candidate]:
     return [
         Candidate(
-            _keys([*o.label.values(), *(a for al in o.aliases.values() for a in al), o.value]),
+            _keys([*o.label.values(), *(a for al in o.aliases.values() for a in al), o.value])
+            | _initials(o.label.get("en", "")),
             _emoji(o.emoji),
         )
         for o in options
     ]
+
+
+def _initials(label: str) -> frozenset[str]:
+    """ "SALT" or "SLT" for "Speech and language therapy", "OT" for "Occupational therapy"."""
+    words = key(label).split()
+    if len([w for w in words if w not in _SMALL_WORDS]) < 2:
+        return frozenset()
+    found = {"".join(w[0] for w in words), "".join(w[0] for w in words if w not in _SMALL_WORDS)}
+    return frozenset(i for i in found if len(i) >= 2 and i not in NOT_INITIALS)
 
 
 def from_points(points: Sequence[ScalePoint]) -> list[Candidate]:
@@ -141,3 +157,32 @@ def _emoji(emoji: str | None) -> str | None:
 
 def labels_in(texts: Mapping[str, str] | None) -> frozenset[str]:
     return _keys(texts.values()) if texts else frozenset()
+
+
+def by_words(candidates: Sequence[Candidate], typed: str) -> int | None:
+    """Every word of a reply in one option's label, allowing a typo or another ending:
+    "speach therapy", "the occupational therapist", "therapi iaith"."""
+    words = [w for w in typed.split() if w not in _SMALL_WORDS and w not in _PRONOUNS]
+    if not words or _negated(typed):
+        return None
+    fits: set[int] | None = None
+    for word in words:
+        here = {
+            i
+            for i, c in enumerate(candidates)
+            for k in c.keys
+            for w in k.split()
+            if _same_word(word, w)
+        }
+        fits = here if fits is None else fits & here
+        if not fits:
+            return None
+    return _unique(fits or ())
+
+
+def _same_word(typed: str, word: str) -> bool:
+    if typed == word:
+        return True
+    if len(typed) < 5 or len(word) < 5:
+        return False
+    return typed[:6] == word[:6] or distance(typed, word, 1) <= 1
