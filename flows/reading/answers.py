@@ -38,6 +38,7 @@ from flows.reading.numbers import (
 from flows.reading.spelling import key, normalise
 from flows.reading.vocabulary import (
     AGE_AFTER,
+    AGE_ALWAYS,
     AGE_BEFORE,
     COUNTED,
     INTENSIFIERS,
@@ -71,7 +72,7 @@ _FIRST_THEN_AGES = re.compile(
     r"\bshe'?s\b|\bmae\b))"
 )
 _AGE_AFTER = re.compile(r"\d+\s*(?:" + "|".join(AGE_AFTER) + r")\b")
-_AGE_BEFORE = re.compile(r"\b(?:" + "|".join(sorted(AGE_BEFORE)) + r")\s+\d")
+_AGE_BEFORE = re.compile(r"\b(" + "|".join(sorted(AGE_BEFORE | {"he's", "she's"})) + r")\s+\d")
 _WELSH_INTENSIFIERS = frozenset({"hynod", "wirioneddol", "gwirioneddol", "ofnadwy"})
 _SCALE_SYNONYMS = sorted(
     ((key(p), key(i)) for table in SCALE_SYNONYMS.values() for p, i in table.items()),
@@ -177,16 +178,26 @@ def _rescale(score: int, out_of: int, top: int) -> Fraction | None:
 
 def _scale_words(candidates: list[labels.Candidate], typed: str, norm: str) -> int | None:
     """A point by its words, read also as "very" for "really" and "not useful" for "useless"."""
-    # Reworded first: "really useful" holds the label "Useful", but means "Very useful".
-    variants = {labels.find(candidates, v, v) for v in _reworded(typed) if v != typed}
-    variants.discard(None)
-    if len(variants) == 1:
-        return variants.pop()
-    return labels.find(candidates, typed, norm)
+    words = typed.split()
+    variants = [labels.find(candidates, v, v) for v in _reworded(typed) if v != typed]
+    reworded = next((v for v in variants if v is not None), None)
+    if set(words) & INTENSIFIERS or any(f" {p} " in f" {typed} " for p, _ in _SCALE_SYNONYMS):
+        # Reworded first: "really useful" holds the label "Useful", but means "Very useful".
+        return reworded if reworded is not None else labels.find(candidates, typed, norm)
+    found = labels.find(candidates, typed, norm)
+    if (
+        found is not None
+        and len(words) > 1
+        and words[-1] == "iawn"
+        and "iawn" in candidates[found].keys
+    ):
+        found = None  # "da iawn" is "very good", not the point called "Iawn" (OK)
+    return found if found is not None else reworded
 
 
 def _reworded(typed: str) -> list[str]:
-    text = f" {typed} "
+    # Welsh puts "yn" before an adjective: "yn ddefnyddiol" is "defnyddiol".
+    text = f" {typed.removeprefix('yn ')} "
     for phrase, instead in _SCALE_SYNONYMS:
         text = text.replace(f" {phrase} ", f" {instead} ")
     words: list[str] = []
@@ -202,9 +213,11 @@ def _reworded(typed: str) -> list[str]:
     # Welsh puts "iawn" (very) after the word: "useful iawn", "defnyddiol iawn".
     if len(words) >= 2 and words[-1] == "iawn":
         english = " ".join(["very", *words[:-1]])
+        return [" ".join(words), english]
     if not set(typed.split()) & _WELSH_INTENSIFIERS:
         return [english]
-    return [english, " ".join([*(w for w in words if w != "very"), "iawn"])]
+    # Said in Welsh, so read first as Welsh: "hynod ddefnyddiol" is "defnyddiol iawn".
+    return [" ".join([*(w for w in words if w not in ("very", "o")), "iawn"]), english]
 
 
 def _stars(norm: str) -> int | None:
@@ -294,7 +307,9 @@ def _the_count(text: str) -> list[Fraction]:
 def _an_age(text: str) -> bool:
     after = _AGE_AFTER.search(text)
     before = _AGE_BEFORE.search(text)
-    return bool(after or (before and set(key(text[: before.start()]).split()) & PEOPLE))
+    if after or (before and key(before.group(1)) in AGE_ALWAYS):
+        return True
+    return bool(before and set(key(text[: before.start()]).split()) & PEOPLE)
 
 
 def _date(step: Step, raw: str, norm: str, language: str, today: date) -> Interpretation:

@@ -33,6 +33,7 @@ from flows.reading.vocabulary import (
     ONLY,
     ORDINAL_SUFFIXES,
     ORDINALS,
+    SCHOOLS,
     TEXT_SPEAK,
 )
 from flows.reading.yesno import by_polarity
@@ -70,10 +71,12 @@ MAX_JOINED = 6  # a label spans at most this many pieces ("speech and language t
 def read_choice(step: Step, norm: str, language: str) -> Interpretation:
     candidates = labels.from_options(step.options)
     norm = " ".join(TEXT_SPEAK.get(w, w) for w in norm.split())
+    norm = _schools(candidates, norm)
     if any(f" {later} " in f" {key(norm)} " for later in LATER):
         return refused(NOT_UNDERSTOOD)  # "probably college next year": not the answer today
     found = _one(candidates, norm, language)
-    if isinstance(found, int) and _OR.search(norm):
+    plain = _now(norm) is None and _without_negated(norm) == norm
+    if isinstance(found, int) and plain:
         several = _many(candidates, _OR.sub(", ", norm), language)  # "school or college"
         if isinstance(several, list) and len(set(several)) > 1:
             return refused(TOO_MANY)
@@ -120,6 +123,18 @@ def read_multi(step: Step, norm: str, language: str) -> Interpretation:
     return understood([step.options[i].value for i in chosen])
 
 
+def _schools(candidates: Sequence[Candidate], norm: str) -> str:
+    """ "Oakwood Primary" is a school, where one option's label says "school"."""
+    words = {w for c in candidates for k in c.keys for w in k.split()}
+    out = [w for w in norm.split()]
+    for i, word in enumerate(out):
+        plain = word.strip(",.;:!?")
+        instead = SCHOOLS.get(plain)
+        if instead in words and instead not in out:
+            out[i] = word.replace(plain, instead)
+    return " ".join(out)
+
+
 def _reason(norm: str) -> str | None:
     """ "4 (tutor)", "home - school couldn't meet her needs": the answer before the why."""
     head = _REASON.match(norm)
@@ -149,7 +164,7 @@ def _without_negated(norm: str) -> str:
 def _multi(
     candidates: Sequence[Candidate], alone: set[int], norm: str, language: str
 ) -> list[int] | str:
-    norm = _without_only(norm)
+    norm = " ".join(TEXT_SPEAK.get(w, w) for w in _without_only(norm).split())
     typed = key(norm)
     everything = [i for i in range(len(candidates)) if i not in alone]
     one = labels.exact(candidates, typed)
@@ -199,7 +214,7 @@ def _without_only(typed: str) -> str:
 
 def _all_n(typed: str, count: int) -> bool:
     """ "all 4", "all four of them": every option, when the number is how many there are."""
-    words = typed.split()
+    words = words_to_digits(typed, "cy").split()
     return len(words) >= 2 and words[0] in ("all", "pob", "y") and str(count) in words[1:3]
 
 

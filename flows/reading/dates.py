@@ -17,12 +17,12 @@ from flows.reading.numbers import words_to_digits
 from flows.reading.spelling import close, key
 from flows.reading.vocabulary import (
     AGO,
+    AGO_HEDGES,
     AGO_UNITS,
     LAST,
     MONTHS,
     NAMED_DAYS,
     NEXT,
-    NOT_EXACT,
     OR,
     ORDINAL_SUFFIXES,
     RELATIVE_DAYS,
@@ -55,8 +55,6 @@ _AGO = re.compile(
     + "|".join(sorted(AGO, key=len, reverse=True))
     + r")\b"
 )
-# "a few weeks ago", "a couple of months ago": an amount nobody counted.
-_VAGUE = frozenset({"few", "couple", "of", "several", "some", "sawl", "rhai", "ychydig", "many"})
 # Words for a stretch of time: "a week today" might be next week, "last week" is seven days.
 _PERIODS = frozenset({"week", "weeks", "wythnos", "month", "months", "mis", "year", "term"})
 _OF = frozenset({"of", "o"})
@@ -119,8 +117,8 @@ def _ago(words: str, today: date) -> DateReading:
     for m in _AGO.finditer(text):
         n = m.group("n")
         before = (text[: m.start()].split() or [""])[-1]
-        if before in NOT_EXACT or before in _VAGUE or before.isdecimal():
-            return None
+        if before and before not in AGO_HEDGES:
+            return None  # "over a year ago", "a few weeks ago", "dri mis" misread as "mis"
         count = int(n) if n and n.isdecimal() else 1
         days, months = _UNITS[m.group("unit")]
         readings.add(_back(today, days * count, months * count))
@@ -244,6 +242,8 @@ def _by_weekday(tokens: list[str], weekday: int | None, today: date) -> DateRead
         return _weekday_and_day(numbers, weekday, today)
     if words & NEXT:
         return monday + timedelta(days=7 + weekday)  # the one in next week
+    if "coming" in words:
+        return today + timedelta(days=(weekday - today.weekday()) % 7 or 7)  # "thursday coming"
     if "week" in words and words & LAST and not _a_week_before(tokens):
         return monday + timedelta(days=weekday - 7)  # "wednesday last week"
     if words & THIS and not words & LAST:
@@ -275,10 +275,9 @@ def _weekday_and_day(numbers: list[str], weekday: int, today: date) -> DateReadi
 
 def _a_week_before(tokens: list[str]) -> bool:
     """ "a week last tuesday", "a week yesterday", "wythnos i ddoe": seven days before that."""
-    text = " ".join(tokens)
-    return text.startswith(("a week ", "wythnos i ", "wythnos ers ")) and not text.startswith(
-        "a week today"
-    )
+    return tokens[:2] in (["a", "week"], ["wythnos", "i"], ["wythnos", "ers"]) and tokens[2:3] != [
+        "today"
+    ]
 
 
 def _relative(tokens: list[str], today: date) -> DateReading:

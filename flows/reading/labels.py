@@ -18,8 +18,14 @@ _SMALL_WORDS = frozenset({"and", "of", "the", "a", "an", "to", "for", "in"})
 # Words that say nothing about which option: "at colledge now", "my son's school".
 _PRONOUNS = frozenset(
     {"my", "his", "her", "their", "our", "y", "yr", "r", "fy", "ei", "eu", "ein"}
-    | {"at", "now", "nawr"}
+    | {"at", "now", "nawr", "we", "i", "he", "she", "they", "mae", "mae'n", "maen"}
 )
+# Welsh mutations, longest first, back to the letters they came from (soft, nasal and aspirate).
+_MUTATIONS = (
+    ("ngh", "c"), ("mh", "p"), ("nh", "t"), ("ch", "c"), ("ph", "p"), ("th", "t"), ("dd", "d"),
+    ("ng", "g"), ("f", "b"), ("f", "m"), ("b", "p"), ("d", "t"), ("g", "c"), ("l", "ll"),
+    ("r", "rh"), ("m", "b"), ("n", "d"), ("", "g"),
+)  # fmt: skip
 # "ve" is too short to stand for "very useful"; three letters are enough to start a label.
 MIN_PREFIX = 3
 
@@ -58,7 +64,9 @@ def exact(candidates: Sequence[Candidate], typed: str) -> int | None:
     return _unique(i for i, c in enumerate(candidates) if typed in c.keys)
 
 
-def find(candidates: Sequence[Candidate], typed: str, norm: str) -> int | None:
+def find(
+    candidates: Sequence[Candidate], typed: str, norm: str, radical: bool = False
+) -> int | None:
     """typed is the reply's key, norm its normalised form (emoji survive only there)."""
     found = exact(candidates, typed)
     if found is not None:
@@ -70,7 +78,26 @@ def find(candidates: Sequence[Candidate], typed: str, norm: str) -> int | None:
     for found in (inside, spelt, _start_of(candidates, typed)):
         if found is not None:
             return found
-    return _by_emoji(candidates, norm)
+    found = _by_emoji(candidates, norm)
+    if found is None and not radical:
+        # Welsh changes a word's first letter after some words: "reit ddefnyddiol", "a choleg".
+        known = {w for c in candidates for k in c.keys for w in k.split()}
+        readings = {find(candidates, v, v, radical=True) for v in _radicals(typed, known)}
+        readings.discard(None)
+        found = readings.pop() if len(readings) == 1 else None
+    return found
+
+
+def _radicals(typed: str, known: set[str]) -> list[str]:
+    """The reply with a mutated Welsh word put back as a label spells it ("ddefnyddiol")."""
+    words = typed.split()
+    found = []
+    for i, word in enumerate(words):
+        for mutated, radical in _MUTATIONS:
+            plain = radical + word[len(mutated) :]
+            if word not in known and word.startswith(mutated) and plain in known:
+                found.append(" ".join([*words[:i], plain, *words[i + 1 :]]))
+    return found[:24]
 
 
 def _extends(longer: Candidate, shorter: Candidate) -> bool:

@@ -122,12 +122,16 @@ YES: dict[str, tuple[str, ...]] = {
         "i made it", "we made it", "managed to go", "i managed to go", "managed to get there",
         "i managed to get there", "we managed to get there", "loved it", "enjoyed it",
         "really enjoyed it", "we loved it", "it was really helpful", "it was helpful",
-        "it was great", "it was good", "it was really good",
+        "it was great", "it was good", "it was really good", "attended", "i attended",
+        "we attended", "i did attend", "we did attend", "i did go", "we did go",
+        "it was brilliant", "it was amazing", "it was lovely", "it was fab", "it was fantastic",
+        "it was useful", "it was ok", "it was okay",
     ),
     "cy": (
         "ydw", "ydy", "ydyn", "ydych", "ydi", "yndw", "yndy", "do", "ie", "ia", "oes", "oedd",
         "byddaf", "bydd", "hoffwn", "iawn", "wrth gwrs", "ydw plis", "ie plis", "fe es i",
-        "es i", "mi es i", "yn bendant", "bendant", "do wir", "do siŵr",
+        "es i", "mi es i", "yn bendant", "bendant", "do wir", "do siŵr", "aethon ni",
+        "aethon", "mi aethon ni", "fe aethon ni", "aeth", "mi wnes i", "do mi wnes i",
     ),
 }
 
@@ -149,6 +153,17 @@ OFFERS: dict[str, tuple[str, ...]] = {
     ),
     "cy": ("hoffech", "hoffet", "gawn ni", "gaf i", "ga i", "ydych chi'n fodlon", "wyt ti'n fodlon"),
 }
+# On a question of fact ("Did you go?"), a reason for not going is a no: "my son was ill".
+REASONS_NOT = _words(
+    "ill poorly sick unwell working work holiday holidays away busy anxious tired clashed "
+    "broke childcare sitter babysitter appointment sal sâl gweithio gwaith gwyliau prysur "
+    "brysur apwyntiad"
+)
+# Words before "3 weeks ago" that keep it a day: "about", "it was", "tua".
+AGO_HEDGES = _words(
+    "about around roughly approx approximately abt bout just only was it its think reckon "
+    "maybe probably like exactly tua rhyw roedd oedd yn ond jyst falle efallai"
+)
 # Not yes or no, just unsure: never read as a typo for either ("falle" is not "false").
 UNSURE = _words("maybe perhaps possibly might falle efallai hwyrach ella dunno")
 
@@ -170,7 +185,9 @@ NO: dict[str, tuple[str, ...]] = {
         "nage", "nac oes", "nag oes", "nac oedd", "nag oedd", "na fyddaf", "na hoffwn", "dim",
         "ddim", "dim diolch", "na diolch", "nac do", "nag do", "methu", "methu mynd",
         "methais", "methais i", "methais i fynd", "fues i ddim", "es i ddim", "anghofiais",
-        "anghofiais i", "wedi anghofio", "naddo wir",
+        "anghofiais i", "wedi anghofio", "naddo wir", "wnes i ddim", "wnes i ddim mynd",
+        "wnaethon ni ddim", "wnaethon ni ddim mynd", "methon ni", "methon", "methon ni fynd",
+        "aethon ni ddim", "ddim y tro yma", "ddim y tro hwn",
     ),
 }
 
@@ -193,6 +210,7 @@ NUMBER_WORDS: dict[str, dict[str, int]] = {
         "sero": 0, "un": 1, "dau": 2, "dwy": 2, "tri": 3, "tair": 3, "pedwar": 4, "pedair": 4,
         "pump": 5, "pum": 5, "chwech": 6, "chwe": 6, "saith": 7, "wyth": 8, "naw": 9, "deg": 10,
         "deng": 10, "un ar ddeg": 11, "deuddeg": 12, "tri ar ddeg": 13, "pedwar ar ddeg": 14,
+        "dri": 3, "ddau": 2, "ddwy": 2, "dair": 3, "bedwar": 4, "bedair": 4, "bump": 5,
         "pymtheg": 15, "un ar bymtheg": 16, "dau ar bymtheg": 17, "deunaw": 18,
         "pedwar ar bymtheg": 19, "ugain": 20, "un deg": 10, "un deg un": 11, "un deg dau": 12,
         "un deg tri": 13, "un deg pedwar": 14, "un deg pump": 15, "un deg chwech": 16,
@@ -222,9 +240,11 @@ PEOPLE = _words(
 )
 # A number after these, or before "oed" / "years old", is someone's age: "my son is 7".
 AGE_BEFORE = _words("is aged age yn hes shes turned")
+# Of those, the ones that say "age" on their own; "is" and "yn" only after a person ("my son is").
+AGE_ALWAYS = _words("aged age hes shes turned")
 AGE_AFTER = ("oed", "years old", "yrs old", "year old", "yo", "mlwydd")
 # A number before these is the ones that count: "3 kids, 2 with SEND", "1 has autism".
-SUBSET_AFTER = _words("with has have sydd gyda efo out")
+SUBSET_AFTER = _words("with has have sydd gyda gydag efo out")
 # A count said with these is a bound or comes with a catch: "at least 2", "0 but ...".
 NOT_A_COUNT = _words("least more over than nearly almost several sawl rhai but ond except")
 
@@ -259,7 +279,10 @@ FILLER: dict[str, frozenset[str]] = {
 
 # A whole multi-choice reply meaning every option, or none of them.
 ALL: dict[str, tuple[str, ...]] = {
-    "en": ("all", "all of them", "all of the above", "everything", "the lot", "all of those"),
+    "en": (
+        "all", "all of them", "all of the above", "everything", "the lot", "all of those",
+        "all of it", "all of these", "all the above", "every one", "each of them",
+    ),
     "cy": ("pob un", "pob un ohonynt", "y cyfan", "popeth", "i gyd", "nhw i gyd"),
 }
 NONE: dict[str, tuple[str, ...]] = {
@@ -277,7 +300,10 @@ NONE: dict[str, tuple[str, ...]] = {
 # of "all", or are the only ones after "none".
 EXCEPT: dict[str, tuple[str, ...]] = {
     "en": ("but", "except", "except for", "apart from", "other than", "bar", "besides", "save"),
-    "cy": ("ond", "heblaw", "heblaw am", "ar wahân i", "ar wahan i", "ac eithrio"),
+    "cy": (
+        "ond", "heblaw", "heblaw am", "ar wahân i", "ar wahan i", "ac eithrio", "heblaw'r",
+        "ar wahân i'r", "ar wahan i'r", "ond y", "ond yr",
+    ),
 }
 # "both therapies", "y ddau therapi": the two options that share that word.
 BOTH = ("both", "both of the", "y ddau", "y ddwy", "ddau", "ddwy")
@@ -299,7 +325,16 @@ NOT_INITIALS = _words(
 TEXT_SPEAK: dict[str, str] = {
     "skool": "school", "skl": "school", "skul": "school", "schl": "school", "coll": "college",
     "colege": "college", "homeschool": "home school", "homeschooled": "home schooled",
-    "homeschooling": "home schooling", "homeed": "home ed",
+    "homeschooling": "home schooling", "homeed": "home ed", "cymhorthydd": "cynorthwyydd",
+    "cymhorthwyr": "cynorthwyydd", "cynorthwywyr": "cynorthwyydd",
+}
+# Kinds of school people name instead of the word: "Oakwood Primary", "the comp", "ysgol gynradd".
+# Read as "school" / "ysgol" only where an option's label has that word.
+SCHOOLS: dict[str, str] = {
+    "primary": "school", "secondary": "school", "mainstream": "school", "comp": "school",
+    "comprehensive": "school", "juniors": "school", "infants": "school", "nursery": "school",
+    "academy": "school", "cynradd": "ysgol",
+    "gynradd": "ysgol", "uwchradd": "ysgol",
 }
 # "was home ed, now at school": what comes after these is the answer today.
 NOW = ("now", "nawr", "currently", "bellach", "these days")
@@ -350,13 +385,12 @@ AGO_UNITS: dict[str, dict[str, tuple[int, int]]] = {
         "diwrnod": (1, 0), "ddiwrnod": (1, 0), "niwrnod": (1, 0), "diwrnodau": (1, 0),
         "dydd": (1, 0), "wythnos": (7, 0), "wythnosau": (7, 0), "pythefnos": (14, 0),
         "mis": (0, 1), "fis": (0, 1), "mlynedd": (0, 12), "blynedd": (0, 12),
-        "blwyddyn": (0, 12), "flwyddyn": (0, 12),
+        "blwyddyn": (0, 12), "flwyddyn": (0, 12), "bythefnos": (14, 0), "deufis": (0, 2),
+        "ddeufis": (0, 2),
     },
 }
 # What follows the amount: "ago", "yn ôl" (read without its accent).
 AGO = frozenset({"ago", "yn ol", "nol"})
-# Words before an amount that make it a bound, not a day: "over a year ago", "nearly 2 weeks ago".
-NOT_EXACT = _words("over more nearly almost under less least dros bron llai mwy")
 
 # Days every family knows by name, as (month, day); the latest one is meant.
 NAMED_DAYS: dict[str, dict[str, tuple[int, int]]] = {
@@ -385,7 +419,10 @@ WEEKDAYS: dict[str, dict[str, int]] = {
     # Welsh weekdays only count after "dydd": "Mawrth" alone is March.
     "cy": {
         "dydd llun": 0, "dydd mawrth": 1, "dydd mercher": 2, "dydd iau": 3, "dydd gwener": 4,
-        "dydd sadwrn": 5, "dydd sul": 6,
+        "dydd sadwrn": 5, "dydd sul": 6, "ddydd llun": 0, "ddydd mawrth": 1, "ddydd mercher": 2,
+        "ddydd iau": 3, "ddydd gwener": 4, "ddydd sadwrn": 5, "ddydd sul": 6, "nos lun": 0,
+        "nos fawrth": 1, "nos fercher": 2, "nos iau": 3, "nos wener": 4, "nos sadwrn": 5,
+        "nos sul": 6,
     },
 }
 LAST: frozenset[str] = frozenset({"last", "diwethaf", "dwetha", "diwetha", "dwethaf"})
@@ -410,6 +447,7 @@ SCALE_SYNONYMS: dict[str, dict[str, str]] = {
         "oce": "ok", "ocê": "ok", "di-werth": "ddim yn ddefnyddiol",
         "diwerth": "ddim yn ddefnyddiol", "dibwrpas": "ddim yn ddefnyddiol",
         "gwastraff amser": "ddim yn ddefnyddiol", "ddim o gwbl": "ddim yn ddefnyddiol",
+        "reit": "", "eitha": "", "eithaf": "",
     },
 }
 # Words that make a label stronger, read as "very": "really useful" is "Very useful".

@@ -25,6 +25,7 @@ from flows.reading.vocabulary import (
     NO_EMOJI,
     NO_WORDS,
     OFFERS,
+    REASONS_NOT,
     UNSURE,
     YES,
     YES_EMOJI,
@@ -60,6 +61,8 @@ def read_yes_no(step: Step, norm: str) -> Interpretation:
     if compact and compact <= NO_EMOJI:
         return understood(False)
     answer = polarity(typed)
+    if answer is None and not is_offer(step) and set(typed.split()) & REASONS_NOT:
+        answer = False  # "my son was ill": why they didn't go
     return refused(NOT_UNDERSTOOD) if answer is None else understood(answer)
 
 

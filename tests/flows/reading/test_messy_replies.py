@@ -327,3 +327,50 @@ def test_exclusive_is_checked(kind: str, exclusive: str, message: str) -> None:
 
 def test_the_corpus_flow_validates() -> None:
     assert Path(corpus_flow().source).name == "reading_corpus.yaml"
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("my son was ill", False),
+        ("had to work", False),
+        ("roedd fy mab yn sâl", False),
+        ("wnes i ddim mynd", False),
+        ("aethon ni", True),
+    ],
+)
+def test_reasons_for_not_going_and_welsh_past_tense(typed: str, expected: bool) -> None:
+    assert read(WENT, typed).value is expected
+
+
+def test_a_reason_does_not_decline_an_offer() -> None:
+    assert not read(OFFER, "I'm at work").ok
+
+
+@pytest.mark.parametrize(
+    ("step", "typed", "expected"),
+    [
+        ("rating", "reit ddefnyddiol", 4),
+        ("rating", "yn ddefnyddiol iawn", 5),
+        ("rating", "hynod ddefnyddiol", 5),
+        ("where", "yn y goleg", "college"),
+        ("where", "Oakwood Primary", "school"),
+        ("where", "ysgol gynradd", "school"),
+        ("review_date", "ddydd Gwener", "2026-11-13"),
+        ("review_date", "nos Lun", "2026-11-16"),
+        ("review_date", "bythefnos yn ôl", "2026-11-04"),
+        ("review_date", "dri mis yn ôl", "2026-08-18"),
+        ("children", "mae gen i ddau", 2),
+        ("helped", "popeth ar wahân i'r senco", ["speech", "ot", "ta"]),
+    ],
+)
+def test_welsh_as_it_is_written(step: str, typed: str, expected: object) -> None:
+    assert read(corpus_flow().step(step), typed, "cy").value == expected
+
+
+@pytest.mark.parametrize(
+    ("step", "typed"),
+    [("rating", "da iawn"), ("where", "ysgol a choleg"), ("where", "school, college")],
+)
+def test_welsh_and_lists_that_are_not_one_answer(step: str, typed: str) -> None:
+    assert not read(corpus_flow().step(step), typed, "cy").ok
