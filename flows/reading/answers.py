@@ -43,6 +43,7 @@ from flows.reading.vocabulary import (
     COUNTED,
     INTENSIFIERS,
     NOT_A_COUNT,
+    PART_OF,
     PEOPLE,
     SCALE_SYNONYMS,
     SOFTENERS,
@@ -61,11 +62,12 @@ _OUT_OF = re.compile(r"(?<![\w.])(\d+)\s*(?:/|out of|outta|of|allan o|o)\s*(\d+)
 # The word after a number, and whether a number follows that ("2 of the speakers", "4 of 5").
 _AFTER_NUMBER = re.compile(r"\d\s+([^\W\d_]+)(\s+\d)?")
 _ONLY = re.compile(r"\bdim ond\b")
-_AND = re.compile(r"\s*(?:,|&|\band\b|\ba\b|\bac\b)\s*")
-_DETERMINERS = frozenset({"my", "fy", "the", "y", "yr", "just", "only", "our", "ein", "mine"})
+_AND = re.compile(r"\s*(?:[,&+]|\band\b|\ba\b|\bac\b)\s*")
+_DETERMINERS = frozenset({"my", "fy", "the", "y", "yr", "just", "only", "our", "ein", "mine", "i"})
 _SUBSET = re.compile(
     r"(\d+)\s+(?:" + "|".join(sorted(SUBSET_AFTER, key=len, reverse=True)) + r")\b"
 )
+_PART_OF = re.compile(r"(\d+)\s+(?:" + "|".join(sorted(PART_OF)) + r")\b")
 # The count first, then what its children are like: "2 (9 and 11)", "one, he's 6", "1 in year 3".
 _FIRST_THEN_AGES = re.compile(
     r"^\D*?(\d+)\s*(?:\(|(?:[,\-–]|\bin\b).*(?:\baged?\b|\boed\b|\byears?\b|\bhe'?s\b|"
@@ -260,7 +262,7 @@ def _number(step: Step, raw: str, norm: str, language: str, today: date) -> Inte
     numbers = numbers_in(text)
     if numbers is None or set(typed.split()) & NOT_A_COUNT:
         return refused(NOT_UNDERSTOOD)  # "at least 2", "0 but my nephew lives with us"
-    count = _people(key(text))
+    count = _people(text)
     if count is not None:
         numbers = [Fraction(count)]  # "my son", "dwy ferch a mab"
     elif not numbers:
@@ -283,7 +285,7 @@ def _number(step: Step, raw: str, norm: str, language: str, today: date) -> Inte
 
 def _people(typed: str) -> int | None:
     """ "my son", "mab a merch", "my eldest and youngest": one for each person named."""
-    pieces = [p.split() for p in _AND.split(typed) if p.strip()]
+    pieces = [key(p).split() for p in _AND.split(typed) if key(p)]
     total = 0
     for piece in pieces:
         many = int(piece[0]) if piece[0].isdecimal() and len(piece[0]) <= 2 else 1
@@ -297,9 +299,10 @@ def _people(typed: str) -> int | None:
 def _the_count(text: str) -> list[Fraction]:
     """Which of several numbers answers "how many": "3 kids, 2 with SEND" is 2; "2 (9 and 11)"
     and "2, aged 7 and 12" are 2; "1 or 2" is no one number."""
-    subset = {n for m in _SUBSET.finditer(text) for n in numbers_in(m.group(1)) or []}
-    if len(subset) == 1:
-        return list(subset)
+    for pattern in (_SUBSET, _PART_OF):
+        subset = {n for m in pattern.finditer(text) for n in numbers_in(m.group(1)) or []}
+        if len(subset) == 1:
+            return list(subset)
     first = _FIRST_THEN_AGES.match(text)
     return (numbers_in(first.group(1)) or []) if first else []
 

@@ -43,6 +43,7 @@ _INDEX = re.compile(r"(?:(?:option|number|no|choice|opsiwn|rhif|dewis) ?)?(\d+)"
 _TOKEN = re.compile(r"\d+|[^\W\d_]+")
 _RANGE = re.compile(r"(?<![\d.])(\d+)\s*(?:-|–|to|i)\s*(\d+)(?![\d.])")
 _SEPARATOR = re.compile(r"\s*(?:[,;&+/|]|\b(?:and|ac|a|plus)\b|\ba'r\b)\s*")
+_DOTTED = re.compile(r"\b(?:[^\W\d_]\.){2,}(?:[^\W\d_]\b)?")
 _OR = re.compile(r"\b(?:or|neu)\b")
 _LEADING_NUMBER = re.compile(r"^(\d+)\s+[^\W\d_]")
 _FROM_TO = re.compile(r"\bfrom\b.+?\bto\b\s+(.+)$")
@@ -164,7 +165,7 @@ def _without_negated(norm: str) -> str:
 def _multi(
     candidates: Sequence[Candidate], alone: set[int], norm: str, language: str
 ) -> list[int] | str:
-    norm = " ".join(TEXT_SPEAK.get(w, w) for w in _without_only(norm).split())
+    norm = _letters_joined(" ".join(TEXT_SPEAK.get(w, w) for w in _without_only(norm).split()))
     typed = key(norm)
     everything = [i for i in range(len(candidates)) if i not in alone]
     one = labels.exact(candidates, typed)
@@ -198,6 +199,11 @@ def _multi(
         if len(words) > 1 and all(i is not None for i in each):
             return [i for i in each if i is not None]
     return found
+
+
+def _letters_joined(norm: str) -> str:
+    """ "T.A." and "S.E.N.C.O" are "ta" and "senco"."""
+    return _DOTTED.sub(lambda m: m.group(0).replace(".", ""), norm)
 
 
 def _without_only(typed: str) -> str:
@@ -239,6 +245,8 @@ def _except(candidates: Sequence[Candidate], said: str, language: str) -> set[in
             if isinstance(found, str):
                 one = _one(candidates, rest, language)
                 found = [one] if isinstance(one, int) else found
+            if isinstance(found, str):
+                found = sorted(labels.sharing_a_word(candidates, rest))  # "except the therapies"
             return set(found) if isinstance(found, list) and found else None
     return None
 

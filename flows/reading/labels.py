@@ -213,3 +213,17 @@ def _same_word(typed: str, word: str) -> bool:
     if len(typed) < 5 or len(word) < 5:
         return False
     return typed[:6] == word[:6] or distance(typed, word, 1) <= 1
+
+
+def sharing_a_word(candidates: Sequence[Candidate], typed: str) -> set[int]:
+    """Every option with the one word a reply names: "the therapies" -> both therapies."""
+    words = [w for w in typed.split() if w not in _SMALL_WORDS and w not in _PRONOUNS]
+    if len(words) != 1 or len(words[0]) < 5:
+        return set()
+    return {
+        i
+        for i, c in enumerate(candidates)
+        for k in c.keys
+        for w in k.split()
+        if _same_word(words[0], w)
+    }

@@ -225,18 +225,19 @@ MULTIPLIERS = {"hundred": 100, "thousand": 1000, "million": 1_000_000}
 COUNT_WORDS: dict[str, dict[str, int]] = {
     "en": {
         "none": 0, "never": 0, "no times": 0, "once": 1, "twice": 2, "a couple": 2, "no one": 0,
-        "nobody": 0, "not any": 0, "both": 2, "twins": 2, "triplets": 3,
+        "nobody": 0, "not any": 0, "both": 2, "twins": 2, "triplets": 3, "no children": 0,
+        "no kids": 0,
     },
     "cy": {
         "dim": 0, "dim un": 0, "byth": 0, "unwaith": 1, "dwywaith": 2, "y ddau": 2, "y ddwy": 2,
-        "gefeilliaid": 2,
+        "gefeilliaid": 2, "efeilliaid": 2, "dim plant": 0,
     },
 }
 # People a "how many" reply may name instead of counting them: "my son", "mab a merch".
 PEOPLE = _words(
     "son daughter boy girl child kid eldest youngest middle oldest baby stepson stepdaughter "
     "mab merch ferch bachgen fachgen plentyn hynaf ieuengaf sons daughters boys girls children "
-    "kids meibion merched bechgyn plant blant"
+    "kids meibion merched bechgyn plant blant him her"
 )
 # A number after these, or before "oed" / "years old", is someone's age: "my son is 7".
 AGE_BEFORE = _words("is aged age yn hes shes turned")
@@ -244,7 +245,9 @@ AGE_BEFORE = _words("is aged age yn hes shes turned")
 AGE_ALWAYS = _words("aged age hes shes turned")
 AGE_AFTER = ("oed", "years old", "yrs old", "year old", "yo", "mlwydd")
 # A number before these is the ones that count: "3 kids, 2 with SEND", "1 has autism".
-SUBSET_AFTER = _words("with has have sydd gyda gydag efo out")
+SUBSET_AFTER = _words("with has have sydd gyda gydag efo")
+# Weaker: "2 out of 3", "two of my three", "2 allan o 3", when nothing says "with" or "has".
+PART_OF = _words("out of allan")
 # A count said with these is a bound or comes with a catch: "at least 2", "0 but ...".
 NOT_A_COUNT = _words("least more over than nearly almost several sawl rhai but ond except")
 
@@ -289,7 +292,8 @@ NONE: dict[str, tuple[str, ...]] = {
     "en": (
         "none", "none of them", "none of the above", "nothing", "neither", "no one", "nobody",
         "not any", "none of these", "none of those", "nothing really", "none really",
-        "nothing at all", "none at all", "nothing yet", "none yet",
+        "nothing at all", "none at all", "nothing yet", "none yet", "not really anything",
+        "not anything",
     ),
     "cy": (
         "dim un", "dim", "dim byd", "dim un ohonynt", "dim un ohonyn nhw", "dim byd o gwbl",

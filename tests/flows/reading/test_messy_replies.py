@@ -374,3 +374,21 @@ def test_welsh_as_it_is_written(step: str, typed: str, expected: object) -> None
 )
 def test_welsh_and_lists_that_are_not_one_answer(step: str, typed: str) -> None:
     assert not read(corpus_flow().step(step), typed, "cy").ok
+
+
+@pytest.mark.parametrize(
+    ("step", "typed", "expected"),
+    [
+        ("children", "my son, my daughter", 2),
+        ("children", "son & daughter", 2),
+        ("children", "just her", 1),
+        ("children", "two of my three", 2),
+        ("children", "3 of them, 2 with SEND", 2),
+        ("children", "no children with SEND", 0),
+        ("helped", "S.E.N.C.O", ["senco"]),
+        ("helped", "everything except the therapies", ["ta", "senco"]),
+        ("helped", "not really anything", ["none"]),
+    ],
+)
+def test_counts_and_lists_in_more_words(step: str, typed: str, expected: object) -> None:
+    assert read(corpus_flow().step(step), typed).value == expected
