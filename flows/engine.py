@@ -126,6 +126,8 @@ class _Run:
             lead = say(self.lang, result.why)
         elif result.problem == "special_not_allowed":
             lead = say(self.lang, "needs_answer")
+        elif result.problem == "too_many" and step.max_choices is None:
+            lead = say(self.lang, "choose_one")  # a single choice named two answers
         elif result.problem in ("too_many", "too_few"):
             n = step.max_choices if result.problem == "too_many" else step.min_choices
             lead = say(self.lang, result.problem, n=n) + "."

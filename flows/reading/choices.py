@@ -96,7 +96,7 @@ def read_choice(step: Step, norm: str, language: str) -> Interpretation:
     if isinstance(found, int):
         return understood(step.options[found].value)
     if found == NOT_UNDERSTOOD:
-        several = _many(candidates, norm, language)
+        several = _many(candidates, _OR.sub(", ", norm), language)
         if isinstance(several, list) and len(set(several)) > 1:
             return refused(TOO_MANY)
     return refused(found)

@@ -243,6 +243,13 @@ def test_a_choice_that_could_be_two_is_asked_again(typed: str) -> None:
     assert not read(PLACE, typed).ok
 
 
+@pytest.mark.parametrize("typed", ["1 and 3", "school or college"])
+def test_two_answers_to_a_single_choice_are_asked_again_as_one(typed: str) -> None:
+    out = engine.step(corpus_flow(), state_at("where"), typed, NOW)
+    assert out.prompts[0].text.startswith("Please choose one answer.")
+    assert "None" not in out.prompts[0].text
+
+
 @pytest.mark.parametrize(
     ("typed", "expected"),
     [
