@@ -24,6 +24,8 @@ from flows.outcome import (
 )
 from flows.reading.answers import Interpretation, interpret
 from flows.reading.commands import Command, parse_command
+from flows.reading.interpretation import WHY_EXCLUSIVE
+from flows.reading.yesno import NO_KEY, YES_KEY
 from flows.schema import END, Flow, Special, Step, StepType
 from flows.state import State
 from flows.texts import fill
@@ -116,8 +118,16 @@ class _Run:
         return ()
 
     def reprompt(self, step: Step, result: Interpretation) -> None:
-        if result.problem == "special_not_allowed":
+        if result.why == WHY_EXCLUSIVE:
+            alone = next((o for o in step.options if o.exclusive), None)
+            label = self.text(alone.label) if alone else ""
+            lead = f"{say(self.lang, 'sorry')} {say(self.lang, result.why, label=label)}"
+        elif result.why is not None:
+            lead = say(self.lang, result.why)
+        elif result.problem == "special_not_allowed":
             lead = say(self.lang, "needs_answer")
+        elif result.problem == "too_many" and step.max_choices is None:
+            lead = say(self.lang, "choose_one")  # a single choice named two answers
         elif result.problem in ("too_many", "too_few"):
             n = step.max_choices if result.problem == "too_many" else step.min_choices
             lead = say(self.lang, result.problem, n=n) + "."
@@ -230,7 +240,11 @@ def step(flow: Flow, state_data: Mapping[str, Any], reply: Reply | str, now: dat
         if command is not None:
             _command(run, command, question)
             return run.outcome()
-    result = interpret(question, reply.text, state.language, now.date())
+    text = reply.text
+    if reply.key is not None and question.type is StepType.YES_NO:
+        # A button names its answer; only typed numbers are doubtful on a yes/no question.
+        text = {YES_KEY: "yes", NO_KEY: "no"}.get(reply.key, text)
+    result = interpret(question, text, state.language, now.date())
     if result.ok:
         run.record(question, result.value, result.special, reply.text)
         run.enter(run.next_of(question))

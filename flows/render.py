@@ -9,6 +9,7 @@ from typing import Literal
 
 from flows.gsm import SegmentInfo, count_segments, to_gsm7
 from flows.outcome import Prompt, PromptKind, PromptOption
+from flows.reading.yesno import PLAIN_NO, PLAIN_YES
 from flows.schema import ALLOWABLE_SPECIALS, Special, StepType
 
 STRINGS: dict[str, dict[str, str]] = {
@@ -38,8 +39,7 @@ STRINGS: dict[str, dict[str, str]] = {
     },
 }
 # Labels that say nothing beyond yes or no, so "Reply YES or NO." is all a reader needs.
-_PLAIN_YES = frozenset({"yes", "ie", "do", "oes", "ydw", "ydy", "ydyn"})
-_PLAIN_NO = frozenset({"no", "na", "naddo", "nac oes", "nac ydw", "nac ydy", "nac ydyn"})
+_PLAIN_YES, _PLAIN_NO = PLAIN_YES, PLAIN_NO  # the reader takes "1" only when numbers are shown
 
 _ASKING = (PromptKind.QUESTION, PromptKind.REPEAT)
 _BUTTON_STEPS = (StepType.CHOICE, StepType.SCALE, StepType.YES_NO)

@@ -53,6 +53,8 @@ class Option:
     # Extra words that mean this option, per language ("a bit" -> "partly").
     aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
     emoji: str | None = None
+    # multi_choice: an answer that stands alone ("None of these"); with another option, ask again.
+    exclusive: bool = False
 
 
 @dataclass(frozen=True)

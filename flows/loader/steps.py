@@ -153,6 +153,9 @@ class StepBuilder:
             if options is None:
                 return None
             extra: dict[str, Any] = {"options": options}
+            if step_type is StepType.CHOICE and any(o.exclusive for o in options):
+                # One answer is always alone; saying so would suggest the list allows several.
+                self.err(line_of(data, "options"), f"{p}options", "exclusive is for multi_choice")
             if step_type is StepType.MULTI_CHOICE:
                 lo = self.f.get_int(data, "min_choices", p, lo=0, hi=len(options))
                 hi = self.f.get_int(data, "max_choices", p, lo=1, hi=len(options))
@@ -195,7 +198,9 @@ class StepBuilder:
                 self.err(line_of(raw, i), p, "expected an option with value and label")
                 ok = False
                 continue
-            self.f._unknown_fields(item, {"value", "label", "aliases", "emoji"}, f"{p}.")
+            self.f._unknown_fields(
+                item, {"value", "label", "aliases", "emoji", "exclusive"}, f"{p}."
+            )
             value = item.get("value")
             if isinstance(value, bool):
                 self.err(
@@ -222,10 +227,19 @@ class StepBuilder:
             text = self.f.get_text(item, "label", f"{p}.")
             aliases = self._aliases(item, p)
             emoji = self.f.get_str(item, "emoji", f"{p}.", required=False)
+            exclusive = item.get("exclusive", False)
+            if not isinstance(exclusive, bool):
+                self.err(line_of(item, "exclusive"), f"{p}.exclusive", "expected true or false")
+                ok = False
+                continue
             if text is None or aliases is None:
                 ok = False
                 continue
-            options.append(Option(value=str(value), label=text, aliases=aliases, emoji=emoji))
+            options.append(
+                Option(
+                    value=str(value), label=text, aliases=aliases, emoji=emoji, exclusive=exclusive
+                )
+            )
         return tuple(options) if ok else None
 
     def _aliases(self, item: LocDict, p: str) -> dict[str, tuple[str, ...]] | None:

@@ -22,12 +22,34 @@ from flows.reading.interpretation import (
     NOT_UNDERSTOOD,
     OUT_OF_RANGE,
     SPECIAL_NOT_ALLOWED,
+    WHY_EMOJI,
     Interpretation,
     refused,
     understood,
 )
-from flows.reading.numbers import as_plain, numbers_in, round_half_up, with_sign, words_to_digits
+from flows.reading.numbers import (
+    as_plain,
+    misspelt_number,
+    numbers_in,
+    round_half_up,
+    with_sign,
+    words_to_digits,
+)
 from flows.reading.spelling import key, normalise
+from flows.reading.vocabulary import (
+    AGE_AFTER,
+    AGE_ALWAYS,
+    AGE_BEFORE,
+    COUNTED,
+    INTENSIFIERS,
+    NOT_A_COUNT,
+    PART_OF,
+    PEOPLE,
+    SCALE_SYNONYMS,
+    SOFTENERS,
+    STARS,
+    SUBSET_AFTER,
+)
 from flows.reading.yesno import by_polarity, read_yes_no
 from flows.schema import Step, StepType
 
@@ -37,7 +59,29 @@ Reader = Callable[[Step, str, str, str, date], Interpretation]
 
 # "4 out of 5", "4/5", "8 allan o 10": a score on some other scale.
 _OUT_OF = re.compile(r"(?<![\w.])(\d+)\s*(?:/|out of|outta|of|allan o|o)\s*(\d+)(?!\d)")
-_THUMBS_UP, _THUMBS_DOWN = "👍", "👎"
+# The word after a number, and whether a number follows that ("2 of the speakers", "4 of 5").
+_AFTER_NUMBER = re.compile(r"\d\s+([^\W\d_]+)(\s+\d)?")
+_ONLY = re.compile(r"\bdim ond\b")
+_AND = re.compile(r"\s*(?:[,&+]|\band\b|\ba\b|\bac\b)\s*")
+_DETERMINERS = frozenset({"my", "fy", "the", "y", "yr", "just", "only", "our", "ein", "mine", "i"})
+_SUBSET = re.compile(
+    r"(\d+)\s+(?:" + "|".join(sorted(SUBSET_AFTER, key=len, reverse=True)) + r")\b"
+)
+_PART_OF = re.compile(r"(\d+)\s+(?:" + "|".join(sorted(PART_OF)) + r")\b")
+# The count first, then what its children are like: "2 (9 and 11)", "one, he's 6", "1 in year 3".
+_FIRST_THEN_AGES = re.compile(
+    r"^\D*?(\d+)\s*(?:\(|(?:[,\-–]|\bin\b).*(?:\baged?\b|\boed\b|\byears?\b|\bhe'?s\b|"
+    r"\bshe'?s\b|\bmae\b))"
+)
+_AGE_AFTER = re.compile(r"\d+\s*(?:" + "|".join(AGE_AFTER) + r")\b")
+_AGE_BEFORE = re.compile(r"\b(" + "|".join(sorted(AGE_BEFORE | {"he's", "she's"})) + r")\s+\d")
+_WELSH_INTENSIFIERS = frozenset({"hynod", "wirioneddol", "gwirioneddol", "ofnadwy"})
+_SCALE_SYNONYMS = sorted(
+    ((key(p), key(i)) for table in SCALE_SYNONYMS.values() for p, i in table.items()),
+    key=lambda pair: len(pair[0]),
+    reverse=True,
+)
+_WORDED = frozenset({StepType.CHOICE, StepType.MULTI_CHOICE, StepType.SCALE, StepType.YES_NO})
 # Longer than this is a story, not a choice, number or date; reading it word by word would be slow.
 MAX_READ = 1000
 
@@ -56,7 +100,9 @@ def interpret(step: Step, text: str, language: str, today: date) -> Interpretati
     # An option called "Not sure" is an answer, even though "not sure" is also "don't know".
     if special in step.allow and not _names_an_answer(step, key(norm)):
         return Interpretation(ok=True, special=special)
-    if step.type is not StepType.TEXT:
+    # Only a question with worded answers may hold the special's words as an answer: "dim syniad"
+    # is not "dim" (none) on a number question.
+    if step.type in _WORDED:
         answer = _READERS[step.type](step, text, norm, language, today)
         if answer.ok:
             return answer
@@ -97,14 +143,22 @@ def _scale(step: Step, raw: str, norm: str, language: str, today: date) -> Inter
     if out_of and len(numbers) == 2:
         value = _rescale(int(out_of.group(1)), int(out_of.group(2)), step.scale_max)
     elif numbers:
-        value = numbers[0] if len(set(numbers)) == 1 else None
+        value = numbers[0] if len(set(numbers)) == 1 and not _counts_something(text) else None
     elif starts_like_special(typed):
         value = None
     else:
-        found = labels.find(candidates, typed, norm)
+        found = _scale_words(candidates, typed, norm)
         if found is None:
             found = by_polarity(candidates, typed)
-        value = Fraction(step.points[found].value) if found is not None else _thumbs(step, norm)
+        if found is not None:
+            value = Fraction(step.points[found].value)
+        elif (count := _stars(norm) or misspelt_number(typed, language)) is not None:
+            value = Fraction(count)
+        elif _only_pictures(norm):
+            # A lone 👍 might mean 5, or just "got it": ask, rather than store the top point.
+            return refused(NOT_UNDERSTOOD, why=WHY_EMOJI)
+        else:
+            value = None
     if value is None or value.denominator != 1:
         return refused(NOT_UNDERSTOOD)
     if not step.scale_min <= value <= step.scale_max:
@@ -124,14 +178,66 @@ def _rescale(score: int, out_of: int, top: int) -> Fraction | None:
     return Fraction(round_half_up(Fraction(score * top, out_of)))
 
 
-def _thumbs(step: Step, norm: str) -> Fraction | None:
-    # Reached only when no point has the thumb as its own emoji.
-    thumbs = set(norm.replace(" ", ""))
-    if thumbs == {_THUMBS_UP}:
-        return Fraction(step.scale_max)
-    if thumbs == {_THUMBS_DOWN}:
-        return Fraction(step.scale_min)
-    return None
+def _scale_words(candidates: list[labels.Candidate], typed: str, norm: str) -> int | None:
+    """A point by its words, read also as "very" for "really" and "not useful" for "useless"."""
+    words = typed.split()
+    variants = [labels.find(candidates, v, v) for v in _reworded(typed) if v != typed]
+    reworded = next((v for v in variants if v is not None), None)
+    if set(words) & INTENSIFIERS or any(f" {p} " in f" {typed} " for p, _ in _SCALE_SYNONYMS):
+        # Reworded first: "really useful" holds the label "Useful", but means "Very useful".
+        return reworded if reworded is not None else labels.find(candidates, typed, norm)
+    found = labels.find(candidates, typed, norm)
+    if (
+        found is not None
+        and len(words) > 1
+        and words[-1] == "iawn"
+        and "iawn" in candidates[found].keys
+    ):
+        found = None  # "da iawn" is "very good", not the point called "Iawn" (OK)
+    return found if found is not None else reworded
+
+
+def _reworded(typed: str) -> list[str]:
+    # Welsh puts "yn" before an adjective: "yn ddefnyddiol" is "defnyddiol".
+    text = f" {typed.removeprefix('yn ')} "
+    for phrase, instead in _SCALE_SYNONYMS:
+        text = text.replace(f" {phrase} ", f" {instead} ")
+    words: list[str] = []
+    for word in text.split():
+        after_not = bool(words) and words[-1] in ("not", "ddim")
+        if (word in INTENSIFIERS or (after_not and word in SOFTENERS)) and word != "very":
+            word = "very"
+        if not (word == "very" and words and words[-1] == "very"):
+            words.append(word)
+    while "very" in words[:-1] and words[words.index("very") + 1] in ("not", "ddim"):
+        words.remove("very")  # "totally useless" is "not useful", not "very not useful"
+    english = " ".join(words)
+    # Welsh puts "iawn" (very) after the word: "useful iawn", "defnyddiol iawn".
+    if len(words) >= 2 and words[-1] == "iawn":
+        english = " ".join(["very", *words[:-1]])
+        return [" ".join(words), english]
+    if not set(typed.split()) & _WELSH_INTENSIFIERS:
+        return [english]
+    # Said in Welsh, so read first as Welsh: "hynod ddefnyddiol" is "defnyddiol iawn".
+    return [" ".join([*(w for w in words if w not in ("very", "o")), "iawn"]), english]
+
+
+def _stars(norm: str) -> int | None:
+    """ "⭐⭐⭐" is three; anything else beside the stars and it is not a count."""
+    compact = norm.replace(" ", "")
+    return len(compact) if compact and set(compact) <= STARS else None
+
+
+def _only_pictures(norm: str) -> bool:
+    return bool(norm) and not any(ch.isalnum() for ch in norm)
+
+
+def _counts_something(text: str) -> bool:
+    """ "met 3 other parents", "only stayed 1 hour": the number is not the score."""
+    return any(
+        m.group(1) in COUNTED or (m.group(1) == "of" and not m.group(2))
+        for m in _AFTER_NUMBER.finditer(text)
+    )
 
 
 def _yes_no(step: Step, raw: str, norm: str, language: str, today: date) -> Interpretation:
@@ -150,8 +256,23 @@ def _text(step: Step, raw: str, norm: str, language: str, today: date) -> Interp
 
 
 def _number(step: Step, raw: str, norm: str, language: str, today: date) -> Interpretation:
-    numbers = numbers_in(words_to_digits(with_sign(raw, norm), language, counts=True))
-    if not numbers or len(set(numbers)) != 1:
+    norm = _ONLY.sub("only", norm)  # "dim ond un" is "only one", not "none, one"
+    typed = key(norm)
+    text = words_to_digits(with_sign(raw, norm), language, counts=True)
+    numbers = numbers_in(text)
+    if numbers is None or set(typed.split()) & NOT_A_COUNT:
+        return refused(NOT_UNDERSTOOD)  # "at least 2", "0 but my nephew lives with us"
+    count = _people(text)
+    if count is not None:
+        numbers = [Fraction(count)]  # "my son", "dwy ferch a mab"
+    elif not numbers:
+        count = misspelt_number(typed, language)
+        numbers = [Fraction(count)] if count is not None else []
+    elif len(set(numbers)) > 1:
+        numbers = _the_count(text)
+    elif _an_age(text):
+        return refused(NOT_UNDERSTOOD)  # "my son is 7": how old, not how many
+    if len(set(numbers)) != 1:
         return refused(NOT_UNDERSTOOD)
     value = numbers[0]
     if step.integer and value.denominator != 1:
@@ -160,6 +281,38 @@ def _number(step: Step, raw: str, norm: str, language: str, today: date) -> Inte
     if (low is not None and value < low) or (high is not None and value > high):
         return refused(OUT_OF_RANGE)
     return understood(as_plain(value))
+
+
+def _people(typed: str) -> int | None:
+    """ "my son", "mab a merch", "my eldest and youngest": one for each person named."""
+    pieces = [key(p).split() for p in _AND.split(typed) if key(p)]
+    total = 0
+    for piece in pieces:
+        many = int(piece[0]) if piece[0].isdecimal() and len(piece[0]) <= 2 else 1
+        words = set(piece[1:] if piece[0].isdecimal() else piece)
+        if not words & PEOPLE or not words <= PEOPLE | _DETERMINERS:
+            return None
+        total += many
+    return total if pieces else None
+
+
+def _the_count(text: str) -> list[Fraction]:
+    """Which of several numbers answers "how many": "3 kids, 2 with SEND" is 2; "2 (9 and 11)"
+    and "2, aged 7 and 12" are 2; "1 or 2" is no one number."""
+    for pattern in (_SUBSET, _PART_OF):
+        subset = {n for m in pattern.finditer(text) for n in numbers_in(m.group(1)) or []}
+        if len(subset) == 1:
+            return list(subset)
+    first = _FIRST_THEN_AGES.match(text)
+    return (numbers_in(first.group(1)) or []) if first else []
+
+
+def _an_age(text: str) -> bool:
+    after = _AGE_AFTER.search(text)
+    before = _AGE_BEFORE.search(text)
+    if after or (before and key(before.group(1)) in AGE_ALWAYS):
+        return True
+    return bool(before and set(key(text[: before.start()]).split()) & PEOPLE)
 
 
 def _date(step: Step, raw: str, norm: str, language: str, today: date) -> Interpretation:

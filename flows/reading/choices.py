@@ -13,6 +13,7 @@ from flows.reading.interpretation import (
     OUT_OF_RANGE,
     TOO_FEW,
     TOO_MANY,
+    WHY_EXCLUSIVE,
     Interpretation,
     refused,
     understood,
@@ -20,19 +21,49 @@ from flows.reading.interpretation import (
 from flows.reading.labels import Candidate
 from flows.reading.numbers import MAX_DIGITS, words_to_digits
 from flows.reading.spelling import key
-from flows.reading.vocabulary import ALL, FILLER, NONE, ORDINAL_SUFFIXES, ORDINALS
+from flows.reading.vocabulary import (
+    ALL,
+    BOTH,
+    EXCEPT,
+    FILLER,
+    LATER,
+    NONE,
+    NOTHING_ELSE,
+    NOW,
+    ONLY,
+    ORDINAL_SUFFIXES,
+    ORDINALS,
+    SCHOOLS,
+    TEXT_SPEAK,
+)
 from flows.reading.yesno import by_polarity
 from flows.schema import Step
 
 _INDEX = re.compile(r"(?:(?:option|number|no|choice|opsiwn|rhif|dewis) ?)?(\d+)")
 _TOKEN = re.compile(r"\d+|[^\W\d_]+")
 _RANGE = re.compile(r"(?<![\d.])(\d+)\s*(?:-|–|to|i)\s*(\d+)(?![\d.])")
-_SEPARATOR = re.compile(r"\s*(?:[,;&+/|]|\b(?:and|ac|a|plus)\b)\s*")
+_SEPARATOR = re.compile(r"\s*(?:[,;&+/|]|\b(?:and|ac|a|plus)\b|\ba'r\b)\s*")
+_DOTTED = re.compile(r"\b(?:[^\W\d_]\.){2,}(?:[^\W\d_]\b)?")
+_OR = re.compile(r"\b(?:or|neu)\b")
+_LEADING_NUMBER = re.compile(r"^(\d+)\s+[^\W\d_]")
+_FROM_TO = re.compile(r"\bfrom\b.+?\bto\b\s+(.+)$")
+# Separators that surely list things ("a" is also the English article).
+_LISTED = re.compile(r"[,;&+/|]|\b(?:and|ac|plus)\b|\ba'r\b")
+_HEDGES = frozenset({"maybe", "perhaps", "possibly", "falle", "efallai", "hwyrach"})
 _ORDINALS = {w: n for table in ORDINALS.values() for w, n in table.items()}
 _FILLER = frozenset().union(*FILLER.values())
 _CONNECTORS = frozenset({"and", "ac", "a", "plus", "options", "numbers", "+"})
 _ALL = frozenset(key(p) for phrases in ALL.values() for p in phrases)
 _NONE = frozenset(key(p) for phrases in NONE.values() for p in phrases)
+_EXCEPT = frozenset(key(p) for phrases in EXCEPT.values() for p in phrases)
+_BOTH = frozenset(BOTH)
+_ONLY = tuple(sorted(ONLY, key=len, reverse=True))
+_THANKS = ("thank you", "thanks", "diolch", "please", "plis", "pls", "cheers")
+_NOTHING_ELSE = re.compile(
+    r"\s*(?:but\s+)?\b(?:" + "|".join(map(re.escape, map(key, NOTHING_ELSE))) + r")\b.*$"
+)
+# An answer, then a dash, colon or bracket, then why: "1 - he talks more now", "4 (tutor)".
+_REASON = re.compile(r"^(?P<head>[^-–:(]+?)\s*(?:\s[-–:]|\()\s*\S")
 # More pieces than this is not a list of choices, and reading it would be slow.
 MAX_PIECES = 40
 MAX_JOINED = 6  # a label spans at most this many pieces ("speech and language therapy")
@@ -40,11 +71,32 @@ MAX_JOINED = 6  # a label spans at most this many pieces ("speech and language t
 
 def read_choice(step: Step, norm: str, language: str) -> Interpretation:
     candidates = labels.from_options(step.options)
+    norm = " ".join(TEXT_SPEAK.get(w, w) for w in norm.split())
+    norm = _schools(candidates, norm)
+    if any(f" {later} " in f" {key(norm)} " for later in LATER):
+        return refused(NOT_UNDERSTOOD)  # "probably college next year": not the answer today
     found = _one(candidates, norm, language)
+    plain = _now(norm) is None and _without_negated(norm) == norm
+    if isinstance(found, int) and plain:
+        several = _many(candidates, _OR.sub(", ", norm), language)  # "school or college"
+        if isinstance(several, list) and len(set(several)) > 1:
+            return refused(TOO_MANY)
+    leading = _LEADING_NUMBER.match(norm)
+    if isinstance(found, int) and leading:
+        said = _position(leading.group(1), len(candidates))
+        if isinstance(said, int) and said != found:
+            return refused(NOT_UNDERSTOOD)  # "4 tutored at home": option 4, or home?
+    for later in (_reason, _without_pictures, _now, _without_negated):
+        if isinstance(found, int):
+            break
+        text = later(norm)
+        if text and text != norm:
+            again = _one(candidates, text, language)
+            found = again if isinstance(again, int) else found
     if isinstance(found, int):
         return understood(step.options[found].value)
     if found == NOT_UNDERSTOOD:
-        several = _many(candidates, norm, language)
+        several = _many(candidates, _OR.sub(", ", norm), language)
         if isinstance(several, list) and len(set(several)) > 1:
             return refused(TOO_MANY)
     return refused(found)
@@ -52,24 +104,165 @@ def read_choice(step: Step, norm: str, language: str) -> Interpretation:
 
 def read_multi(step: Step, norm: str, language: str) -> Interpretation:
     candidates = labels.from_options(step.options)
-    typed = key(norm)
-    one = labels.exact(candidates, typed)
-    if one is not None:
-        found: list[int] | str = [one]
-    elif typed in _ALL:
-        found = list(range(len(candidates)))
-    elif typed in _NONE:
-        found = []
-    else:
-        found = _many(candidates, norm, language)
+    alone = {i for i, o in enumerate(step.options) if o.exclusive}
+    found = _multi(candidates, alone, norm, language)
+    head = _REASON.match(norm)
+    if isinstance(found, str) and head:  # "1 - he talks in sentences now", "4 (senco)"
+        found = _multi(candidates, alone, head.group("head"), language)
+    if isinstance(found, str) and not _LISTED.search(norm):
+        one = _one(candidates, norm, language)  # "TA was a lifesaver"
+        found = [one] if isinstance(one, int) else found
     if isinstance(found, str):
         return refused(found)
     chosen = sorted(set(found))
+    if len(chosen) > 1 and alone & set(chosen):
+        return refused(NOT_UNDERSTOOD, why=WHY_EXCLUSIVE)
     if len(chosen) < step.min_choices:
         return refused(TOO_FEW)
     if step.max_choices is not None and len(chosen) > step.max_choices:
         return refused(TOO_MANY)
     return understood([step.options[i].value for i in chosen])
+
+
+def _schools(candidates: Sequence[Candidate], norm: str) -> str:
+    """ "Oakwood Primary" is a school, where one option's label says "school"."""
+    words = {w for c in candidates for k in c.keys for w in k.split()}
+    out = [w for w in norm.split()]
+    for i, word in enumerate(out):
+        plain = word.strip(",.;:!?")
+        instead = SCHOOLS.get(plain)
+        if instead in words and instead not in out:
+            out[i] = word.replace(plain, instead)
+    return " ".join(out)
+
+
+def _reason(norm: str) -> str | None:
+    """ "4 (tutor)", "home - school couldn't meet her needs": the answer before the why."""
+    head = _REASON.match(norm)
+    return head.group("head") if head else None
+
+
+def _without_pictures(norm: str) -> str:
+    return " ".join("".join(ch for ch in norm if ch.isalnum() or ch in " '-").split())
+
+
+def _now(norm: str) -> str | None:
+    """ "was home ed, now at school", "moved from school to college": the answer today."""
+    padded = f" {norm} "
+    for word in NOW:
+        if f" {word} " in padded:
+            return padded.rsplit(f" {word} ", 1)[1].strip(" ,")
+    moved = _FROM_TO.search(norm)
+    return moved.group(1) if moved else None
+
+
+def _without_negated(norm: str) -> str:
+    """ "not school anymore, college": drop the part that says what it is not."""
+    parts = [p.strip() for p in re.split(r"[,;]", norm)]
+    return ", ".join(p for p in parts if p and not re.match(r"(?:not|ddim|dim)\b", p))
+
+
+def _multi(
+    candidates: Sequence[Candidate], alone: set[int], norm: str, language: str
+) -> list[int] | str:
+    norm = _letters_joined(" ".join(TEXT_SPEAK.get(w, w) for w in _without_only(norm).split()))
+    typed = key(norm)
+    everything = [i for i in range(len(candidates)) if i not in alone]
+    one = labels.exact(candidates, typed)
+    if one is not None:
+        return [one]
+    if typed in _ALL or _all_n(typed, len(everything)):
+        return everything
+    said = _after_phrase(typed, _ALL)
+    if said is not None:
+        left_out = _except(candidates, said, language)
+        if left_out is None:
+            return NOT_UNDERSTOOD
+        return [i for i in everything if i not in left_out]
+    said = _after_phrase(typed, _NONE)
+    if typed in _NONE or said is not None:
+        only = _except(candidates, said, language) if said else None
+        if only is not None:
+            return sorted(only)  # "none apart from the TA"
+        if said and _starts_with(said, _EXCEPT):
+            return NOT_UNDERSTOOD
+        return sorted(alone)  # "none", "nothing, still waiting": the none option, if there is one
+    both = _both(candidates, typed)
+    if both is not None:
+        return both
+    found = _many(candidates, _NOTHING_ELSE.sub("", norm) or norm, language)
+    if isinstance(found, list) and len(found) > 1 and set(typed.split()) & _HEDGES:
+        return NOT_UNDERSTOOD  # "1, 3 and maybe 4": which are in?
+    if isinstance(found, str):
+        words = typed.split()  # "salt ot ta": a list without commas
+        each = [labels.exact(candidates, w) for w in words]
+        if len(words) > 1 and all(i is not None for i in each):
+            return [i for i in each if i is not None]
+    return found
+
+
+def _letters_joined(norm: str) -> str:
+    """ "T.A." and "S.E.N.C.O" are "ta" and "senco"."""
+    return _DOTTED.sub(lambda m: m.group(0).replace(".", ""), norm)
+
+
+def _without_only(typed: str) -> str:
+    for word in _ONLY:
+        if typed.startswith(word + " "):
+            typed = typed[len(word) + 1 :]
+        if typed.endswith(" " + word):
+            typed = typed[: -len(word) - 1]
+    for word in _THANKS:
+        if typed.endswith(" " + word):
+            typed = typed[: -len(word) - 1].rstrip(" ,;")
+    return typed
+
+
+def _all_n(typed: str, count: int) -> bool:
+    """ "all 4", "all four of them": every option, when the number is how many there are."""
+    words = words_to_digits(typed, "cy").split()
+    return len(words) >= 2 and words[0] in ("all", "pob", "y") and str(count) in words[1:3]
+
+
+def _after_phrase(typed: str, phrases: frozenset[str]) -> str | None:
+    """What follows a leading "all" or "none" phrase (the longest that fits), if anything."""
+    for phrase in sorted(phrases, key=len, reverse=True):
+        if typed.startswith(phrase + " "):
+            return typed[len(phrase) + 1 :]
+    return None
+
+
+def _starts_with(text: str, phrases: frozenset[str]) -> bool:
+    return any(text == p or text.startswith(p + " ") for p in phrases)
+
+
+def _except(candidates: Sequence[Candidate], said: str, language: str) -> set[int] | None:
+    """The options after "but", "except", "apart from", "heblaw": "all but 2" -> {1}."""
+    for phrase in sorted(_EXCEPT, key=len, reverse=True):
+        if said.startswith(phrase + " "):
+            rest = said[len(phrase) + 1 :]
+            found = _many(candidates, rest, language)
+            if isinstance(found, str):
+                one = _one(candidates, rest, language)
+                found = [one] if isinstance(one, int) else found
+            if isinstance(found, str):
+                found = sorted(labels.sharing_a_word(candidates, rest))  # "except the therapies"
+            return set(found) if isinstance(found, list) and found else None
+    return None
+
+
+def _both(candidates: Sequence[Candidate], typed: str) -> list[int] | None:
+    """ "both therapies": the two options with a word that starts the same way."""
+    said = _after_phrase(typed, _BOTH)
+    if said is None or len(said.split()) != 1 or len(said) < 5:
+        return None
+    stem = said[:6]
+    fits = [
+        i
+        for i, c in enumerate(candidates)
+        if any(w.startswith(stem) for k in c.keys for w in k.split())
+    ]
+    return fits if len(fits) == 2 else None
 
 
 def _one(candidates: Sequence[Candidate], norm: str, language: str) -> int | str:
@@ -89,6 +282,8 @@ def _one(candidates: Sequence[Candidate], norm: str, language: str) -> int | str
     found = labels.find(candidates, typed, norm)
     if found is None:
         found = by_polarity(candidates, typed)
+    if found is None:
+        found = labels.by_words(candidates, typed)
     return NOT_UNDERSTOOD if found is None else found
 
 

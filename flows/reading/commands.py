@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from flows.reading.spelling import distance, key, normalise, squeeze
-from flows.reading.vocabulary import COMMANDS, SPECIALS
+from flows.reading.vocabulary import COMMANDS, SPECIAL_FILLER, SPECIALS
 from flows.schema import Special
 
 
@@ -27,6 +27,7 @@ class Command(enum.StrEnum):
 _FORGIVING = frozenset({Command.HELP, Command.REPEAT, Command.BACK})
 _FORGIVING_SPECIALS = frozenset(Special)
 _BOT_NAME = re.compile(r"@\S*")
+_SPECIAL_FILLER = frozenset().union(*SPECIAL_FILLER.values())
 
 
 # `language` is accepted for callers, but every language's words count in every conversation:
@@ -43,7 +44,17 @@ def parse_command(text: str, language: str) -> Command | None:
 
 
 def parse_special(text: str, language: str) -> Special | None:
-    found = _lookup(_specials(), key(text), _FORGIVING_SPECIALS, min_length=6)
+    typed = key(text)
+    found = _lookup(_specials(), typed, _FORGIVING_SPECIALS, min_length=6)
+    if not found:
+        words = typed.split()
+        while words and words[0] in _SPECIAL_FILLER:
+            words.pop(0)
+        while words and words[-1] in _SPECIAL_FILLER:
+            words.pop()
+        trimmed = " ".join(words)
+        if trimmed and trimmed != typed:
+            found = _lookup(_specials(), trimmed, _FORGIVING_SPECIALS, min_length=6)
     return Special(found) if found else None
 
 

@@ -16,6 +16,12 @@ TOO_FEW: Final = "too_few"
 SPECIAL_NOT_ALLOWED: Final = "special_not_allowed"
 BAD_DATE: Final = "bad_date"
 
+# Why a reply that looked like an answer was not taken, so the re-ask can say so.
+WHY_NUMBER: Final = "why_number"  # "1" on a question asked as YES or NO
+WHY_ACKNOWLEDGED: Final = "why_acknowledged"  # "ok" to a question of fact
+WHY_EMOJI: Final = "why_emoji"  # a lone 👍 on a scale
+WHY_EXCLUSIVE: Final = "why_exclusive"  # "none of these" with another option
+
 
 @dataclass(frozen=True)
 class Interpretation:
@@ -24,11 +30,12 @@ class Interpretation:
     special: Special | None = None
     problem: str | None = None
     truncated: bool = False
+    why: str | None = None  # one of the WHY_ reasons, when the re-ask should say more than sorry
 
 
 def understood(value: Any, truncated: bool = False) -> Interpretation:
     return Interpretation(ok=True, value=value, truncated=truncated)
 
 
-def refused(problem: str) -> Interpretation:
-    return Interpretation(ok=False, problem=problem)
+def refused(problem: str, why: str | None = None) -> Interpretation:
+    return Interpretation(ok=False, problem=problem, why=why)

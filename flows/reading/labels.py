@@ -9,11 +9,23 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from flows.reading.spelling import close, key, normalise, squeeze
-from flows.reading.vocabulary import NEGATIONS
+from flows.reading.spelling import close, distance, key, normalise, squeeze
+from flows.reading.vocabulary import NEGATIONS, NOT_INITIALS
 from flows.schema import Option, ScalePoint
 
 _NEGATIONS = frozenset(squeeze(key(w)) for w in NEGATIONS)
+_SMALL_WORDS = frozenset({"and", "of", "the", "a", "an", "to", "for", "in"})
+# Words that say nothing about which option: "at colledge now", "my son's school".
+_PRONOUNS = frozenset(
+    {"my", "his", "her", "their", "our", "y", "yr", "r", "fy", "ei", "eu", "ein"}
+    | {"at", "now", "nawr", "we", "i", "he", "she", "they", "mae", "mae'n", "maen"}
+)
+# Welsh mutations, longest first, back to the letters they came from (soft, nasal and aspirate).
+_MUTATIONS = (
+    ("ngh", "c"), ("mh", "p"), ("nh", "t"), ("ch", "c"), ("ph", "p"), ("th", "t"), ("dd", "d"),
+    ("ng", "g"), ("f", "b"), ("f", "m"), ("b", "p"), ("d", "t"), ("g", "c"), ("l", "ll"),
+    ("r", "rh"), ("m", "b"), ("n", "d"), ("", "g"),
+)  # fmt: skip
 # "ve" is too short to stand for "very useful"; three letters are enough to start a label.
 MIN_PREFIX = 3
 
@@ -27,11 +39,21 @@ class Candidate:
 def from_options(options: Sequence[Option]) -> list[Candidate]:
     return [
         Candidate(
-            _keys([*o.label.values(), *(a for al in o.aliases.values() for a in al), o.value]),
+            _keys([*o.label.values(), *(a for al in o.aliases.values() for a in al), o.value])
+            | _initials(o.label.get("en", "")),
             _emoji(o.emoji),
         )
         for o in options
     ]
+
+
+def _initials(label: str) -> frozenset[str]:
+    """ "SALT" or "SLT" for "Speech and language therapy", "OT" for "Occupational therapy"."""
+    words = key(label).split()
+    if len([w for w in words if w not in _SMALL_WORDS]) < 2:
+        return frozenset()
+    found = {"".join(w[0] for w in words), "".join(w[0] for w in words if w not in _SMALL_WORDS)}
+    return frozenset(i for i in found if len(i) >= 2 and i not in NOT_INITIALS)
 
 
 def from_points(points: Sequence[ScalePoint]) -> list[Candidate]:
@@ -42,7 +64,9 @@ def exact(candidates: Sequence[Candidate], typed: str) -> int | None:
     return _unique(i for i, c in enumerate(candidates) if typed in c.keys)
 
 
-def find(candidates: Sequence[Candidate], typed: str, norm: str) -> int | None:
+def find(
+    candidates: Sequence[Candidate], typed: str, norm: str, radical: bool = False
+) -> int | None:
     """typed is the reply's key, norm its normalised form (emoji survive only there)."""
     found = exact(candidates, typed)
     if found is not None:
@@ -54,7 +78,26 @@ def find(candidates: Sequence[Candidate], typed: str, norm: str) -> int | None:
     for found in (inside, spelt, _start_of(candidates, typed)):
         if found is not None:
             return found
-    return _by_emoji(candidates, norm)
+    found = _by_emoji(candidates, norm)
+    if found is None and not radical:
+        # Welsh changes a word's first letter after some words: "reit ddefnyddiol", "a choleg".
+        known = {w for c in candidates for k in c.keys for w in k.split()}
+        readings = {find(candidates, v, v, radical=True) for v in _radicals(typed, known)}
+        readings.discard(None)
+        found = readings.pop() if len(readings) == 1 else None
+    return found
+
+
+def _radicals(typed: str, known: set[str]) -> list[str]:
+    """The reply with a mutated Welsh word put back as a label spells it ("ddefnyddiol")."""
+    words = typed.split()
+    found = []
+    for i, word in enumerate(words):
+        for mutated, radical in _MUTATIONS:
+            plain = radical + word[len(mutated) :]
+            if word not in known and word.startswith(mutated) and plain in known:
+                found.append(" ".join([*words[:i], plain, *words[i + 1 :]]))
+    return found[:24]
 
 
 def _extends(longer: Candidate, shorter: Candidate) -> bool:
@@ -141,3 +184,46 @@ def _emoji(emoji: str | None) -> str | None:
 
 def labels_in(texts: Mapping[str, str] | None) -> frozenset[str]:
     return _keys(texts.values()) if texts else frozenset()
+
+
+def by_words(candidates: Sequence[Candidate], typed: str) -> int | None:
+    """Every word of a reply in one option's label, allowing a typo or another ending:
+    "speach therapy", "the occupational therapist", "therapi iaith"."""
+    words = [w for w in typed.split() if w not in _SMALL_WORDS and w not in _PRONOUNS]
+    if not words or _negated(typed):
+        return None
+    fits: set[int] | None = None
+    for word in words:
+        here = {
+            i
+            for i, c in enumerate(candidates)
+            for k in c.keys
+            for w in k.split()
+            if _same_word(word, w)
+        }
+        fits = here if fits is None else fits & here
+        if not fits:
+            return None
+    return _unique(fits or ())
+
+
+def _same_word(typed: str, word: str) -> bool:
+    if typed == word:
+        return True
+    if len(typed) < 5 or len(word) < 5:
+        return False
+    return typed[:6] == word[:6] or distance(typed, word, 1) <= 1
+
+
+def sharing_a_word(candidates: Sequence[Candidate], typed: str) -> set[int]:
+    """Every option with the one word a reply names: "the therapies" -> both therapies."""
+    words = [w for w in typed.split() if w not in _SMALL_WORDS and w not in _PRONOUNS]
+    if len(words) != 1 or len(words[0]) < 5:
+        return set()
+    return {
+        i
+        for i, c in enumerate(candidates)
+        for k in c.keys
+        for w in k.split()
+        if _same_word(words[0], w)
+    }

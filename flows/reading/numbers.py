@@ -6,6 +6,7 @@ import re
 from fractions import Fraction
 from functools import cache
 
+from flows.reading.spelling import distance, squeeze
 from flows.reading.vocabulary import COUNT_WORDS, MULTIPLIERS, NUMBER_WORDS
 
 # Longer than this is not a number a person means, and Python refuses to print huge ints.
@@ -122,3 +123,16 @@ def _english_value(match: re.Match[str]) -> str:
         last, started, pending_and = kind, True, False
     flush("")
     return "".join(numbers)
+
+
+def misspelt_number(typed: str, language: str) -> int | None:
+    """One number word with one typo: "fourr", "thre", "pedwr" (typed is a key, one word)."""
+    if " " in typed or len(typed) < 4 or typed.isdecimal():
+        return None
+    words = {w: v for lang in languages(language) for w, v in NUMBER_WORDS[lang].items()}
+    near = {
+        v
+        for w, v in words.items()
+        if len(w) >= 4 and " " not in w and distance(squeeze(typed), w, 1) <= 1
+    }
+    return near.pop() if len(near) == 1 else None

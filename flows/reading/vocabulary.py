@@ -51,25 +51,45 @@ COMMANDS: dict[str, dict[str, tuple[str, ...]]] = {
     },
 }
 
-# Keys are flows.schema.Special values. A special must be the whole message.
+# Politeness and hedges that may come before or after a special without changing it:
+# "skip pls", "can't remember tbh", "nesaf plis", "i honestly can't remember".
+SPECIAL_FILLER: dict[str, frozenset[str]] = {
+    "en": _words("please pls plz tbh sorry honestly really thanks thx ta cheers just i mate"),
+    "cy": _words("plis diolch sori wir"),
+}
+
+# Keys are flows.schema.Special values. A special must be the whole message (filler aside).
 SPECIALS: dict[str, dict[str, tuple[str, ...]]] = {
     "en": {
         "skip": (
             "skip", "pass", "next", "skip it", "skip this", "skip this one", "skip question",
             "skip this question", "skip please", "next question", "pass please", "skp", "skipp",
-            "n/a", "not applicable", "move on",
+            "n/a", "not applicable", "move on", "i'd rather skip", "rather skip", "i'd rather skip this",
+            "i'd rather skip this one", "skip that", "skip that one", "pass on this", "pass on this one",
         ),
         "dont_know": (
             "don't know", "do not know", "i don't know", "i do not know", "dunno", "i dunno",
             "duno", "donno", "dont no", "i dont no", "dno", "dk", "idk", "idek", "not sure",
             "i'm not sure", "unsure", "no idea", "no clue", "not a clue", "haven't a clue",
             "can't remember", "i can't remember", "don't remember", "not certain", "can't say",
-            "hard to say",
+            "hard to say", "hard to tell", "can't recall", "i can't recall", "don't recall",
+            "too early to tell", "too early to say", "too soon to tell", "too soon to say",
+            "who knows", "no idea at all",
+            # A shrug, whoever shrugs ("🤷‍♀️" is read as the shrug and the sign, the joiner dropped).
+            "🤷", "🤷♀", "🤷♂",
         ),
         "prefer_not_to_say": (
             "prefer not to say", "i prefer not to say", "i'd prefer not to say", "rather not say",
             "i'd rather not say", "i'd rather not", "rather not", "prefer not", "pnts",
             "no comment", "not saying", "i'd rather not answer", "prefer not to answer",
+            "i'd prefer not to", "prefer not to", "i'd prefer not", "prefer not 2 say",
+            "rather not 2 say", "rather not share", "rather not share that", "i'd rather not share",
+            "i'd rather not share that", "that's private", "it's private", "private",
+            "that's personal", "personal", "none of your business", "not telling", "not telling you",
+            "i'd rather keep that private", "i decline", "decline", "decline to say",
+            "decline to answer",
+            # A sealed mouth, or the monkey covering its mouth.
+            "🤐", "🙊",
         ),
     },
     "cy": {
@@ -77,11 +97,16 @@ SPECIALS: dict[str, dict[str, tuple[str, ...]]] = {
         "dont_know": (
             "ddim yn gwybod", "dim yn gwybod", "dwi ddim yn gwybod", "dw i ddim yn gwybod",
             "dim syniad", "wn i ddim", "sai'n gwybod", "sa i'n gwybod", "ddim yn siŵr",
-            "dim yn siŵr", "sai'n siŵr", "ansicr",
+            "dim yn siŵr", "sai'n siŵr", "ansicr", "dwi ddim yn cofio", "dw i ddim yn cofio",
+            "ddim yn cofio", "dim yn cofio", "sai'n cofio", "sa i'n cofio", "dwn i ddim", "dwn im",
+            "anodd dweud", "anodd deud", "pwy a ŵyr", "rhy gynnar i ddweud", "rhy fuan i ddweud",
         ),
         "prefer_not_to_say": (
             "gwell gennyf beidio", "gwell gen i beidio", "gwell peidio dweud",
             "gwell peidio â dweud", "gwell gen i beidio dweud", "gwell peidio", "dim sylw",
+            "gwell peidio deud", "gwell gen i beidio deud", "gwell gen i beidio â dweud",
+            "well gen i beidio", "byddai'n well gen i beidio", "preifat", "mae hynny'n breifat",
+            "personol", "dim o'ch busnes", "dim o'ch busnes chi",
         ),
     },
 }
@@ -89,28 +114,80 @@ SPECIALS: dict[str, dict[str, tuple[str, ...]]] = {
 YES: dict[str, tuple[str, ...]] = {
     "en": (
         "yes", "y", "yeah", "yea", "yeh", "yh", "ye", "yep", "yup", "ya", "yah", "yas", "aye",
-        "sure", "ok", "okay", "okey", "k", "kk", "definitely", "def", "defo", "of course", "ofc",
+        "sure", "ok", "okay", "okey", "definitely", "def", "defo", "of course", "ofc",
         "correct", "true", "certainly", "absolutely", "right", "that's right", "please",
         "yes please", "yes thanks", "yes thank you", "i did", "i do", "i think so", "think so",
-        "no problem", "no probs", "affirmative",
+        "no problem", "no probs", "affirmative", "did", "sure did", "course i did",
+        "course", "i went", "went", "we went", "i was there", "we were there", "made it",
+        "i made it", "we made it", "managed to go", "i managed to go", "managed to get there",
+        "i managed to get there", "we managed to get there", "loved it", "enjoyed it",
+        "really enjoyed it", "we loved it", "it was really helpful", "it was helpful",
+        "it was great", "it was good", "it was really good", "attended", "i attended",
+        "we attended", "i did attend", "we did attend", "i did go", "we did go",
+        "it was brilliant", "it was amazing", "it was lovely", "it was fab", "it was fantastic",
+        "it was useful", "it was ok", "it was okay",
     ),
     "cy": (
         "ydw", "ydy", "ydyn", "ydych", "ydi", "yndw", "yndy", "do", "ie", "ia", "oes", "oedd",
-        "byddaf", "bydd", "hoffwn", "iawn", "wrth gwrs", "ydw plis", "ie plis",
+        "byddaf", "bydd", "hoffwn", "iawn", "wrth gwrs", "ydw plis", "ie plis", "fe es i",
+        "es i", "mi es i", "yn bendant", "bendant", "do wir", "do siŵr", "aethon ni",
+        "aethon", "mi aethon ni", "fe aethon ni", "aeth", "mi wnes i", "do mi wnes i",
     ),
 }
+
+# Replies that acknowledge a message rather than answer it. They answer an offer ("Would you like
+# a call back?" "ok") but not a question of fact ("Did you go?" "ok"), which is asked again.
+ACKNOWLEDGEMENTS: frozenset[str] = frozenset({
+    "ok", "okay", "okey", "k", "kk", "ok thanks", "okay thanks", "ok thank you", "ok ta",
+    "sure", "iawn", "oce", "ocê", "fine", "alright", "all right", "right", "cool", "no problem",
+    "no probs", "please", "grand", "iawn diolch", "ok diolch", "👌", "🆗",
+})
+# A single letter is too little to store as an answer to anything: "k" may be a slip.
+NEVER_YES: frozenset[str] = frozenset({"k"})
+# Questions that offer something, where an acknowledgement accepts it.
+OFFERS: dict[str, tuple[str, ...]] = {
+    "en": (
+        "would you", "do you want", "can we", "could we", "may we", "shall we", "can i",
+        "could i", "may i", "shall i", "are you happy", "is it ok", "is that ok", "are you ok with",
+        "would it",
+    ),
+    "cy": ("hoffech", "hoffet", "gawn ni", "gaf i", "ga i", "ydych chi'n fodlon", "wyt ti'n fodlon"),
+}
+# On a question of fact ("Did you go?"), a reason for not going is a no: "my son was ill".
+REASONS_NOT = _words(
+    "ill poorly sick unwell working work holiday holidays away busy anxious tired clashed "
+    "broke childcare sitter babysitter appointment sal sâl gweithio gwaith gwyliau prysur "
+    "brysur apwyntiad"
+)
+# Words before "3 weeks ago" that keep it a day: "about", "it was", "tua".
+AGO_HEDGES = _words(
+    "about around roughly approx approximately abt bout just only was it its think reckon "
+    "maybe probably like exactly tua rhyw roedd oedd yn ond jyst falle efallai"
+)
+# Not yes or no, just unsure: never read as a typo for either ("falle" is not "false").
+UNSURE = _words("maybe perhaps possibly might falle efallai hwyrach ella dunno")
 
 NO: dict[str, tuple[str, ...]] = {
     "en": (
         "no", "n", "nope", "nah", "na", "nay", "no thanks", "no thank you", "no ta", "not really",
         "never", "false", "not at all", "no way", "definitely not", "of course not",
         "absolutely not", "certainly not", "i didn't", "i did not", "i don't", "i do not",
-        "don't think so", "i don't think so", "negative",
+        "don't think so", "i don't think so", "negative", "did not", "didn't", "didn't go",
+        "didnt go", "not this time", "not this one", "not today", "afraid not", "i'm afraid not",
+        "unfortunately not", "sadly not", "sorry no", "couldn't", "could not", "couldn't go",
+        "couldn't make it", "wasn't able", "was not able", "wasn't able to", "not able to",
+        "i wasn't able to", "unable to", "i was unable to", "i missed it", "missed it",
+        "we missed it", "i couldn't", "we couldn't", "i forgot", "forgot", "i didn't go",
+        "we didn't go", "i couldn't go", "we couldn't go", "i couldn't make it",
     ),
     "cy": (
         "nac ydw", "nac ydy", "nac ydyn", "nac ydych", "nag ydw", "nag ydy", "naddo", "na",
         "nage", "nac oes", "nag oes", "nac oedd", "nag oedd", "na fyddaf", "na hoffwn", "dim",
-        "ddim", "dim diolch", "na diolch",
+        "ddim", "dim diolch", "na diolch", "nac do", "nag do", "methu", "methu mynd",
+        "methais", "methais i", "methais i fynd", "fues i ddim", "es i ddim", "anghofiais",
+        "anghofiais i", "wedi anghofio", "naddo wir", "wnes i ddim", "wnes i ddim mynd",
+        "wnaethon ni ddim", "wnaethon ni ddim mynd", "methon ni", "methon", "methon ni fynd",
+        "aethon ni ddim", "ddim y tro yma", "ddim y tro hwn",
     ),
 }
 
@@ -133,6 +210,7 @@ NUMBER_WORDS: dict[str, dict[str, int]] = {
         "sero": 0, "un": 1, "dau": 2, "dwy": 2, "tri": 3, "tair": 3, "pedwar": 4, "pedair": 4,
         "pump": 5, "pum": 5, "chwech": 6, "chwe": 6, "saith": 7, "wyth": 8, "naw": 9, "deg": 10,
         "deng": 10, "un ar ddeg": 11, "deuddeg": 12, "tri ar ddeg": 13, "pedwar ar ddeg": 14,
+        "dri": 3, "ddau": 2, "ddwy": 2, "dair": 3, "bedwar": 4, "bedair": 4, "bump": 5,
         "pymtheg": 15, "un ar bymtheg": 16, "dau ar bymtheg": 17, "deunaw": 18,
         "pedwar ar bymtheg": 19, "ugain": 20, "un deg": 10, "un deg un": 11, "un deg dau": 12,
         "un deg tri": 13, "un deg pedwar": 14, "un deg pump": 15, "un deg chwech": 16,
@@ -145,9 +223,33 @@ MULTIPLIERS = {"hundred": 100, "thousand": 1000, "million": 1_000_000}
 
 # Only for "how many" questions: "never" and "none" are counts there, but not on a 1-5 scale.
 COUNT_WORDS: dict[str, dict[str, int]] = {
-    "en": {"none": 0, "never": 0, "no times": 0, "once": 1, "twice": 2, "a couple": 2},
-    "cy": {"dim": 0, "dim un": 0, "byth": 0, "unwaith": 1, "dwywaith": 2},
+    "en": {
+        "none": 0, "never": 0, "no times": 0, "once": 1, "twice": 2, "a couple": 2, "no one": 0,
+        "nobody": 0, "not any": 0, "both": 2, "twins": 2, "triplets": 3, "no children": 0,
+        "no kids": 0,
+    },
+    "cy": {
+        "dim": 0, "dim un": 0, "byth": 0, "unwaith": 1, "dwywaith": 2, "y ddau": 2, "y ddwy": 2,
+        "gefeilliaid": 2, "efeilliaid": 2, "dim plant": 0,
+    },
 }
+# People a "how many" reply may name instead of counting them: "my son", "mab a merch".
+PEOPLE = _words(
+    "son daughter boy girl child kid eldest youngest middle oldest baby stepson stepdaughter "
+    "mab merch ferch bachgen fachgen plentyn hynaf ieuengaf sons daughters boys girls children "
+    "kids meibion merched bechgyn plant blant him her"
+)
+# A number after these, or before "oed" / "years old", is someone's age: "my son is 7".
+AGE_BEFORE = _words("is aged age yn hes shes turned")
+# Of those, the ones that say "age" on their own; "is" and "yn" only after a person ("my son is").
+AGE_ALWAYS = _words("aged age hes shes turned")
+AGE_AFTER = ("oed", "years old", "yrs old", "year old", "yo", "mlwydd")
+# A number before these is the ones that count: "3 kids, 2 with SEND", "1 has autism".
+SUBSET_AFTER = _words("with has have sydd gyda gydag efo")
+# Weaker: "2 out of 3", "two of my three", "2 allan o 3", when nothing says "with" or "has".
+PART_OF = _words("out of allan")
+# A count said with these is a bound or comes with a catch: "at least 2", "0 but ...".
+NOT_A_COUNT = _words("least more over than nearly almost several sawl rhai but ond except")
 
 # Position words for choices: "the first one", "2nd", "the last one" (-1 means the last option).
 ORDINALS: dict[str, dict[str, int]] = {
@@ -180,13 +282,68 @@ FILLER: dict[str, frozenset[str]] = {
 
 # A whole multi-choice reply meaning every option, or none of them.
 ALL: dict[str, tuple[str, ...]] = {
-    "en": ("all", "all of them", "all of the above", "everything", "the lot", "all of those"),
+    "en": (
+        "all", "all of them", "all of the above", "everything", "the lot", "all of those",
+        "all of it", "all of these", "all the above", "every one", "each of them",
+    ),
     "cy": ("pob un", "pob un ohonynt", "y cyfan", "popeth", "i gyd", "nhw i gyd"),
 }
 NONE: dict[str, tuple[str, ...]] = {
-    "en": ("none", "none of them", "none of the above", "nothing", "neither"),
-    "cy": ("dim un", "dim", "dim byd", "dim un ohonynt"),
+    "en": (
+        "none", "none of them", "none of the above", "nothing", "neither", "no one", "nobody",
+        "not any", "none of these", "none of those", "nothing really", "none really",
+        "nothing at all", "none at all", "nothing yet", "none yet", "not really anything",
+        "not anything",
+    ),
+    "cy": (
+        "dim un", "dim", "dim byd", "dim un ohonynt", "dim un ohonyn nhw", "dim byd o gwbl",
+        "dim byd eto", "dim un o gwbl",
+    ),
 }
+# "all but 2", "none apart from the TA", "popeth heblaw OT": the options after these are left out
+# of "all", or are the only ones after "none".
+EXCEPT: dict[str, tuple[str, ...]] = {
+    "en": ("but", "except", "except for", "apart from", "other than", "bar", "besides", "save"),
+    "cy": (
+        "ond", "heblaw", "heblaw am", "ar wahân i", "ar wahan i", "ac eithrio", "heblaw'r",
+        "ar wahân i'r", "ar wahan i'r", "ond y", "ond yr",
+    ),
+}
+# "both therapies", "y ddau therapi": the two options that share that word.
+BOTH = ("both", "both of the", "y ddau", "y ddwy", "ddau", "ddwy")
+# "dim ond OT" is "only OT" in Welsh, not "none".
+ONLY: tuple[str, ...] = ("dim ond", "only", "just", "mainly", "mostly")
+# A later part of a list that only says what was not chosen: "TA, none of the others".
+NOTHING_ELSE: tuple[str, ...] = (
+    "none of the others", "none of the other ones", "none of the rest", "no others",
+    "nothing else", "none of the therapies", "not the others", "dim un arall", "dim byd arall",
+    "not the", "not any of the others",
+)
+# Initials of an option's label that are everyday words, so never read as the option.
+NOT_INITIALS = _words(
+    "a i y as he ac at it in on to be we me so no do or an is my by up us if of not nt yes ok am "
+    "hi go"
+)
+
+# Text-speak and joined-up words for common answers: "skool" is "school".
+TEXT_SPEAK: dict[str, str] = {
+    "skool": "school", "skl": "school", "skul": "school", "schl": "school", "coll": "college",
+    "colege": "college", "homeschool": "home school", "homeschooled": "home schooled",
+    "homeschooling": "home schooling", "homeed": "home ed", "cymhorthydd": "cynorthwyydd",
+    "cymhorthwyr": "cynorthwyydd", "cynorthwywyr": "cynorthwyydd",
+}
+# Kinds of school people name instead of the word: "Oakwood Primary", "the comp", "ysgol gynradd".
+# Read as "school" / "ysgol" only where an option's label has that word.
+SCHOOLS: dict[str, str] = {
+    "primary": "school", "secondary": "school", "mainstream": "school", "comp": "school",
+    "comprehensive": "school", "juniors": "school", "infants": "school", "nursery": "school",
+    "academy": "school", "cynradd": "ysgol",
+    "gynradd": "ysgol", "uwchradd": "ysgol",
+}
+# "was home ed, now at school": what comes after these is the answer today.
+NOW = ("now", "nawr", "currently", "bellach", "these days")
+# Answers about later, not now: "probably college next year".
+LATER = ("next year", "from september", "soon", "will be", "going to", "flwyddyn nesaf")
 
 # Words that turn a label around: "not very useful" must not be read as "very useful".
 NEGATIONS = _words("not no never dont didnt doesnt isnt wasnt cant couldnt wouldnt ddim dim nid na")
@@ -206,26 +363,109 @@ MONTHS: dict[str, dict[str, int]] = {
     },
 }
 
-# Days back from today.
+# Days back from today (tomorrow is one day back the other way).
 RELATIVE_DAYS: dict[str, dict[str, int]] = {
     "en": {
         "today": 0, "tday": 0, "2day": 0, "yesterday": 1, "yday": 1, "yest": 1,
-        "day before yesterday": 2, "the day before yesterday": 2,
+        "day before yesterday": 2, "the day before yesterday": 2, "this morning": 0,
+        "this afternoon": 0, "earlier today": 0, "tomorrow": -1, "tmrw": -1, "tmw": -1,
+        "2moro": -1, "2morrow": -1, "day after tomorrow": -2, "the day after tomorrow": -2,
     },
-    "cy": {"heddiw": 0, "ddoe": 1, "echdoe": 2},
+    "cy": {
+        "heddiw": 0, "ddoe": 1, "echdoe": 2, "bore ma": 0, "bore yma": 0, "pnawn ma": 0,
+        "prynhawn ma": 0, "prynhawn yma": 0, "fory": -1, "yfory": -1, "drennydd": -2,
+    },
+}
+
+# "3 weeks ago", "pythefnos yn ôl": how many days, weeks, months or years one of these words is.
+# Welsh words are given with their soft mutations ("dau fis"). Values are (days, months).
+AGO_UNITS: dict[str, dict[str, tuple[int, int]]] = {
+    "en": {
+        "day": (1, 0), "days": (1, 0), "week": (7, 0), "weeks": (7, 0), "wk": (7, 0),
+        "wks": (7, 0), "fortnight": (14, 0), "fortnights": (14, 0), "month": (0, 1),
+        "months": (0, 1), "year": (0, 12), "years": (0, 12), "yr": (0, 12), "yrs": (0, 12),
+    },
+    "cy": {
+        "diwrnod": (1, 0), "ddiwrnod": (1, 0), "niwrnod": (1, 0), "diwrnodau": (1, 0),
+        "dydd": (1, 0), "wythnos": (7, 0), "wythnosau": (7, 0), "pythefnos": (14, 0),
+        "mis": (0, 1), "fis": (0, 1), "mlynedd": (0, 12), "blynedd": (0, 12),
+        "blwyddyn": (0, 12), "flwyddyn": (0, 12), "bythefnos": (14, 0), "deufis": (0, 2),
+        "ddeufis": (0, 2),
+    },
+}
+# What follows the amount: "ago", "yn ôl" (read without its accent).
+AGO = frozenset({"ago", "yn ol", "nol"})
+
+# Days every family knows by name, as (month, day); the latest one is meant.
+NAMED_DAYS: dict[str, dict[str, tuple[int, int]]] = {
+    "en": {
+        "bonfire night": (11, 5), "guy fawkes night": (11, 5), "christmas day": (12, 25),
+        "christmas eve": (12, 24), "boxing day": (12, 26), "new year's day": (1, 1),
+        "new years day": (1, 1), "new year's eve": (12, 31), "new years eve": (12, 31),
+        "valentine's day": (2, 14), "valentines day": (2, 14), "halloween": (10, 31),
+        "st david's day": (3, 1), "st davids day": (3, 1),
+    },
+    "cy": {
+        "noson tân gwyllt": (11, 5), "dydd nadolig": (12, 25), "noswyl nadolig": (12, 24),
+        "gŵyl san steffan": (12, 26), "dydd calan": (1, 1), "nos calan": (12, 31),
+        "dydd gŵyl dewi": (3, 1), "dydd santes dwynwen": (1, 25), "calan gaeaf": (10, 31),
+    },
 }
 
 # Weekday numbers as in datetime (Monday is 0); a bare weekday means the latest one, today included.
 WEEKDAYS: dict[str, dict[str, int]] = {
     "en": {
         "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5,
-        "sunday": 6, "weds": 2, "tues": 1, "thurs": 3,
+        "sunday": 6, "weds": 2, "tues": 1, "thurs": 3, "mon": 0, "tue": 1, "wed": 2, "thu": 3,
+        "thur": 3, "fri": 4, "sat": 5, "sun": 6, "wednesd": 2, "wensday": 2, "wenesday": 2,
+        "tuseday": 1, "thursdays": 3,
     },
     # Welsh weekdays only count after "dydd": "Mawrth" alone is March.
     "cy": {
         "dydd llun": 0, "dydd mawrth": 1, "dydd mercher": 2, "dydd iau": 3, "dydd gwener": 4,
-        "dydd sadwrn": 5, "dydd sul": 6,
+        "dydd sadwrn": 5, "dydd sul": 6, "ddydd llun": 0, "ddydd mawrth": 1, "ddydd mercher": 2,
+        "ddydd iau": 3, "ddydd gwener": 4, "ddydd sadwrn": 5, "ddydd sul": 6, "nos lun": 0,
+        "nos fawrth": 1, "nos fercher": 2, "nos iau": 3, "nos wener": 4, "nos sadwrn": 5,
+        "nos sul": 6,
     },
 }
-LAST: frozenset[str] = frozenset({"last", "diwethaf", "dwetha", "diwetha"})
+LAST: frozenset[str] = frozenset({"last", "diwethaf", "dwetha", "diwetha", "dwethaf"})
+# "next friday" is the Friday of next week; "this friday" the one in this week.
+NEXT: frozenset[str] = frozenset({"next", "nesaf", "nesa"})
+THIS: frozenset[str] = frozenset({"this", "yma", "hwn", "ma"})
+# Words for "or": a reply naming two days is a question back.
+OR: frozenset[str] = frozenset({"or", "neu"})
+
+# Scale replies in other words, read as the words labels use. Only a point whose label is the
+# result is chosen, so on a scale without an "OK" point "fine" is still asked again.
+SCALE_SYNONYMS: dict[str, dict[str, str]] = {
+    "en": {
+        "okay": "ok", "okey": "ok", "alright": "ok", "all right": "ok", "fine": "ok",
+        "so so": "ok", "average": "ok", "not bad": "ok", "useless": "not useful",
+        "pointless": "not useful", "worthless": "not useful", "a waste of time": "not useful",
+        "waste of time": "not useful", "a waste": "not useful", "not at all": "not useful",
+        "not useful at all": "not useful", "not at all useful": "not useful",
+        "unhelpful": "not helpful",
+    },
+    "cy": {
+        "oce": "ok", "ocê": "ok", "di-werth": "ddim yn ddefnyddiol",
+        "diwerth": "ddim yn ddefnyddiol", "dibwrpas": "ddim yn ddefnyddiol",
+        "gwastraff amser": "ddim yn ddefnyddiol", "ddim o gwbl": "ddim yn ddefnyddiol",
+        "reit": "", "eitha": "", "eithaf": "",
+    },
+}
+# Words that make a label stronger, read as "very": "really useful" is "Very useful".
+INTENSIFIERS = _words(
+    "really super extremely v very so incredibly hugely massively totally mega well truly "
+    "exceptionally amazingly hynod wirioneddol gwirioneddol ofnadwy"
+)
+# After "not", words that soften it to "not very": "not that useful", "not particularly useful".
+SOFTENERS = _words("that particularly especially too overly really all hugely terribly massively")
+# Pictures of a star: "⭐⭐⭐⭐" is four stars.
+STARS = frozenset({"⭐", "🌟", "★"})
+# A number followed by one of these counts something else: "met 3 other parents", "1 hour".
+COUNTED = _words(
+    "other others hour hours hr hrs minutes mins minute people parents speakers kids children "
+    "times weeks days months years am pm oclock awr munud rhieni pobl plant"
+)
 # fmt: on

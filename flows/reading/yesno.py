@@ -2,19 +2,42 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from functools import cache
 
 from flows.reading import labels
 from flows.reading.commands import starts_like_special
-from flows.reading.interpretation import NOT_UNDERSTOOD, Interpretation, refused, understood
+from flows.reading.interpretation import (
+    NOT_UNDERSTOOD,
+    WHY_ACKNOWLEDGED,
+    WHY_NUMBER,
+    Interpretation,
+    refused,
+    understood,
+)
 from flows.reading.labels import Candidate
 from flows.reading.spelling import distance, key, squeeze
-from flows.reading.vocabulary import NO, NO_EMOJI, NO_WORDS, YES, YES_EMOJI, YES_WORDS
+from flows.reading.vocabulary import (
+    ACKNOWLEDGEMENTS,
+    NEVER_YES,
+    NO,
+    NO_EMOJI,
+    NO_WORDS,
+    OFFERS,
+    REASONS_NOT,
+    UNSURE,
+    YES,
+    YES_EMOJI,
+    YES_WORDS,
+)
 from flows.schema import Step
 
 # The keys the SMS prompt shows: "1 Yes / 2 No".
 YES_KEY, NO_KEY = "1", "2"
+# Labels the SMS question reads as plain YES or NO, so it lists no numbers.
+PLAIN_YES = frozenset({"yes", "ie", "do", "oes", "ydw", "ydy", "ydyn"})
+PLAIN_NO = frozenset({"no", "na", "naddo", "nac oes", "nac ydw", "nac ydy", "nac ydyn"})
 
 
 def read_yes_no(step: Step, norm: str) -> Interpretation:
@@ -23,13 +46,45 @@ def read_yes_no(step: Step, norm: str) -> Interpretation:
         return understood(True)
     if typed in labels.labels_in(step.no_label):
         return understood(False)
+    if typed in (YES_KEY, NO_KEY):
+        # Only a numbered list ("1 Yes, call me / 2 No, thanks") makes a number an answer; a
+        # plain yes/no question is asked as "Reply YES or NO", so "1" might mean anything.
+        if shows_numbers(step):
+            return understood(typed == YES_KEY)
+        return refused(NOT_UNDERSTOOD, why=WHY_NUMBER)
     compact = set(norm.replace(" ", ""))
-    if typed == YES_KEY or (compact and compact <= YES_EMOJI):
+    acknowledged = squeeze(typed) in _acknowledgements() or (compact and compact <= {"👌", "🆗"})
+    if typed in NEVER_YES or (acknowledged and not is_offer(step)):
+        return refused(NOT_UNDERSTOOD, why=WHY_ACKNOWLEDGED)
+    if compact and compact <= YES_EMOJI:
         return understood(True)
-    if typed == NO_KEY or (compact and compact <= NO_EMOJI):
+    if compact and compact <= NO_EMOJI:
         return understood(False)
     answer = polarity(typed)
+    if answer is None and not is_offer(step) and set(typed.split()) & REASONS_NOT:
+        answer = False  # "my son was ill": why they didn't go
     return refused(NOT_UNDERSTOOD) if answer is None else understood(answer)
+
+
+def shows_numbers(step: Step) -> bool:
+    """Whether the SMS question lists numbered answers, as it does unless they are plain yes/no."""
+    yes = {_plain(t) for t in (step.yes_label or {}).values()} or {"yes"}
+    no = {_plain(t) for t in (step.no_label or {}).values()} or {"no"}
+    return not (yes <= PLAIN_YES and no <= PLAIN_NO)
+
+
+def _plain(label: str) -> str:
+    return re.sub(r"[^\w' ]", "", label).strip().casefold()
+
+
+def is_offer(step: Step) -> bool:
+    """ "Would you like a call back?": an offer, which "ok" or "sure" accepts."""
+    return any(
+        f" {key(phrase)} " in f" {key(text)} "
+        for text in step.text.values()
+        for phrases in OFFERS.values()
+        for phrase in phrases
+    )
 
 
 def polarity(typed: str) -> bool | None:
@@ -47,7 +102,14 @@ def polarity(typed: str) -> bool | None:
             strong_yes, strong_no = _strong_words()
             contradicted = rest & (strong_no if answer else strong_yes)
             return None if contradicted or (head in yes and head in no) else answer
-    if len(words) != 1 or not 3 <= len(typed) <= 12:
+    last = squeeze(words[-1]) if len(words) > 1 else ""
+    strong_yes, strong_no = _strong_words()
+    if last in strong_yes | strong_no:
+        # "I was poorly so no", "managed to get there in the end yes": the answer comes last.
+        others = {squeeze(w) for w in words[:-1]}
+        if not others & (strong_no if last in strong_yes else strong_yes):
+            return last in strong_yes
+    if len(words) != 1 or not 3 <= len(typed) <= 12 or typed in UNSURE:
         return None
     # One typo in a yes or no word of three letters or more: "yse", "nop", "ydq".
     single_words = (p for p in yes | no if len(p) >= 3 and " " not in p)
@@ -60,7 +122,8 @@ def by_polarity(candidates: Sequence[Candidate], typed: str) -> int | None:
     answer = polarity(typed)
     if answer is None:
         return None
-    words = yes_words() if answer else no_words()
+    # "OK" is a yes word, but a point called "OK" is not what "yes" picks on a scale.
+    words = (yes_words() if answer else no_words()) - _acknowledgements()
     fits = {i for i, c in enumerate(candidates) if any(squeeze(k) in words for k in c.keys)}
     return fits.pop() if len(fits) == 1 else None
 
@@ -73,6 +136,11 @@ def yes_words() -> frozenset[str]:
 @cache
 def no_words() -> frozenset[str]:
     return frozenset(squeeze(key(p)) for phrases in NO.values() for p in phrases)
+
+
+@cache
+def _acknowledgements() -> frozenset[str]:
+    return frozenset(squeeze(key(p)) for p in ACKNOWLEDGEMENTS)
 
 
 @cache
