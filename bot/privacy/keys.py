@@ -12,8 +12,9 @@ from sqlalchemy.orm import Session
 
 from bot.config import Settings
 from storage import audit
+from storage.conversations import SEALED
 from storage.crypto import EncryptionKeyError, IdentifierCipher, generate_key
-from storage.models import ChannelIdentity, Contact
+from storage.models import ChannelIdentity, Contact, Conversation
 
 
 def demo_cipher(settings: Settings) -> IdentifierCipher:
@@ -34,7 +35,8 @@ def demo_cipher(settings: Settings) -> IdentifierCipher:
 
 
 def rotate(session: Session, cipher: IdentifierCipher, *, actor: str, now: datetime) -> int:
-    """Re-encrypt and re-hash every identifier under the first configured key."""
+    """Re-encrypt and re-hash every identifier, and reseal every conversation's answers, under the
+    first configured key."""
     rows = 0
     for identity in session.scalars(select(ChannelIdentity)):
         address = cipher.decrypt(identity.address_enc)
@@ -45,6 +47,11 @@ def rotate(session: Session, cipher: IdentifierCipher, *, actor: str, now: datet
         assert contact.display_name_enc is not None
         contact.display_name_enc = cipher.rotate(contact.display_name_enc)
         rows += 1
+    for conversation in session.scalars(select(Conversation)):
+        token = (conversation.state or {}).get(SEALED)
+        if token is not None:
+            conversation.state = {**conversation.state, SEALED: cipher.rotate(token)}
+            rows += 1
     session.flush()
     audit.record(session, actor=actor, action="rotate_key", now=now, detail={"rows": rows})
     return rows
