@@ -26,6 +26,9 @@ def database_url() -> str:
 def make_engine(url: str | None = None, **kw: Any) -> Engine:
     url = url or database_url()
     backend = make_url(url).get_backend_name()
+    # A statement's parameters are message bodies, names and keyed hashes: SQLAlchemy would put
+    # them into every error's text (and so into tracebacks in the logs) and into echo output.
+    kw["hide_parameters"] = True
     if backend == "sqlite":
         connect_args = {"check_same_thread": False, "timeout": _SQLITE_BUSY_TIMEOUT_MS / 1000}
         connect_args.update(kw.pop("connect_args", {}))
