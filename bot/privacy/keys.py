@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 from datetime import datetime
 from pathlib import Path
 
@@ -29,9 +30,26 @@ def demo_cipher(settings: Settings) -> IdentifierCipher:
         )
     path = Path(url.database + ".key")
     if not path.exists():
-        path.write_text(generate_key() + "\n", encoding="utf-8")
-        os.chmod(path, 0o600)
+        _write_private(path, generate_key() + "\n")
     return IdentifierCipher([path.read_text(encoding="utf-8").strip()])
+
+
+def _write_private(path: Path, content: str) -> None:
+    """Write a new file that only its owner can read, from the first byte, and all at once: the key
+    is written beside it and linked into place, so two processes starting together agree on one key
+    and neither reads a half-written file."""
+    spare = path.with_name(f"{path.name}.{secrets.token_hex(8)}.new")
+    fd = os.open(spare, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(content)
+            out.flush()
+            os.fsync(out.fileno())
+        os.link(spare, path)
+    except FileExistsError:
+        pass  # another process made the key first: use theirs
+    finally:
+        spare.unlink(missing_ok=True)
 
 
 def rotate(session: Session, cipher: IdentifierCipher, *, actor: str, now: datetime) -> int:
