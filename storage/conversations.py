@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
-from storage.crypto import cipher_of
+from storage.crypto import IdentifierCipher, cipher_of
 from storage.db import flush
 from storage.models import CONVERSATION_STATUSES, Conversation
 
@@ -24,11 +24,15 @@ SEALED = "sealed"  # the state's key holding its answers, encrypted
 
 def seal(session: Session, state: dict[str, Any]) -> dict[str, Any]:
     """The state as stored: its answers encrypted. A state that is already sealed is kept as is."""
+    return seal_with(cipher_of(session), state)
+
+
+def seal_with(cipher: IdentifierCipher, state: dict[str, Any]) -> dict[str, Any]:
     values = state.get("values")
     if not values:
         return {k: v for k, v in state.items() if k != "values"} if SEALED in state else state
     stored = {k: v for k, v in state.items() if k not in ("values", SEALED)}
-    stored[SEALED] = cipher_of(session).encrypt(json.dumps(values, separators=(",", ":")))
+    stored[SEALED] = cipher.encrypt(json.dumps(values, separators=(",", ":")))
     return stored
 
 

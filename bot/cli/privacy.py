@@ -126,7 +126,8 @@ def rotate_key() -> None:
     """Re-encrypt every identifier under the first key in DATA_ENCRYPTION_KEY.
 
     To rotate: put the new key first and keep the old one after it ("NEW,OLD"), restart, run this,
-    then remove the old key.
+    then remove the old key. Run once with your one key after upgrading, to seal conversations an
+    earlier version stored in clear.
     """
     from bot.cli.db import require_cipher
     from bot.privacy.keys import rotate

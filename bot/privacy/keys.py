@@ -6,14 +6,16 @@ import os
 import secrets
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from bot.config import Settings
+from bot.conversation.context import PERSONAL_KEYS
 from storage import audit
-from storage.conversations import SEALED
+from storage.conversations import SEALED, seal_with
 from storage.crypto import EncryptionKeyError, IdentifierCipher, generate_key
 from storage.models import ChannelIdentity, Contact, Conversation
 
@@ -52,9 +54,14 @@ def _write_private(path: Path, content: str) -> None:
         spare.unlink(missing_ok=True)
 
 
+def _personal_in(state: dict[str, Any]) -> bool:
+    return any(k in PERSONAL_KEYS for k in state.get("context") or {})
+
+
 def rotate(session: Session, cipher: IdentifierCipher, *, actor: str, now: datetime) -> int:
     """Re-encrypt and re-hash every identifier, and reseal every conversation's answers, under the
-    first configured key."""
+    first configured key. Conversations stored in clear by earlier versions are sealed, their
+    copy of the name dropped."""
     rows = 0
     for identity in session.scalars(select(ChannelIdentity)):
         address = cipher.decrypt(identity.address_enc)
@@ -66,9 +73,16 @@ def rotate(session: Session, cipher: IdentifierCipher, *, actor: str, now: datet
         contact.display_name_enc = cipher.rotate(contact.display_name_enc)
         rows += 1
     for conversation in session.scalars(select(Conversation)):
-        token = (conversation.state or {}).get(SEALED)
-        if token is not None:
-            conversation.state = {**conversation.state, SEALED: cipher.rotate(token)}
+        state = conversation.state or {}
+        if SEALED in state:
+            conversation.state = {**state, SEALED: cipher.rotate(state[SEALED])}
+            rows += 1
+        elif state.get("values") or _personal_in(state):
+            # Stored by a version that kept answers, and a name, in clear.
+            context = {
+                k: v for k, v in (state.get("context") or {}).items() if k not in PERSONAL_KEYS
+            }
+            conversation.state = seal_with(cipher, {**state, "context": context})
             rows += 1
     session.flush()
     audit.record(session, actor=actor, action="rotate_key", now=now, detail={"rows": rows})

@@ -187,3 +187,46 @@ def test_rotating_the_key_reseals_conversations_so_the_old_key_can_go(
             assert state_of(s, conversation)["values"] == {"comments": FREE_TEXT}
     finally:
         engine.dispose()
+
+
+def test_rotating_the_key_seals_conversations_stored_in_clear_by_earlier_versions(
+    world: World, database_url: str
+) -> None:
+    event_id = world.event("named_feedback", title="the sensory play morning")
+    world.attend(event_id, NUMBER)
+    world.at(NEXT_DAY_NOON)
+    legacy = {
+        "v": 1,
+        "flow_id": "named_feedback",
+        "flow_version": 1,
+        "language": "en",
+        "context": {"first_name": "Gwenllian", "event_name": "the sensory play morning"},
+        "status": "active",
+        "step": "again",
+        "seq": 2,
+        "reprompts": 0,
+        "values": {"comments": FREE_TEXT},
+        "specials": {"comments": None},
+        "path": ["comments"],
+        "expires_at": None,
+    }
+    with world.services.session_factory.begin() as s:
+        s.scalars(select(Conversation)).one().state = legacy
+    [key] = world.services.settings.encryption_keys()
+    with world.services.session_factory.begin() as s:
+        rotate(s, IdentifierCipher([key]), actor="cli", now=world.clock.now)
+    _, json_columns = raw_rows(database_url)
+    assert "Gwenllian" not in json_columns
+    assert "Zanzibar" not in json_columns
+    with world.services.session_factory() as s:
+        state = state_of(s, s.scalars(select(Conversation)).one())
+    assert state["values"] == {"comments": FREE_TEXT}
+    assert state["context"] == {"event_name": "the sensory play morning"}
+    # ... and the conversation carries on, greeting them by the name on their record.
+    world.clock.now = NEXT_DAY_NOON + timedelta(minutes=1)
+    world.services.dispatcher.handle(
+        world.services.session_factory,
+        InboundMessage("sms", NUMBER, "repeat", "SM-legacy", world.clock.now),
+    )
+    asyncio.run(world.services.outbox.deliver_due())
+    assert world.texts_to(NUMBER)[-1].startswith("Would you come again")
