@@ -5,7 +5,7 @@ No I/O, no clock, no randomness: the same inputs always give the same outcome, o
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -36,10 +36,13 @@ YES_NO_DEFAULTS = {"en": ("Yes", "No"), "cy": ("Ie", "Na")}
 class _Run:
     """Accumulates one call's prompts, answers and events."""
 
-    def __init__(self, flow: Flow, state: State, now: datetime) -> None:
+    def __init__(
+        self, flow: Flow, state: State, now: datetime, personal: Mapping[str, str] | None = None
+    ) -> None:
         self.flow = flow
         self.state = state
         self.now = now
+        self.personal: Mapping[str, str] = personal or {}
         self.prompts: list[Prompt] = []
         self.answers: list[RecordedAnswer] = []
         self.events: list[Event] = []
@@ -68,10 +71,11 @@ class _Run:
 
     # -- asking
 
-    def variables(self) -> dict[str, str]:
-        values = dict(VARIABLE_DEFAULTS.get(self.lang, {}))
-        values.update({k: v for k, v in self.state.context.items() if v})
-        return values
+    def variables(self) -> Mapping[str, str]:
+        # Personal values come first and are looked up only when a text names them: the caller
+        # may decrypt on demand, and they never reach the state the caller stores.
+        context = {k: v for k, v in self.state.context.items() if v}
+        return _Layers(self.personal, context, VARIABLE_DEFAULTS.get(self.lang, {}))
 
     def text(self, texts: Mapping[str, str]) -> str:
         raw = (
@@ -193,6 +197,25 @@ class _Run:
         self.answers.append(RecordedAnswer(step.id, value, special, raw))
 
 
+class _Layers(Mapping[str, str]):
+    """The first layer that has a key answers for it; a layer is asked only when a key is wanted."""
+
+    def __init__(self, *layers: Mapping[str, str]) -> None:
+        self._layers = layers
+
+    def __getitem__(self, key: str) -> str:
+        for layer in self._layers:
+            if key in layer:
+                return layer[key]
+        raise KeyError(key)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter({k: None for layer in self._layers for k in layer})
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
 def _bounds(step: Step) -> tuple[float | None, float | None]:
     if step.type is StepType.SCALE:
         return step.scale_min, step.scale_max
@@ -202,8 +225,15 @@ def _bounds(step: Step) -> tuple[float | None, float | None]:
 
 
 def start(
-    flow: Flow, context: Mapping[str, str], now: datetime, language: str | None = None
+    flow: Flow,
+    context: Mapping[str, str],
+    now: datetime,
+    language: str | None = None,
+    *,
+    personal: Mapping[str, str] | None = None,
 ) -> Outcome:
+    """`context` is kept in the state; `personal` (a person's name) fills texts and is not kept:
+    pass it again to each `step` and `resume`. Keys it lacks fall back to `context`, then defaults."""
     lang = language if language in flow.languages else flow.default_language
     state = State(
         flow_id=flow.id,
@@ -211,14 +241,21 @@ def start(
         language=lang or "en",
         context={str(k): str(v) for k, v in context.items()},
     )
-    run = _Run(flow, state, now)
+    run = _Run(flow, state, now, personal)
     run.enter(flow.steps[0].id)
     return run.outcome()
 
 
-def step(flow: Flow, state_data: Mapping[str, Any], reply: Reply | str, now: datetime) -> Outcome:
+def step(
+    flow: Flow,
+    state_data: Mapping[str, Any],
+    reply: Reply | str,
+    now: datetime,
+    *,
+    personal: Mapping[str, str] | None = None,
+) -> Outcome:
     state = State.from_dict(dict(state_data))
-    run = _Run(flow, state, now)
+    run = _Run(flow, state, now, personal)
     if isinstance(reply, str):
         reply = Reply(reply)
     if state.status is not Status.ACTIVE:
@@ -319,10 +356,16 @@ def _expire(run: _Run) -> Outcome:
     return run.outcome()
 
 
-def resume(flow: Flow, state_data: Mapping[str, Any], now: datetime) -> Outcome:
+def resume(
+    flow: Flow,
+    state_data: Mapping[str, Any],
+    now: datetime,
+    *,
+    personal: Mapping[str, str] | None = None,
+) -> Outcome:
     """A reminder: reopen an unfinished conversation (even an expired one) at its current question."""
     state = State.from_dict(dict(state_data))
-    run = _Run(flow, state, now)
+    run = _Run(flow, state, now, personal)
     if state.status not in (Status.ACTIVE, Status.EXPIRED) or state.step is None:
         return Outcome(state=state.to_dict(), status=state.status)
     if not flow.has_step(state.step):

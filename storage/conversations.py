@@ -1,5 +1,13 @@
+"""Conversations and the engine's state they carry.
+
+The state is stored as JSON, but the answers in it (free text among them: names, places, anything)
+are sealed with the identifier cipher, so no one reading the table reads a person's words. Callers
+write plain engine state through `create`/`update` and read it back with `state_of`.
+"""
+
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any
 
@@ -7,8 +15,34 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
+from storage.crypto import IdentifierCipher, cipher_of
 from storage.db import flush
 from storage.models import CONVERSATION_STATUSES, Conversation
+
+SEALED = "sealed"  # the state's key holding its answers, encrypted
+
+
+def seal(session: Session, state: dict[str, Any]) -> dict[str, Any]:
+    """The state as stored: its answers encrypted. A state that is already sealed is kept as is."""
+    return seal_with(cipher_of(session), state)
+
+
+def seal_with(cipher: IdentifierCipher, state: dict[str, Any]) -> dict[str, Any]:
+    values = state.get("values")
+    if not values:
+        return {k: v for k, v in state.items() if k != "values"} if SEALED in state else state
+    stored = {k: v for k, v in state.items() if k not in ("values", SEALED)}
+    stored[SEALED] = cipher.encrypt(json.dumps(values, separators=(",", ":")))
+    return stored
+
+
+def state_of(session: Session, conversation: Conversation) -> dict[str, Any]:
+    """The engine's state, answers readable again (states stored before sealing read as they are)."""
+    state = dict(conversation.state or {})
+    token = state.pop(SEALED, None)
+    if token is not None:
+        state["values"] = json.loads(cipher_of(session).decrypt(token))
+    return state
 
 
 def active_for(session: Session, contact_id: int) -> Conversation | None:
@@ -42,7 +76,7 @@ def create(
         flow_version=flow_version,
         language=language,
         channel=channel,
-        state=state,
+        state=seal(session, state),
         status=status,
         started_at=now,
         updated_at=now,
@@ -65,7 +99,7 @@ def update(
     wake_at: datetime | None,
 ) -> None:
     _check_status(status)
-    conversation.state = state
+    conversation.state = seal(session, state)
     # The engine may hand back the same dict mutated in place, which SQLAlchemy cannot see.
     flag_modified(conversation, "state")
     conversation.status = status

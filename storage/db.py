@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 import time
@@ -26,7 +27,11 @@ def database_url() -> str:
 def make_engine(url: str | None = None, **kw: Any) -> Engine:
     url = url or database_url()
     backend = make_url(url).get_backend_name()
+    # A statement's parameters are message bodies, names and keyed hashes: SQLAlchemy would put
+    # them into every error's text (and so into tracebacks in the logs) and into echo output.
+    kw["hide_parameters"] = True
     if backend == "sqlite":
+        _create_private(make_url(url).database)
         connect_args = {"check_same_thread": False, "timeout": _SQLITE_BUSY_TIMEOUT_MS / 1000}
         connect_args.update(kw.pop("connect_args", {}))
         engine = create_engine(url, connect_args=connect_args, **kw)
@@ -34,6 +39,17 @@ def make_engine(url: str | None = None, **kw: Any) -> Engine:
         return engine
     kw.setdefault("pool_pre_ping", True)
     return create_engine(url, **kw)
+
+
+def _create_private(database: str | None) -> None:
+    """Create a new SQLite file readable by its owner only, before SQLite creates it under the
+    umask (usually world-readable). SQLite gives its -wal and -shm files the database's own mode.
+    An existing file keeps the mode its owner chose."""
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    # Already there, or SQLite will say why it cannot open it.
+    with contextlib.suppress(FileExistsError, FileNotFoundError, PermissionError):
+        os.close(os.open(database, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
 def _configure_sqlite(engine: Engine) -> None:

@@ -57,7 +57,7 @@ def purge_command(dry_run: bool) -> None:
 )
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 def forget_command(who: str, delete_answers: bool, yes: bool) -> None:
-    """Erase a person (PHONE or TELEGRAM_ID): identifiers, messages and free text."""
+    """Erase a person (PHONE or TELEGRAM_ID): identifiers, messages, and their words everywhere."""
     from bot.privacy.forgetting import find_person, forget
 
     settings = get_settings()
@@ -79,8 +79,10 @@ def forget_command(who: str, delete_answers: bool, yes: bool) -> None:
     kept = "deleted" if delete_answers else "kept, anonymised"
     click.echo(
         f"erased person {report.pseudonym}: {report.identities} identifiers, "
-        f"{report.messages} messages, {report.free_text_answers} free-text answers; "
-        f"structured answers {kept}; written to the audit log"
+        f"{report.messages} messages, {report.free_text_answers} free-text answers, "
+        f"the words of {report.flags} safeguarding flags (the flags stay), "
+        f"{report.follow_ups} planned requests; structured answers {kept}; "
+        "written to the audit log"
     )
 
 
@@ -124,7 +126,8 @@ def rotate_key() -> None:
     """Re-encrypt every identifier under the first key in DATA_ENCRYPTION_KEY.
 
     To rotate: put the new key first and keep the old one after it ("NEW,OLD"), restart, run this,
-    then remove the old key.
+    then remove the old key. Run once with your one key after upgrading, to seal conversations an
+    earlier version stored in clear.
     """
     from bot.cli.db import require_cipher
     from bot.privacy.keys import rotate

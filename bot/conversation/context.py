@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from bot.channels.base import Style
@@ -30,12 +30,41 @@ class ConversationContext:
     def variables_for(
         self, contact: Contact, extra: Mapping[str, str] | None = None
     ) -> dict[str, str]:
+        """What a flow's texts may name that is kept in the conversation's state: nothing personal
+        (the name is `PersonalValues`, read from its encrypted column each time it is needed)."""
         values = {
             "council_name": self.settings.council_name,
             "service_name": self.settings.service_name,
             "contact_details": self.settings.contact_details,
         }
-        if contact.display_name:
-            values["first_name"] = contact.display_name.split()[0]
-        values.update(extra or {})
+        values.update({k: v for k, v in (extra or {}).items() if k not in PERSONAL_KEYS})
         return values
+
+
+PERSONAL_KEYS = ("first_name",)
+
+
+class PersonalValues(Mapping[str, str]):
+    """A person's `{first_name}`, decrypted only when a text asks for it, and never stored."""
+
+    def __init__(self, contact: Contact) -> None:
+        self._contact = contact
+        self._values: dict[str, str] | None = None
+
+    def _read(self) -> dict[str, str]:
+        if self._values is None:
+            name = (self._contact.display_name or "").split()
+            self._values = {"first_name": name[0]} if name else {}
+        return self._values
+
+    def __getitem__(self, key: str) -> str:
+        return self._read()[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in PERSONAL_KEYS and key in self._read()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._read())
+
+    def __len__(self) -> int:
+        return len(self._read())

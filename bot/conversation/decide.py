@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -45,6 +45,7 @@ class Seen:
     age_band: str | None
     state: Mapping[str, Any] | None = None  # the open conversation's, if any
     flow: Flow | None = None  # the open conversation's flow; None if it was removed
+    personal: Mapping[str, str] = field(default_factory=dict)  # the name, never stored
 
 
 @dataclass(frozen=True)
@@ -110,7 +111,7 @@ def decide(
             reply = Reply.button(*msg.button) if msg.button else Reply(msg.text)
             if msg.media_count and not msg.text.strip():
                 reply = Reply("repeat")
-            outcome = engine.step(seen.flow, seen.state, reply, now)
+            outcome = engine.step(seen.flow, seen.state, reply, now, personal=seen.personal)
             if outcome.status is not Status.EXPIRED or outcome.prompts:
                 return then(
                     Action.CONTINUE, outcome=outcome, help_first=word is Keyword.HELP, media=media

@@ -82,8 +82,9 @@ class Dispatcher:
             channel=identity.channel,
             opted_out=contact.opted_out_at is not None,
             age_band=contact.age_band,
-            state=conversation.state if conversation is not None else None,
+            state=turn.state_of(conversation) if conversation is not None else None,
             flow=self.ctx.flow_of(conversation) if conversation is not None else None,
+            personal=turn.personal,
         )
         decision = decide(
             msg,

@@ -90,7 +90,12 @@ def start_command(turn: Turn, payload: str | None, *, welcome_back: bool) -> Non
     conversation = turn.open_conversation()
     if conversation is not None and (flow := turn.ctx.flow_of(conversation)) is not None:
         turn.apply(
-            conversation, engine.step(flow, conversation.state, "repeat", turn.now), [], first=False
+            conversation,
+            engine.step(
+                flow, turn.state_of(conversation), "repeat", turn.now, personal=turn.personal
+            ),
+            [],
+            first=False,
         )
         return
     turn.queue([turn.say("opted_in" if welcome_back else "welcome_chat")], None)
@@ -122,7 +127,9 @@ def join_event(turn: Turn, event: Event) -> None:
         lead = [] if conversation.event_id == event.id else [turn.say("busy")]
         turn.apply(
             conversation,
-            engine.step(current, conversation.state, "repeat", turn.now),
+            engine.step(
+                current, turn.state_of(conversation), "repeat", turn.now, personal=turn.personal
+            ),
             lead,
             first=False,
         )
@@ -145,10 +152,10 @@ def change_language(turn: Turn, language: str | None) -> None:
     if language not in flow.languages:
         turn.queue([turn.say("language_unavailable")], None)
         return
-    state = {**conversation.state, "language": language}
+    state = {**turn.state_of(conversation), "language": language}
     turn.apply(
         conversation,
-        engine.step(flow, state, "repeat", turn.now),
+        engine.step(flow, state, "repeat", turn.now, personal=turn.personal),
         [turn.say("language_set")],
         first=False,
     )

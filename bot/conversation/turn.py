@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from bot.conversation.context import ConversationContext
+from bot.conversation.context import ConversationContext, PersonalValues
 from bot.conversation.replies import privacy_notice, reply
 from flows import engine
 from flows.outcome import Event, Outcome, Prompt, PromptKind
@@ -65,12 +65,17 @@ class Turn:
         self.inbound_id = inbound_id
         self._open: Conversation | None = None
         self._open_read = False
+        # Read from the encrypted column only if a text names it; never part of a stored state.
+        self.personal = PersonalValues(contact)
 
     def open_conversation(self) -> Conversation | None:
         """The person's active conversation, read once a turn and kept current as the turn writes."""
         if not self._open_read:
             self.seen_open(conversations_repo.active_for(self.session, self.contact.id))
         return self._open
+
+    def state_of(self, conversation: Conversation) -> dict[str, Any]:
+        return conversations_repo.state_of(self.session, conversation)
 
     def seen_open(self, conversation: Conversation | None) -> None:
         self._open, self._open_read = conversation, True
@@ -132,7 +137,7 @@ class Turn:
     def start(
         self, flow: Flow, context: Mapping[str, str], event_id: int | None, lead: list[Prompt]
     ) -> None:
-        outcome = engine.start(flow, context, self.now, self.lang)
+        outcome = engine.start(flow, context, self.now, self.lang, personal=self.personal)
         conversation = conversations_repo.create(
             self.session,
             contact_id=self.contact.id,

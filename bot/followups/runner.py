@@ -200,8 +200,8 @@ class FollowUpRunner:
         now: datetime,
     ) -> None:
         flow = self.s.library.get(conversation.flow_id)
-        outcome = engine.resume(flow, conversation.state, now)
         turn = Turn(self.s.dispatcher.ctx, session, contact, identity, now, DispatchResult(), None)
+        outcome = engine.resume(flow, turn.state_of(conversation), now, personal=turn.personal)
         lead = Prompt(
             kind=PromptKind.INFO,
             language=turn.lang,
@@ -227,7 +227,8 @@ class FollowUpRunner:
             for conversation in conversations_repo.due(session, now, limit=500):
                 if conversation.flow_id in self.s.library:
                     flow = self.s.library.get(conversation.flow_id)
-                    outcome = engine.timeout(flow, conversation.state, now)
+                    state = conversations_repo.state_of(session, conversation)
+                    outcome = engine.timeout(flow, state, now)
                     state, status, wake = outcome.state, outcome.status.value, outcome.wake_at
                 else:
                     state, status, wake = conversation.state, "expired", None

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import os
+import secrets
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from bot.config import Settings
+from bot.conversation.context import PERSONAL_KEYS
 from storage import audit
+from storage.conversations import SEALED, seal_with
 from storage.crypto import EncryptionKeyError, IdentifierCipher, generate_key
-from storage.models import ChannelIdentity, Contact
+from storage.models import ChannelIdentity, Contact, Conversation
 
 
 def demo_cipher(settings: Settings) -> IdentifierCipher:
@@ -28,13 +32,36 @@ def demo_cipher(settings: Settings) -> IdentifierCipher:
         )
     path = Path(url.database + ".key")
     if not path.exists():
-        path.write_text(generate_key() + "\n", encoding="utf-8")
-        os.chmod(path, 0o600)
+        _write_private(path, generate_key() + "\n")
     return IdentifierCipher([path.read_text(encoding="utf-8").strip()])
 
 
+def _write_private(path: Path, content: str) -> None:
+    """Write a new file that only its owner can read, from the first byte, and all at once: the key
+    is written beside it and linked into place, so two processes starting together agree on one key
+    and neither reads a half-written file."""
+    spare = path.with_name(f"{path.name}.{secrets.token_hex(8)}.new")
+    fd = os.open(spare, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(content)
+            out.flush()
+            os.fsync(out.fileno())
+        os.link(spare, path)
+    except FileExistsError:
+        pass  # another process made the key first: use theirs
+    finally:
+        spare.unlink(missing_ok=True)
+
+
+def _personal_in(state: dict[str, Any]) -> bool:
+    return any(k in PERSONAL_KEYS for k in state.get("context") or {})
+
+
 def rotate(session: Session, cipher: IdentifierCipher, *, actor: str, now: datetime) -> int:
-    """Re-encrypt and re-hash every identifier under the first configured key."""
+    """Re-encrypt and re-hash every identifier, and reseal every conversation's answers, under the
+    first configured key. Conversations stored in clear by earlier versions are sealed, their
+    copy of the name dropped."""
     rows = 0
     for identity in session.scalars(select(ChannelIdentity)):
         address = cipher.decrypt(identity.address_enc)
@@ -45,6 +72,18 @@ def rotate(session: Session, cipher: IdentifierCipher, *, actor: str, now: datet
         assert contact.display_name_enc is not None
         contact.display_name_enc = cipher.rotate(contact.display_name_enc)
         rows += 1
+    for conversation in session.scalars(select(Conversation)):
+        state = conversation.state or {}
+        if SEALED in state:
+            conversation.state = {**state, SEALED: cipher.rotate(state[SEALED])}
+            rows += 1
+        elif state.get("values") or _personal_in(state):
+            # Stored by a version that kept answers, and a name, in clear.
+            context = {
+                k: v for k, v in (state.get("context") or {}).items() if k not in PERSONAL_KEYS
+            }
+            conversation.state = seal_with(cipher, {**state, "context": context})
+            rows += 1
     session.flush()
     audit.record(session, actor=actor, action="rotate_key", now=now, detail={"rows": rows})
     return rows

@@ -45,6 +45,17 @@ def test_missing_first_name_reads_naturally() -> None:
     assert out.prompts[0].text == "Hi there, about the workshop."
 
 
+def test_personal_values_fill_texts_but_never_reach_the_state() -> None:
+    flow = branching()
+    personal = {"first_name": "Rhiannon"}
+    out = engine.start(flow, {"event_name": "the workshop"}, NOW, personal=personal)
+    assert out.prompts[0].text == "Hi Rhiannon, about the workshop."
+    again = engine.step(flow, out.state, "repeat", NOW, personal=personal)
+    assert "Rhiannon" not in json.dumps([out.state, again.state])
+    # Without them (a caller that cannot read the name) the text still reads naturally.
+    assert engine.start(flow, {}, NOW).prompts[0].text == "Hi there, about the event."
+
+
 def test_a_full_conversation_records_typed_answers_and_completes() -> None:
     outcomes = run(["yes", "4", "1 and 3"])
     answers = [a for o in outcomes for a in o.answers]

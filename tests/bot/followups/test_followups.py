@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from bot.conversation.inbound import InboundMessage
 from storage import contacts as contacts_repo
+from storage.conversations import state_of
 from storage.models import Contact, Conversation, FollowUp
 from tests.bot.followups.conftest import EVENT_END, World
 
@@ -127,7 +128,7 @@ def test_a_reminder_reopens_an_expired_conversation_where_it_stopped(world: Worl
     with world.services.session_factory() as s:
         conversation = s.scalars(select(Conversation)).one()
         assert conversation.status == "active"
-        assert conversation.state["values"]["rating"] == 5
+        assert state_of(s, conversation)["values"]["rating"] == 5
 
 
 def test_frequency_cap_postpones_a_third_request_within_seven_days(world: World) -> None:
@@ -183,7 +184,7 @@ def test_conversations_expire_quietly_keeping_answers(world: World) -> None:
     with world.services.session_factory() as s:
         conversation = s.scalars(select(Conversation)).one()
         assert conversation.status == "expired"
-        assert conversation.state["values"] == {"attended": True}
+        assert state_of(s, conversation)["values"] == {"attended": True}
     assert len(world.twilio.messages) == sent_before
 
 
