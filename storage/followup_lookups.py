@@ -113,6 +113,7 @@ class BatchLookups(RowLookups):
                 .where(
                     SafeguardingFlag.contact_id.in_(contact_ids),
                     SafeguardingFlag.acknowledged_at.is_(None),
+                    SafeguardingFlag.category != flags_repo.REVIEW,
                 )
                 .distinct()
             )

@@ -137,11 +137,14 @@ def schedule_realert(flag: SafeguardingFlag, now: datetime, every: timedelta) ->
 
 
 def unacknowledged_for(session: Session, contact_id: int) -> bool:
+    """An urgent flag nobody has acknowledged: nothing new goes to the person meanwhile. Items from
+    the wider net do not hold anything back; they only wait for a glance."""
     return (
         session.scalars(
             select(SafeguardingFlag.id).where(
                 SafeguardingFlag.contact_id == contact_id,
                 SafeguardingFlag.acknowledged_at.is_(None),
+                SafeguardingFlag.category != REVIEW,
             )
         ).first()
         is not None

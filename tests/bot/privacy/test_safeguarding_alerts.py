@@ -180,9 +180,7 @@ def test_the_wider_net_queues_for_review_without_interrupting_anyone(database_ur
         settings = sms_settings(database_url, twilio, "https://x.example")
         clock = FrozenClock(datetime(2026, 3, 16, 12, 0, tzinfo=UTC))
         services = build_services(settings, clock=clock)
-        for i, body in enumerate(
-            ["FEEDBACK", "yes", "5", "the boys in year 10 wait for me after school and hurt me"]
-        ):
+        for i, body in enumerate(["FEEDBACK", "yes", "5", "the needles at the dentist hurt me"]):
             services.dispatcher.handle(
                 services.session_factory, InboundMessage("sms", PARENT, body, f"SMr{i}", clock())
             )
@@ -192,4 +190,52 @@ def test_the_wider_net_queues_for_review_without_interrupting_anyone(database_ur
             assert s.scalars(select(Conversation)).one().status == "active"
             assert "worked_well" in {a.step_id for a in s.scalars(select(Answer))}
         assert services.alerts.deliver_due() == 0  # queue only: not emailed
+        services.close()
+
+
+def test_the_model_flags_a_wording_the_rules_only_sent_for_review(database_url: str) -> None:
+    # The rules' wider net caught "hurt" here; the model reads the whole message as bullying.
+    with FakeTwilio() as twilio:
+        settings = sms_settings(database_url, twilio, "https://x.example")
+        clock = FrozenClock(datetime(2026, 3, 16, 12, 0, tzinfo=UTC))
+        services = build_services(settings, clock=clock)
+        words = "the boys in year 10 wait for me after school and hurt me"
+        for i, body in enumerate(["FEEDBACK", "yes", "5", words]):
+            services.dispatcher.handle(
+                services.session_factory, InboundMessage("sms", PARENT, body, f"SMm{i}", clock())
+            )
+        with services.session_factory() as s:
+            [flag] = flags_repo.open_flags(s)
+            assert flag.category != flags_repo.REVIEW
+            assert flag.text == words
+            assert any("model" in reason for reason in flag.reasons)
+            assert s.scalars(select(Conversation)).one().status == "paused"
+        services.close()
+
+
+def test_an_item_for_review_does_not_hold_back_follow_ups(database_url: str) -> None:
+    with FakeTwilio() as twilio:
+        settings = sms_settings(database_url, twilio, "https://x.example")
+        clock = FrozenClock(datetime(2026, 3, 16, 12, 0, tzinfo=UTC))
+        services = build_services(settings, clock=clock)
+        services.dispatcher.handle(
+            services.session_factory,
+            InboundMessage("sms", PARENT, "the needles at the dentist hurt me", "SMn1", clock()),
+        )
+        with services.session_factory.begin() as s:
+            [item] = flags_repo.open_flags(s)
+            assert item.category == flags_repo.REVIEW
+            event = events_repo.create(
+                s,
+                title="a panel",
+                kind="parent_panel",
+                starts_at=clock() - timedelta(days=2),
+                ends_at=clock() - timedelta(days=2) + timedelta(hours=1),
+                flow_id="post_event",
+                now=clock(),
+            )
+            assert item.contact_id is not None
+            followups_repo.plan(s, event, item.contact_id, clock())
+        report = FollowUpRunner(services).run_due()
+        assert report.sent == 1
         services.close()

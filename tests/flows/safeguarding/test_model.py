@@ -88,8 +88,8 @@ def test_the_shipped_model_was_built_from_the_corpus_in_the_repository() -> None
     ("language", "recall_floor", "false_alarm_ceiling"),
     # First sight (the combined detector's first score on this set, before anything was changed
     # in the light of it): all 0.950 / 0.222, en 0.950 / 0.229, cy 0.962 / 0.244, mix 0.920 / 0.133;
-    # the shipped model (everyday replies and ages added): all 0.963 / 0.235, en 0.964 / 0.251,
-    # cy 0.962 / 0.200.
+    # the shipped model (everyday replies, ages and accidents added): all 0.960 / 0.229,
+    # en 0.964 / 0.242, cy 0.943 / 0.200.
     # These floors keep it from sliding back; they are not targets, and the set is never tuned on.
     [(None, 0.945, 0.25), ("en", 0.945, 0.27), ("cy", 0.94, 0.25)],
 )

@@ -137,3 +137,31 @@ def test_an_officer_works_through_the_dashboard_in_a_browser(
     shot(page, "report")
     page.emulate_media(media="print")
     assert not page.get_by_role("navigation", name="Main").is_visible()
+
+
+def test_a_safeguarding_lead_reads_a_flag_and_records_what_was_done(
+    dash: Dash, browser_page: object
+) -> None:
+    from tests.bot.web.dashboard.test_safeguarding_queue import NORTH_WORDS, flag_in_area
+
+    page = browser_page
+    flag_in_area(dash, "north", "+447700900111", NORTH_WORDS)
+    dash.officer("dsl@council.example", "officer", ("south",), lead=True)
+    page.goto(dash.url("/login"))
+    page.get_by_label("Email").fill("dsl@council.example")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("link", name="Safeguarding").click()
+    page.get_by_role("heading", name="Safeguarding queue").wait_for()
+    row = page.locator("tr", has_text=NORTH_WORDS)
+    assert "violence" in row.inner_text() or "abuse" in row.inner_text()
+    assert "+447700900111" in row.inner_text()  # the lead can reach the family
+    shot(page, "safeguarding-queue")
+    row.get_by_role("button", name="Acknowledge").click()
+    # The browser refuses an empty note before the server has to.
+    assert page.locator("tr", has_text=NORTH_WORDS).count() == 1
+    row.get_by_label("What was done").fill("Rang mum; referral to children's services")
+    row.get_by_role("button", name="Acknowledge").click()
+    page.get_by_role("heading", name="Safeguarding queue").wait_for()
+    assert NORTH_WORDS not in page.content()
+    shot(page, "safeguarding-acknowledged")
