@@ -8,6 +8,7 @@ import sys
 
 import click
 
+from bot.cli.doctor import doctor
 from bot.cli.events import events_group
 from bot.cli.export import export_command
 from bot.cli.flows import flows_group
@@ -37,6 +38,7 @@ main.add_command(privacy_group)
 main.add_command(safeguarding_group)
 main.add_command(officers_group)
 main.add_command(export_command)
+main.add_command(doctor)
 
 
 @main.command()
