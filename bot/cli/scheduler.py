@@ -85,7 +85,7 @@ def tick(now_text: str | None) -> None:
     finally:
         services.close()
     click.echo(
-        f"follow-ups: {report.sent} sent, {report.postponed} postponed, "
+        f"follow-ups: {report.sent} sent, {report.postponed} postponed, {report.held} held, "
         f"{report.skipped} skipped, {report.cancelled + cancelled} cancelled, "
         f"{report.expired} expired"
     )
