@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
@@ -20,6 +21,11 @@ from bot.cli.scheduler import scheduler_group
 from bot.cli.telegram import telegram_group
 from bot.config import get_settings
 from bot.logs import configure_logging
+
+if TYPE_CHECKING:
+    from bot.services import Services
+
+log = logging.getLogger(__name__)
 
 
 @click.group()
@@ -130,10 +136,7 @@ def serve(host: str, port: int, run_scheduler: bool, telegram_polling: bool, wor
         sys.exit(2)
     settings = get_settings()
     services = open_services(settings)
-    if "sms" not in services.senders:
-        click.echo(
-            "warning: Twilio is not configured; SMS replies will wait in the outbox", err=True
-        )
+    warn_at_start(services)
     if telegram_polling and services.telegram is None:
         click.echo("error: --telegram-polling needs TELEGRAM_BOT_TOKEN", err=True)
         services.close()
@@ -147,6 +150,18 @@ def serve(host: str, port: int, run_scheduler: bool, telegram_polling: bool, wor
             )
     finally:
         services.close()
+
+
+def warn_at_start(services: Services) -> None:
+    """Say at start-up what `sendvoice doctor` would: a server that starts quietly with no alert
+    route leaves safeguarding alerts waiting for ever."""
+    from bot.health import checks, log_problems
+
+    found = checks(
+        services.settings, services.engine, sendable=services.senders, now=services.clock()
+    )
+    if log_problems(found, log):
+        log.warning("run `sendvoice doctor` for the whole report")
 
 
 @main.group()

@@ -7,7 +7,8 @@ database is checked for real.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+import logging
+from collections.abc import Collection, Iterable
 from datetime import UTC, datetime
 
 from sqlalchemy import Engine
@@ -17,7 +18,15 @@ from bot.health.check import Check, failures, problems
 from bot.health.database import DATABASE, database_checks
 from bot.health.settings import cipher_for, flows, settings_checks
 
-__all__ = ["DATABASE", "Check", "checks", "configured_channels", "failures", "problems"]
+__all__ = [
+    "DATABASE",
+    "Check",
+    "checks",
+    "configured_channels",
+    "failures",
+    "log_problems",
+    "problems",
+]
 
 
 def configured_channels(settings: Settings) -> set[str]:
@@ -52,3 +61,13 @@ def checks(
             now=now or datetime.now(UTC),
         )
     return found
+
+
+def log_problems(found: Iterable[Check], logger: logging.Logger) -> int:
+    """One warning per problem (summaries hold no secrets or numbers); how many there were."""
+    listed = problems(found)
+    for check in listed:
+        logger.warning(
+            "%s %s: %s; fix: %s", check.level.upper(), check.name, check.summary, check.fix
+        )
+    return len(listed)

@@ -7,6 +7,8 @@ import re
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from pydantic import SecretStr
+
 from bot.config import Settings
 from bot.followups.quiet_hours import parse_clock
 from bot.health.check import Check, fail, ok, warn
@@ -33,6 +35,13 @@ KEY_FIX = (
     "make a key with `sendvoice privacy new-key` and set DATA_ENCRYPTION_KEY; keep it safe, "
     "nothing stored can be read without it"
 )
+
+
+def _secret(value: object) -> str:
+    # Settings changed after validation (model_copy) may hold a plain string.
+    if isinstance(value, SecretStr):
+        return value.get_secret_value()
+    return str(value or "")
 
 
 def settings_checks(settings: Settings) -> list[Check]:
@@ -110,7 +119,7 @@ def sms(settings: Settings) -> Check:
     name = "sms (twilio)"
     given = {
         "TWILIO_ACCOUNT_SID": settings.twilio_account_sid,
-        "TWILIO_AUTH_TOKEN": settings.twilio_auth_token.get_secret_value(),
+        "TWILIO_AUTH_TOKEN": _secret(settings.twilio_auth_token),
         "sender": settings.twilio_from_number or settings.twilio_messaging_service_sid,
     }
     if not any(given.values()):
@@ -149,8 +158,8 @@ def sms(settings: Settings) -> Check:
 
 def telegram(settings: Settings) -> Check:
     name = "telegram"
-    token = settings.telegram_bot_token.get_secret_value()
-    secret = settings.telegram_webhook_secret.get_secret_value()
+    token = _secret(settings.telegram_bot_token)
+    secret = _secret(settings.telegram_webhook_secret)
     if not token:
         if secret:
             return fail(
@@ -209,7 +218,7 @@ def alerts(settings: Settings) -> Check:
         return fail(
             name, "SAFEGUARDING_EMAIL_TO is not a comma-separated list of addresses", ALERTS_FIX
         )
-    if settings.smtp_username and not settings.smtp_password.get_secret_value():
+    if settings.smtp_username and not _secret(settings.smtp_password):
         return fail(name, "SMTP_USERNAME is set but SMTP_PASSWORD is not", ALERTS_FIX)
     if not settings.smtp_starttls and not _is_local(settings.smtp_host):
         return warn(
@@ -234,7 +243,7 @@ def dashboard(settings: Settings) -> Check:
     from bot.web.dashboard.config import MIN_SECRET_LENGTH
 
     name = "dashboard"
-    secret = settings.session_secret.get_secret_value()
+    secret = _secret(settings.session_secret)
     fix = (
         f"set SESSION_SECRET to at least {MIN_SECRET_LENGTH} random characters, e.g. "
         "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`"
