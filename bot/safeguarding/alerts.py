@@ -80,6 +80,8 @@ class SafeguardingAlerts:
         self.settings = settings
         self.clock = clock
         self.wakeup = asyncio.Event()
+        # Flags already reported as not emailable, so each is logged once by this process.
+        self._unroutable: set[int] = set()
 
     @property
     def email_configured(self) -> bool:
@@ -88,6 +90,7 @@ class SafeguardingAlerts:
     def deliver_due(self) -> int:
         """Email every flag not yet alerted; returns how many went."""
         if not self.email_configured:
+            self._warn_unroutable()
             return 0
         sent = 0
         now = self.clock()
@@ -111,6 +114,21 @@ class SafeguardingAlerts:
                 sent += 1
                 log.info("safeguarding alert %s sent", flag.id)
         return sent
+
+    def _warn_unroutable(self) -> None:
+        """With no alert route the flags would wait in silence: say so, once per flag."""
+        with self.session_factory() as session:
+            due = [f.id for f in flags_repo.alerts_due(session, self.clock(), limit=500)]
+        new = [flag_id for flag_id in due if flag_id not in self._unroutable]
+        if not new:
+            return
+        self._unroutable.update(new)
+        log.warning(
+            "%d safeguarding alert(s) cannot be emailed (flags %s): SMTP_HOST or "
+            "SAFEGUARDING_EMAIL_TO is not set; read them at /dashboard/safeguarding",
+            len(new),
+            ", ".join(map(str, new)),
+        )
 
     def wake(self) -> None:
         self.wakeup.set()
