@@ -115,6 +115,24 @@ def public_url(settings: Settings) -> Check:
     return ok(name, f"{settings.public_base_url.rstrip('/')} (https)")
 
 
+def _api_address(name: str, setting: str, url: str) -> Check | None:
+    """A provider address that is not the provider's own: left pointing at a test server, or
+    sending credentials in clear. None when it looks right."""
+    try:
+        parts = urlsplit(url.strip())
+        host = parts.hostname or ""
+    except ValueError:
+        host, parts = "", urlsplit("")
+    fix = f"remove {setting} to use the provider's own address, or give an https gateway"
+    if parts.scheme not in ("http", "https") or not host:
+        return fail(name, f"{setting} is not a web address", fix)
+    if _is_local(host):
+        return warn(name, f"{setting} points at this machine or network (a test server?)", fix)
+    if parts.scheme != "https":
+        return fail(name, f"{setting} is not https: credentials would cross the network", fix)
+    return None
+
+
 def sms(settings: Settings) -> Check:
     name = "sms (twilio)"
     given = {
@@ -152,6 +170,9 @@ def sms(settings: Settings) -> Check:
             "TWILIO_MESSAGING_SERVICE_SID is not a messaging service SID (MG and 32 hex digits)",
             SMS_FIX,
         )
+    api = _api_address(name, "TWILIO_API_BASE_URL", settings.twilio_api_base_url)
+    if api is not None:
+        return api
     webhook = settings.public_url("/webhooks/twilio/sms")
     return ok(name, f"Twilio is set up; the number's incoming-message webhook must be {webhook}")
 
@@ -186,6 +207,9 @@ def telegram(settings: Settings) -> Check:
         )
     if not TELEGRAM_SECRET.fullmatch(secret):
         return fail(name, "TELEGRAM_WEBHOOK_SECRET has characters Telegram refuses", webhook_fix)
+    api = _api_address(name, "TELEGRAM_API_BASE_URL", settings.telegram_api_base_url)
+    if api is not None:
+        return api
     webhook = settings.public_url("/webhooks/telegram")
     if not webhook.startswith("https://"):
         return warn(
@@ -225,6 +249,12 @@ def alerts(settings: Settings) -> Check:
             name,
             "SMTP_STARTTLS is off: alert emails cross the network unencrypted",
             "set SMTP_STARTTLS=true unless the mail server is on this machine",
+        )
+    if settings.smtp_from.strip().lower().endswith("@localhost"):
+        return warn(
+            name,
+            "SMTP_FROM is a localhost address, which mail servers often refuse or file as spam",
+            "set SMTP_FROM to an address of the council's domain that may send mail",
         )
     if settings.safeguarding_email_include_text:
         return warn(

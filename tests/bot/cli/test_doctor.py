@@ -33,11 +33,20 @@ GOOD = {
     "SMTP_HOST": "smtp.example.gov.uk",
     "SMTP_USERNAME": "sendvoice",
     "SMTP_PASSWORD": SMTP_PASSWORD,
+    "SMTP_FROM": "sendvoice@example.gov.uk",
     "SAFEGUARDING_EMAIL_TO": "dsl@example.gov.uk, deputy.dsl@example.gov.uk",
     "SESSION_SECRET": SESSION_SECRET,
     "DEFAULT_TIMEZONE": "Europe/London",
 }
-UNSET = ["TWILIO_MESSAGING_SERVICE_SID", "FLOW_PATHS", "SAFEGUARDING_EMAIL_INCLUDE_TEXT"]
+UNSET = [
+    "TWILIO_MESSAGING_SERVICE_SID",
+    "TWILIO_API_BASE_URL",
+    "TELEGRAM_API_BASE_URL",
+    "FLOW_PATHS",
+    "SAFEGUARDING_EMAIL_INCLUDE_TEXT",
+    "QUIET_HOURS_START",
+    "QUIET_HOURS_END",
+]
 
 
 @pytest.fixture
@@ -117,6 +126,8 @@ def test_no_alert_route_fails_and_says_what_to_set(doctor: Doctor) -> None:
         ({"TELEGRAM_BOT_TOKEN": "nonsense"}, "telegram", "not a bot token"),
         ({"TELEGRAM_BOT_TOKEN": None}, "telegram", "TELEGRAM_WEBHOOK_SECRET is set but"),
         ({"SESSION_SECRET": "short"}, "dashboard", "shorter than 32"),
+        ({"TWILIO_API_BASE_URL": "http://sms-gateway.example"}, "sms (twilio)", "not https"),
+        ({"TELEGRAM_API_BASE_URL": "api.telegram.org"}, "telegram", "not a web address"),
         ({"DEFAULT_TIMEZONE": "Europe/Londn"}, "time zone", "not a known time zone"),
         ({"QUIET_HOURS_START": "8pm"}, "time zone", "not a time of day"),
         ({"FLOW_PATHS": "/nowhere/flows"}, "flows", "do not load"),
@@ -138,6 +149,9 @@ def test_each_broken_setting_fails_with_a_fix(
         ({"TELEGRAM_BOT_TOKEN": None, "TELEGRAM_WEBHOOK_SECRET": None}, "telegram", "is off"),
         ({"TELEGRAM_WEBHOOK_SECRET": None}, "telegram", "refuses every update"),
         ({"SESSION_SECRET": None}, "dashboard", "the dashboard is off"),
+        ({"TWILIO_API_BASE_URL": "http://127.0.0.1:9000"}, "sms (twilio)", "a test server?"),
+        ({"TELEGRAM_API_BASE_URL": "http://localhost:9001"}, "telegram", "a test server?"),
+        ({"SMTP_FROM": "sendvoice@localhost"}, "safeguarding alerts", "SMTP_FROM is a localhost"),
         ({"PUBLIC_BASE_URL": "http://127.0.0.1:8000"}, "public url", "local address"),
         ({"SAFEGUARDING_EMAIL_INCLUDE_TEXT": "true"}, "safeguarding alerts", "own words"),
         (

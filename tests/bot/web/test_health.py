@@ -36,6 +36,7 @@ GOOD: dict[str, object] = {
     "smtp_host": "smtp.example.gov.uk",
     "smtp_username": "sendvoice",
     "smtp_password": SecretStr(SMTP_PASSWORD),
+    "smtp_from": "sendvoice@example.gov.uk",
     "safeguarding_email_to": "dsl@example.gov.uk",
     "session_secret": SecretStr(SECRET),
 }
