@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
 from bot.config import get_settings
-from bot.health import Check, checks
+
+if TYPE_CHECKING:
+    from bot.health import Check
 
 MARKS = {"ok": "OK  ", "warn": "WARN", "fail": "FAIL"}
 
@@ -26,6 +29,9 @@ def doctor() -> None:
     Makes no calls to Twilio, Telegram or the mail server: it checks their settings, and the
     database for real.
     """
+    # Late: every `sendvoice` command, and each web process `serve --workers` spawns, imports
+    # this module, and the checks bring in the database and phone-number libraries.
+    from bot.health import Check, checks
     from storage.db import make_engine
 
     settings = get_settings()
