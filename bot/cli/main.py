@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
-from typing import TYPE_CHECKING
 
 import click
 
@@ -21,11 +20,6 @@ from bot.cli.scheduler import scheduler_group
 from bot.cli.telegram import telegram_group
 from bot.config import get_settings
 from bot.logs import configure_logging
-
-if TYPE_CHECKING:
-    from bot.services import Services
-
-log = logging.getLogger(__name__)
 
 
 @click.group()
@@ -128,7 +122,7 @@ def demo(flow_id: str, lang: str, style: str, name: str | None, event_name: str)
 )
 def serve(host: str, port: int, run_scheduler: bool, telegram_polling: bool, workers: int) -> None:
     """Run the web app (webhooks, dashboard, health check) with the outbox worker."""
-    from bot.cli.db import open_services
+    from bot.cli.db import open_services, warn_at_start
     from bot.web.serving import serve_many, serve_one
 
     if telegram_polling and workers > 1:
@@ -150,18 +144,6 @@ def serve(host: str, port: int, run_scheduler: bool, telegram_polling: bool, wor
             )
     finally:
         services.close()
-
-
-def warn_at_start(services: Services) -> None:
-    """Say at start-up what `sendvoice doctor` would: a server that starts quietly with no alert
-    route leaves safeguarding alerts waiting for ever."""
-    from bot.health import checks, log_problems
-
-    found = checks(
-        services.settings, services.engine, sendable=services.senders, now=services.clock()
-    )
-    if log_problems(found, log):
-        log.warning("run `sendvoice doctor` for the whole report")
 
 
 @main.group()

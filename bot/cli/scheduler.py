@@ -40,9 +40,11 @@ def scheduler_group(ctx: click.Context) -> None:
     """Run the follow-up jobs (due requests, reminders, expiry, housekeeping) until stopped."""
     if ctx.invoked_subcommand is not None:
         return
+    from bot.cli.db import warn_at_start
     from bot.delivery.loops import delivery
 
     services = _services(get_settings())
+    warn_at_start(services)
 
     async def run() -> None:
         stop = asyncio.Event()

@@ -177,12 +177,15 @@ def test_no_banner_when_all_is_well(site: Site) -> None:
     assert "not set up to work fully" not in site.page_as("admin@council.example")
 
 
-def test_serve_warns_at_start_for_each_problem_without_secrets(
+@pytest.mark.parametrize("command", ["serve", "scheduler"])
+def test_serve_and_the_scheduler_warn_at_start_for_each_problem_without_secrets(
+    command: str,
     database_url: str,
     tmp_path: object,
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
+    from bot.cli import scheduler
     from bot.cli.main import main
     from bot.web import serving
 
@@ -193,17 +196,21 @@ def test_serve_warns_at_start_for_each_problem_without_secrets(
     monkeypatch.setenv("SMTP_USERNAME", "sendvoice")
     for key in ("SMTP_HOST", "SAFEGUARDING_EMAIL_TO", "TELEGRAM_BOT_TOKEN", "TWILIO_AUTH_TOKEN"):
         monkeypatch.delenv(key, raising=False)
-    started: list[Services] = []
-    monkeypatch.setattr(serving, "serve_one", lambda services, *a, **kw: started.append(services))
+    # Start-up is what is under test: the command goes on to run, and returns at once.
+    started: list[str] = []
+    monkeypatch.setattr(serving, "serve_one", lambda *a, **kw: started.append("served"))
+    monkeypatch.setattr(
+        scheduler.asyncio, "run", lambda work: (work.close(), started.append("scheduled"))
+    )
     get_settings.cache_clear()
     try:
-        with caplog.at_level(logging.WARNING, logger="bot.cli.main"):
-            result = CliRunner().invoke(main, ["serve"])
+        with caplog.at_level(logging.WARNING, logger="bot.cli.db"):
+            result = CliRunner().invoke(main, [command])
     finally:
         get_settings.cache_clear()
     assert result.exit_code == 0, result.output
-    assert started  # it went on to serve: problems are warnings, not refusals
-    warnings = [r.getMessage() for r in caplog.records if r.name == "bot.cli.main"]
+    assert started  # it went on to run: problems are warnings, not refusals
+    warnings = [r.getMessage() for r in caplog.records if r.name == "bot.cli.db"]
     assert any(w.startswith("FAIL safeguarding alerts: ") for w in warnings), warnings
     assert any(w.startswith("WARN sms (twilio): SMS is off") for w in warnings), warnings
     assert any(w.startswith("WARN telegram: Telegram is off") for w in warnings), warnings
