@@ -59,13 +59,38 @@ def database_checks(
         ]
     checks = [ok(DATABASE, f"reachable ({engine.dialect.name})")]
     try:
+        checks += _contents(engine, cipher, sendable=sendable, now=now)
+    except Exception as exc:  # gone away midway, or a table missing: say so, never crash
+        checks.append(
+            fail(
+                DATABASE,
+                f"the database checks stopped with {type(exc).__name__}",
+                "run `sendvoice doctor` again; if it repeats, read the database server's log",
+            )
+        )
+    return checks
+
+
+def _contents(
+    engine: Engine,
+    cipher: IdentifierCipher | None,
+    *,
+    sendable: Collection[str],
+    now: datetime,
+) -> list[Check]:
+    try:
         # Alembic announces its context at INFO on every look; that is noise here.
         logging.getLogger("alembic.runtime.migration").setLevel(logging.WARNING)
         check_schema(engine)
     except SchemaOutOfDate as exc:
-        checks.append(fail("schema", str(exc), "run `sendvoice db upgrade`"))
-        return checks
-    checks.append(ok("schema", "up to date"))
+        newer = "newer than" in str(exc)
+        fix = (
+            "install the sendvoice version that wrote this database"
+            if newer
+            else "run `sendvoice db upgrade`"
+        )
+        return [fail("schema", str(exc), fix)]
+    checks = [ok("schema", "up to date")]
     with engine.connect() as connection:
         if cipher is not None:
             checks.append(_stored_data_readable(connection, cipher))

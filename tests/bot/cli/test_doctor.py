@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from sqlalchemy import text
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.cli.main import main
@@ -15,6 +16,8 @@ from bot.config import get_settings
 from storage import contacts as contacts_repo
 from storage import safeguarding as flags_repo
 from storage.crypto import generate_key
+from storage.db import make_engine
+from storage.migrate import head_revision
 
 Doctor = Callable[..., Result]
 
@@ -230,3 +233,42 @@ def test_safeguarding_alerts_waiting_to_be_emailed_fail(
         result, "alert backlog"
     )
     assert "words that must not be printed" not in result.output
+
+
+def _only_a_version_table(url: str, version: str) -> str:
+    """A throwaway database that claims a schema version and has no tables (the shared test
+    database is left alone)."""
+    if url.startswith("sqlite:///"):
+        Path(url.removeprefix("sqlite:///")).touch()
+    engine = make_engine(url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(text("CREATE TABLE alembic_version (version_num VARCHAR(32))"))
+            connection.execute(text("INSERT INTO alembic_version VALUES (:v)"), {"v": version})
+    finally:
+        engine.dispose()
+    return url
+
+
+def test_a_database_written_by_a_newer_sendvoice_says_to_upgrade_sendvoice(
+    doctor: Doctor, empty_database_url: str
+) -> None:
+    result = doctor(DATABASE_URL=_only_a_version_table(empty_database_url, "9999"))
+    assert result.exit_code == 1
+    assert "newer than this version of sendvoice" in line(result, "schema")
+    assert (
+        fix_after(result, "schema") == "fix: install the sendvoice version that wrote this database"
+    )
+
+
+def test_a_broken_database_is_a_failure_not_a_crash(
+    doctor: Doctor, empty_database_url: str
+) -> None:
+    url = _only_a_version_table(empty_database_url, head_revision())  # current, but no tables
+    result = doctor(DATABASE_URL=url)
+    assert result.exit_code == 1
+    assert any(
+        x.startswith("FAIL  database             the database checks stopped with")
+        for x in result.output.splitlines()
+    ), result.output
+    assert "Traceback" not in result.output
