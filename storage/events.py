@@ -21,7 +21,7 @@ KINDS = (
     "information_session",
     "other",
 )
-FOLLOWUP_STATUSES = ("pending", "sent", "skipped", "cancelled", "expired")
+FOLLOWUP_STATUSES = ("pending", "held", "sent", "skipped", "cancelled", "expired")
 MAX_REMINDERS = 2
 # Column widths in models.Event: PostgreSQL refuses longer values, SQLite would keep them.
 _LIMITS = {"title": 200, "location": 200, "area": 64, "flow_id": 64}

@@ -13,7 +13,9 @@ from storage.db import flush, is_postgres
 from storage.models import Conversation, Event, FollowUp
 
 KINDS = ("initial", "reminder_1", "reminder_2")
-OPEN = ("pending",)
+# Held rows wait for a channel that cannot send; they are still to be sent, so opting out and
+# erasure cancel them like pending ones.
+OPEN = ("pending", "held")
 
 
 def planned_times(event: Event) -> dict[str, datetime]:
@@ -100,6 +102,26 @@ def postpone(session: Session, row: FollowUp, until: datetime, reason: str, now:
     row.reason = reason
     row.updated_at = now
     flush(session)
+
+
+def hold(session: Session, row: FollowUp, reason: str, now: datetime) -> None:
+    """Off the schedule until `release`: due_at is kept, so the rules run again on release."""
+    row.status = "held"
+    row.reason = reason
+    row.updated_at = now
+    flush(session)
+
+
+def release(session: Session, reasons: Collection[str], now: datetime) -> int:
+    """Held rows back to pending (due at once, or when they were due), for these hold reasons."""
+    if not reasons:
+        return 0
+    result = session.execute(
+        update(FollowUp)
+        .where(FollowUp.status == "held", FollowUp.reason.in_(list(reasons)))
+        .values(status="pending", reason=None, updated_at=now)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def cancel_open(

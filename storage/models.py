@@ -270,7 +270,8 @@ class FollowUp(Base):
     flow_id: Mapped[str] = mapped_column(String(64))
     kind: Mapped[str] = mapped_column(String(16))  # "initial", "reminder_1", "reminder_2"
     due_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    # pending -> sent | skipped | cancelled | expired (postponed rows stay pending, due later)
+    # pending -> sent | skipped | cancelled | expired (postponed rows stay pending, due later);
+    # pending <-> held while the person's channel cannot send (see bot.followups.holds)
     status: Mapped[str] = mapped_column(String(16), default="pending")
     reason: Mapped[str | None] = mapped_column(String(200))
     conversation_id: Mapped[int | None] = mapped_column(

@@ -20,6 +20,8 @@ from storage.migrate import check_schema
 if TYPE_CHECKING:
     from bot.services import Services
 
+log = logging.getLogger(__name__)
+
 
 def require_cipher(settings: Settings) -> IdentifierCipher:
     try:
@@ -49,6 +51,18 @@ def open_services(settings: Settings, clock: Clock = system_clock) -> Services:
     require_cipher(settings)  # identifiers are encrypted at rest: no key, no server
     require_current_schema(settings)
     return build_services(settings, clock=clock)
+
+
+def warn_at_start(services: Services) -> None:
+    """Say at start-up what `sendvoice doctor` would: a server that starts quietly with no alert
+    route leaves safeguarding alerts waiting for ever."""
+    from bot.health import checks, log_problems  # only for the long-running commands
+
+    found = checks(
+        services.settings, services.engine, sendable=services.senders, now=services.clock()
+    )
+    if log_problems(found, log):
+        log.warning("run `sendvoice doctor` for the whole report")
 
 
 @contextmanager

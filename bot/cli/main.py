@@ -8,6 +8,7 @@ import sys
 
 import click
 
+from bot.cli.doctor import doctor
 from bot.cli.events import events_group
 from bot.cli.export import export_command
 from bot.cli.flows import flows_group
@@ -37,6 +38,7 @@ main.add_command(privacy_group)
 main.add_command(safeguarding_group)
 main.add_command(officers_group)
 main.add_command(export_command)
+main.add_command(doctor)
 
 
 @main.command()
@@ -120,7 +122,7 @@ def demo(flow_id: str, lang: str, style: str, name: str | None, event_name: str)
 )
 def serve(host: str, port: int, run_scheduler: bool, telegram_polling: bool, workers: int) -> None:
     """Run the web app (webhooks, dashboard, health check) with the outbox worker."""
-    from bot.cli.db import open_services
+    from bot.cli.db import open_services, warn_at_start
     from bot.web.serving import serve_many, serve_one
 
     if telegram_polling and workers > 1:
@@ -128,10 +130,7 @@ def serve(host: str, port: int, run_scheduler: bool, telegram_polling: bool, wor
         sys.exit(2)
     settings = get_settings()
     services = open_services(settings)
-    if "sms" not in services.senders:
-        click.echo(
-            "warning: Twilio is not configured; SMS replies will wait in the outbox", err=True
-        )
+    warn_at_start(services)
     if telegram_polling and services.telegram is None:
         click.echo("error: --telegram-polling needs TELEGRAM_BOT_TOKEN", err=True)
         services.close()

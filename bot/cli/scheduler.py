@@ -38,9 +38,11 @@ def scheduler_group(ctx: click.Context) -> None:
     """Run the follow-up jobs (due requests, reminders, expiry, housekeeping) until stopped."""
     if ctx.invoked_subcommand is not None:
         return
+    from bot.cli.db import warn_at_start
     from bot.delivery.loops import delivery
 
     services = _services(get_settings())
+    warn_at_start(services)
 
     async def run() -> None:
         stop = asyncio.Event()
@@ -83,7 +85,7 @@ def tick(now_text: str | None) -> None:
     finally:
         services.close()
     click.echo(
-        f"follow-ups: {report.sent} sent, {report.postponed} postponed, "
+        f"follow-ups: {report.sent} sent, {report.postponed} postponed, {report.held} held, "
         f"{report.skipped} skipped, {report.cancelled + cancelled} cancelled, "
         f"{report.expired} expired"
     )

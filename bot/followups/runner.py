@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from bot.conversation.ages import AGE_BANDS, AGE_CHECKED_CHANNELS
 from bot.conversation.replies import reply
 from bot.conversation.turn import DispatchResult, Turn
+from bot.followups.holds import CHANNEL_NAMES, hold_reason
 from bot.followups.quiet_hours import parse_clock, quiet_until, zone
 from bot.services import Services
 from flows import engine
@@ -35,6 +36,7 @@ CHANNEL_ORDER = ("sms", "telegram")
 class FollowUpReport:
     sent: int = 0
     postponed: int = 0
+    held: int = 0
     skipped: int = 0
     cancelled: int = 0
     expired: int = 0
@@ -46,7 +48,7 @@ class FollowUpReport:
             self.reasons[reason] = self.reasons.get(reason, 0) + 1
 
     def add(self, other: FollowUpReport) -> None:
-        for outcome in ("sent", "postponed", "skipped", "cancelled", "expired"):
+        for outcome in ("sent", "postponed", "held", "skipped", "cancelled", "expired"):
             setattr(self, outcome, getattr(self, outcome) + getattr(other, outcome))
         for reason, count in other.reasons.items():
             self.reasons[reason] = self.reasons.get(reason, 0) + count
@@ -60,10 +62,17 @@ class FollowUpRunner:
             parse_clock(settings.quiet_hours_start),
             parse_clock(settings.quiet_hours_end),
         )
+        # Channels already reported as unable to send: each is logged once per process.
+        self._announced: set[str] = set()
 
     def run_due(self, now: datetime | None = None) -> FollowUpReport:
         report = FollowUpReport()
         now = now or self.s.clock()
+        with self.s.session_factory.begin() as session:
+            reasons = [hold_reason(channel) for channel in self.s.senders]
+            released = followups_repo.release(session, reasons, now)
+        if released:
+            log.info("%d held follow-ups released: their channel can send again", released)
         while True:
             with self.s.session_factory.begin() as session:
                 rows = followups_repo.claim_due(
@@ -158,6 +167,14 @@ class FollowUpRunner:
         ):
             settle("skipped", "under the channel's minimum age")
             return
+        if identity.channel not in self.s.senders:
+            # Not another channel instead: how someone is contacted should not change because a
+            # setting is missing. Officers see the reason; doctor and /healthz count these rows.
+            reason = hold_reason(identity.channel)
+            followups_repo.hold(session, row, reason, now)
+            report.note("held", reason)
+            self._announce(identity.channel)
+            return
         active = lookups.active(contact.id)
         if active is not None and (earlier is None or active.id != earlier.id):
             until = min(active.wake_at or now + RECHECK_BUSY, now + RECHECK_BUSY)
@@ -189,6 +206,15 @@ class FollowUpRunner:
         assert earlier is not None
         self._remind(session, contact, identity, earlier, event, now)
         settle("sent", "reminded", earlier)
+
+    def _announce(self, channel: str) -> None:
+        if channel in self._announced:
+            return
+        self._announced.add(channel)
+        log.warning(
+            "follow-ups for people on %s are held: the channel cannot send (see `sendvoice doctor`)",
+            CHANNEL_NAMES.get(channel, channel),
+        )
 
     def _remind(
         self,

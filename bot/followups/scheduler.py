@@ -26,11 +26,13 @@ async def followups_job(runner: FollowUpRunner, services: Services) -> None:
     report = await asyncio.to_thread(runner.run_due)
     if report.sent:
         services.outbox.wake()
-    if report.sent or report.postponed or report.skipped or report.cancelled or report.expired:
+    counts = (report.sent, report.postponed, report.held, report.skipped, report.cancelled)
+    if any(counts) or report.expired:
         log.info(
-            "follow-ups: sent=%d postponed=%d skipped=%d cancelled=%d expired=%d",
+            "follow-ups: sent=%d postponed=%d held=%d skipped=%d cancelled=%d expired=%d",
             report.sent,
             report.postponed,
+            report.held,
             report.skipped,
             report.cancelled,
             report.expired,

@@ -101,6 +101,8 @@ class SafeguardingAlerts:
         self.clock = clock
         self.wakeup = asyncio.Event()
         self.on_queued = on_queued  # wakes the outbox when an SMS alert was queued
+        # Flags already reported as not emailable, so each is logged once by this process.
+        self._unroutable: set[int] = set()
 
     @property
     def email_configured(self) -> bool:
@@ -113,6 +115,9 @@ class SafeguardingAlerts:
     def deliver_due(self) -> int:
         """Alert every flag not yet alerted, and again every one left unacknowledged too long;
         returns how many emails went."""
+        if not self.email_configured and not self.sms_configured:
+            self._warn_unroutable()
+            return 0
         now = self.clock()
         every = timedelta(minutes=self.settings.safeguarding_realert_minutes)
         sent = queued = 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections import Counter
 from collections.abc import AsyncIterator
 
 from sqlalchemy import text
@@ -16,6 +17,8 @@ from starlette.routing import Route
 from bot.channels.sms.webhooks import inbound_sms, status_callback
 from bot.channels.telegram.webhook import telegram_update
 from bot.delivery.loops import delivery
+from bot.health import failures
+from bot.health.monitor import HealthMonitor
 from bot.services import Services
 from bot.web import dashboard
 
@@ -23,7 +26,11 @@ log = logging.getLogger(__name__)
 
 
 async def healthz(request: Request) -> Response:
+    """200 "ok"; 200 "degraded" with reasons when a check fails (the service still takes messages,
+    so load balancers keep routing to it: monitoring alerts on the status); 503 "down" when the
+    database cannot be reached. Public, so the reasons name settings and counts, nothing more."""
     services: Services = request.app.state.services
+    health: HealthMonitor = request.app.state.health
 
     def ping() -> None:
         with services.engine.connect() as connection:
@@ -33,8 +40,25 @@ async def healthz(request: Request) -> Response:
         await asyncio.to_thread(ping)
     except Exception as exc:
         log.warning("health check failed: %s", type(exc).__name__)
-        return JSONResponse({"status": "error", "database": "unreachable"}, status_code=503)
-    return JSONResponse({"status": "ok", "database": "ok"})
+        return JSONResponse(
+            {"status": "down", "database": "unreachable", "reasons": ["database: unreachable"]},
+            status_code=503,
+        )
+    try:
+        failed = failures(await health.current())
+        reasons = [f"{check.name}: {check.summary}" for check in failed]
+    except Exception as exc:  # a check that breaks must not take the health check down with it
+        log.warning("health checks could not run: %s", type(exc).__name__)
+        reasons = [f"health checks could not run ({type(exc).__name__})"]
+    body: dict[str, object] = {
+        "status": "degraded" if reasons else "ok",
+        "database": "ok",
+        "reasons": reasons,
+    }
+    refused: Counter[str] = request.app.state.refused_channels
+    if refused:
+        body["refused"] = dict(refused)  # webhooks from channels we do not answer on, by channel
+    return JSONResponse(body)
 
 
 def create_app(
@@ -76,4 +100,8 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.services = services
+    app.state.health = HealthMonitor(
+        services.settings, services.engine, sendable=services.senders, clock=services.clock
+    )
+    app.state.refused_channels = Counter()
     return app

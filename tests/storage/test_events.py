@@ -178,11 +178,13 @@ def test_counts_give_attendees_and_every_follow_up_status(session: Session, now:
             session, event, person, role="parent", consent=True, source="import", now=now
         )
         followups.plan(session, event, person.id, now)
-    row = followups.for_event(session, event.id)[0]
-    followups.settle(session, row, "skipped", "opted out", now)
+    first, second = followups.for_event(session, event.id)[:2]
+    followups.settle(session, first, "skipped", "opted out", now)
+    followups.hold(session, second, "held: Telegram cannot send", now)
     assert events.counts(session, event.id) == {
         "attendees": 2,
-        "pending": 5,
+        "pending": 4,
+        "held": 1,
         "sent": 0,
         "skipped": 1,
         "cancelled": 0,
@@ -219,3 +221,26 @@ def test_event_codes_are_safe_to_print_type_and_pass_on_a_command_line() -> None
     assert len(codes) == 2000
     allowed = set("abcdefghjkmnpqrstuvwxyz23456789")
     assert all(len(c) == 10 and set(c) <= allowed for c in codes)
+
+
+def test_release_returns_only_rows_held_for_the_given_reasons(
+    session: Session, now: datetime
+) -> None:
+    event = _event(session, now)
+    person = _person(session, now)
+    followups.plan(session, event, person.id, now)
+    first, second, third = followups.for_event(session, event.id)
+    followups.hold(session, first, "held: Telegram cannot send", now)
+    followups.hold(session, second, "held: SMS cannot send", now)
+    later = now + timedelta(hours=1)
+    assert followups.release(session, [], later) == 0
+    assert followups.release(session, ["held: Telegram cannot send"], later) == 1
+    session.expire_all()
+    assert [(r.status, r.reason) for r in (first, second, third)] == [
+        ("pending", None),
+        ("held", "held: SMS cannot send"),
+        ("pending", None),
+    ]
+    assert first.due_at == followups.planned_times(event)["initial"]  # due when it always was
+    # Held rows are still to be sent: opting out cancels them with the pending ones.
+    assert followups.cancel_open(session, person.id, "opted out", later) == 3

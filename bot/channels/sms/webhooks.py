@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import unicodedata
+from collections import Counter
 
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
@@ -59,6 +61,30 @@ def clean_text(text: str) -> str:
     return "".join(kept)[:MAX_BODY]
 
 
+def other_channel(form: dict[str, str]) -> str | None:
+    """The channel a webhook came from when it is not SMS: Twilio posts WhatsApp (and other)
+    messages to the same webhook, with addresses such as `whatsapp:+447700900123`."""
+    for field in ("From", "To"):
+        prefix, colon, _ = (form.get(field) or "").partition(":")
+        if colon:
+            return re.sub(r"[^a-z0-9_-]", "", prefix.strip().lower())[:16] or "unknown"
+    return None
+
+
+def refuse_channel(request: Request, channel: str) -> None:
+    """Never answer by SMS what someone sent on another channel, and store nothing of it."""
+    refused: Counter[str] = request.app.state.refused_channels
+    refused[channel] += 1
+    if refused[channel] == 1:  # once per process; /healthz carries the running count
+        log.warning(
+            "a %s message came to the SMS webhook and was refused: sendvoice answers only on "
+            "SMS and Telegram, so nothing was stored or sent (turn %s off for this number in "
+            "Twilio)",
+            channel,
+            channel,
+        )
+
+
 def _int(value: str | None) -> int:
     try:
         return max(0, int(value or 0))
@@ -71,6 +97,10 @@ async def inbound_sms(request: Request) -> Response:
     form = await signed_form(request, services)
     if form is None:
         return forbidden()
+    channel = other_channel(form)
+    if channel is not None:
+        refuse_channel(request, channel)
+        return twiml()
     sid = clean_text(form.get("MessageSid") or form.get("SmsSid") or "")[:128]
     sender = to_e164(form.get("From"), services.settings.sms_default_region)
     if not sid or sender is None:

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 
+from bot.health import Check, failures
 from bot.services import Services
 from bot.web.dashboard.config import DashboardConfig
 from storage import officers as officers_repo
@@ -144,6 +145,7 @@ def render(
         csrf_token=csrf_token(request),
         prefix=PREFIX,
         threshold=config(request).threshold,
+        health=getattr(request.state, "health_problems", []),
         **context,
     )
     return HTMLResponse(html, status_code=status)
@@ -207,6 +209,8 @@ def page(
                 if request.method == "GET":
                     return redirect("/login", next=request.url.path)
                 return refuse(request, None, 403, "Please sign in again.")
+            if who.role == "admin":
+                request.state.health_problems = await health_problems(request)
             if who.role not in allowed:
                 return refuse(request, who, 403, "Your role does not allow this page.")
             return secure(await handler(request, who))
@@ -214,6 +218,18 @@ def page(
         return endpoint
 
     return wrap
+
+
+async def health_problems(request: Request) -> list[Check]:
+    """What `sendvoice doctor` would fail on, for the banner admins see on every page: they can
+    fix settings, and otherwise a missing alert route goes unnoticed until someone is at risk."""
+    monitor = getattr(request.app.state, "health", None)
+    if monitor is None:
+        return []
+    try:
+        return failures(await monitor.current())
+    except Exception:  # the page matters more than the banner
+        return []
 
 
 def form_text(form: Any, name: str, *, limit: int = 2000) -> str:

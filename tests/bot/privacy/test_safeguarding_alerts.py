@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
@@ -239,3 +240,39 @@ def test_an_item_for_review_does_not_hold_back_follow_ups(database_url: str) -> 
         report = FollowUpRunner(services).run_due()
         assert report.sent == 1
         services.close()
+
+
+def test_with_no_alert_route_each_waiting_flag_is_logged_once(
+    database_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    with FakeTwilio() as twilio:
+        settings = sms_settings(database_url, twilio, "https://sendvoice.example.gov.uk")
+        services = build_services(settings, clock=FrozenClock(datetime(2026, 3, 14, tzinfo=UTC)))
+
+        def flag() -> int:
+            with services.session_factory.begin() as s:
+                return flags_repo.record(
+                    s,
+                    contact_id=None,
+                    conversation_id=None,
+                    message_id=None,
+                    channel="sms",
+                    category="abuse_physical",
+                    reasons=["test"],
+                    text=DISCLOSURE,
+                    now=services.clock(),
+                ).id
+
+        with caplog.at_level(logging.WARNING, logger="bot.safeguarding.alerts"):
+            first = flag()
+            assert services.alerts.deliver_due() == 0
+            assert services.alerts.deliver_due() == 0  # the same flag: not logged again
+            second = flag()
+            assert services.alerts.deliver_due() == 0
+        services.close()
+    messages = [r.getMessage() for r in caplog.records]
+    assert len(messages) == 2
+    assert f"(flags {first})" in messages[0]
+    assert f"(flags {second})" in messages[1]
+    assert "no alert route is set" in messages[0]
+    assert DISCLOSURE not in caplog.text
