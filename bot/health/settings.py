@@ -230,6 +230,20 @@ def alerts(settings: Settings) -> Check:
         )
         if not value.strip()
     ]
+    sms_to = settings.safeguarding_sms_numbers()
+    if sms_to and not settings.twilio_configured:
+        return fail(
+            name,
+            "SAFEGUARDING_SMS_TO is set but Twilio is not: the SMS alerts cannot be sent",
+            "set the TWILIO_* settings (see the sms check), or clear SAFEGUARDING_SMS_TO",
+        )
+    if missing and sms_to:
+        return warn(
+            name,
+            f"alerts go by SMS only, to {len(sms_to)} number(s) ({' and '.join(missing)} not "
+            "set): one route, so an SMS outage would delay them",
+            ALERTS_FIX,
+        )
     if missing:
         return fail(
             name,
@@ -262,10 +276,11 @@ def alerts(settings: Settings) -> Check:
             "alert emails carry the person's own words, and email is not a secure channel",
             "set SAFEGUARDING_EMAIL_INCLUDE_TEXT=false; the email links to the dashboard instead",
         )
+    by_sms = f", and by SMS to {len(sms_to)} number(s)" if sms_to else ""
     return ok(
         name,
         f"emailed to {len(recipients)} address(es) through {settings.smtp_host}:"
-        f"{settings.smtp_port}",
+        f"{settings.smtp_port}{by_sms}",
     )
 
 

@@ -192,6 +192,22 @@ class SafeguardingAlerts:
         log.info("safeguarding alert %s queued by SMS", flag.id)
         return len(self.settings.safeguarding_sms_numbers())
 
+    def _warn_unroutable(self) -> None:
+        """With no alert route the flags would wait in silence: say so, once per flag."""
+        with self.session_factory() as session:
+            due = [f.id for f in flags_repo.alerts_due(session, self.clock(), limit=500)]
+        new = [flag_id for flag_id in due if flag_id not in self._unroutable]
+        if not new:
+            return
+        self._unroutable.update(new)
+        log.warning(
+            "%d safeguarding alert(s) cannot be sent (flags %s): no alert route is set "
+            "(SMTP_HOST and SAFEGUARDING_EMAIL_TO, or SAFEGUARDING_SMS_TO); read them at "
+            "/dashboard/safeguarding",
+            len(new),
+            ", ".join(map(str, new)),
+        )
+
     def wake(self) -> None:
         self.wakeup.set()
 

@@ -47,6 +47,7 @@ UNSET = [
     "TELEGRAM_API_BASE_URL",
     "FLOW_PATHS",
     "SAFEGUARDING_EMAIL_INCLUDE_TEXT",
+    "SAFEGUARDING_SMS_TO",
     "QUIET_HOURS_START",
     "QUIET_HOURS_END",
 ]
@@ -111,6 +112,20 @@ def test_no_alert_route_fails_and_says_what_to_set(doctor: Doctor) -> None:
     assert "SMTP_HOST and SAFEGUARDING_EMAIL_TO not set" in line(result, "safeguarding alerts")
     assert fix_after(result, "safeguarding alerts").startswith("fix: set SMTP_HOST")
     assert result.output.rstrip().endswith("1 to fix, 0 to look at.")
+
+
+def test_sms_alone_is_an_alert_route_worth_a_warning(doctor: Doctor) -> None:
+    result = doctor(SMTP_HOST=None, SAFEGUARDING_EMAIL_TO=None, SAFEGUARDING_SMS_TO="+447700900777")
+    assert result.exit_code == 0, result.output
+    assert line(result, "safeguarding alerts").startswith("WARN")
+    assert "by SMS only, to 1 number(s)" in line(result, "safeguarding alerts")
+    assert "+447700900777" not in result.output  # never a number
+
+
+def test_both_alert_routes_are_ok(doctor: Doctor) -> None:
+    result = doctor(SAFEGUARDING_SMS_TO="+447700900777")
+    assert line(result, "safeguarding alerts").startswith("OK")
+    assert "and by SMS to 1 number(s)" in line(result, "safeguarding alerts")
 
 
 @pytest.mark.parametrize(
