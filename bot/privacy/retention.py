@@ -30,6 +30,7 @@ from sqlalchemy import (
     exists,
     false,
     func,
+    null,
     or_,
     select,
     update,
@@ -154,12 +155,13 @@ Act = Callable[[Session, list[int]], None]
 class _Run:
     session_factory: sessionmaker[Session]
     size: int
-    after_batch: Callable[[], None]
+    after_batch: Callable[[float], None]  # told how long the batch held its transaction
 
     def each_batch(self, id_column: Any, where: ColumnElement[bool], act: Act) -> None:
         """Act on each batch of matching ids, in id order, one transaction a batch."""
         after = 0
         while True:
+            began = time.monotonic()
             with self.session_factory.begin() as session:
                 ids = list(
                     session.scalars(
@@ -173,7 +175,7 @@ class _Run:
                     return
                 act(session, ids)
             after = ids[-1]
-            self.after_batch()
+            self.after_batch(time.monotonic() - began)
 
 
 def _rows(result: Any) -> int:
@@ -201,13 +203,21 @@ def _purge_answers(rules: _Rules, run: _Run, report: PurgeReport) -> None:
 
     def act(session: Session, ids: list[int]) -> None:
         mine = Answer.id.in_(ids)
-        report.free_text_answers += _rows(
-            session.execute(
-                update(Answer).where(mine, free_text).values(value=None, special=ERASED)
+        words = list(session.scalars(select(Answer.id).where(mine, free_text)))
+        report.free_text_answers += len(words)
+        report.typed_answers += _count(session, Answer.id, mine, typed)
+        erase = Answer.id.in_(words)
+        # One write a row (each UPDATE writes the row anew). Its message goes next: letting go of
+        # it here spares the database setting it to NULL row by row when the message is deleted.
+        session.execute(
+            update(Answer)
+            .where(mine)
+            .values(
+                value=case((erase, null()), else_=Answer.value),
+                special=case((erase, ERASED), else_=Answer.special),
+                raw_text=None,
+                message_id=None,
             )
-        )
-        report.typed_answers += _rows(
-            session.execute(update(Answer).where(mine, typed).values(raw_text=None))
         )
 
     run.each_batch(Answer.id, or_(free_text, typed), act)
@@ -284,21 +294,29 @@ def purge(
     started = time.monotonic()
     batches = 0
     reported = 0
+    longest = 0.0
 
-    def after_batch() -> None:
-        nonlocal batches, reported
+    def after_batch(held: float) -> None:
+        nonlocal batches, reported, longest
         batches += 1
+        longest = max(longest, held)
         if progress is not None:
             progress(report.total() - reported)
         reported = report.total()
 
     run = _Run(session_factory, batch_size, after_batch)
-    # Messages first: they are most of the rows, and the words people sent.
-    _purge_messages(rules, run, report)
-    _purge_receipts(rules, run, report)
-    _purge_answers(rules, run, report)
-    _purge_conversations(rules, run, report)
-    _purge_contacts(rules, run, report, now)
+    phases: dict[str, float] = {}
+    steps: list[tuple[str, Callable[[], None]]] = [
+        ("answers", lambda: _purge_answers(rules, run, report)),
+        ("messages", lambda: _purge_messages(rules, run, report)),
+        ("receipts", lambda: _purge_receipts(rules, run, report)),
+        ("conversations", lambda: _purge_conversations(rules, run, report)),
+        ("contacts", lambda: _purge_contacts(rules, run, report, now)),
+    ]
+    for name, phase in steps:
+        began = time.monotonic()
+        phase()
+        phases[name] = round(time.monotonic() - began, 1)
     with session_factory.begin() as session:
         audit.record(
             session,
@@ -310,7 +328,10 @@ def purge(
                 "retention_days": retention_days,
                 **report.figures(),
                 "batches": batches,
+                # How long a reply could have waited behind the purge, at most.
+                "longest_batch_ms": round(1000 * longest),
                 "seconds": round(time.monotonic() - started, 1),
+                "phase_seconds": phases,
             },
         )
     return report
