@@ -51,7 +51,9 @@ class Theme(Base):
     flow_id: Mapped[str] = mapped_column(String(64))
     name: Mapped[str] = mapped_column(String(80))
     description: Mapped[str | None] = mapped_column(Text)
-    created_by: Mapped[int | None] = mapped_column(ForeignKey("officers.id", ondelete="SET NULL"))
+    created_by: Mapped[int | None] = mapped_column(
+        ForeignKey("officers.id", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
@@ -64,7 +66,9 @@ class Coding(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     answer_id: Mapped[int] = mapped_column(ForeignKey("answers.id", ondelete="CASCADE"))
     theme_id: Mapped[int] = mapped_column(ForeignKey("themes.id", ondelete="CASCADE"), index=True)
-    officer_id: Mapped[int | None] = mapped_column(ForeignKey("officers.id", ondelete="SET NULL"))
+    officer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("officers.id", ondelete="SET NULL"), index=True
+    )
     at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
@@ -80,6 +84,8 @@ class Action(Base):
     owner: Mapped[str] = mapped_column(String(120))
     status: Mapped[str] = mapped_column(String(16), default="planned")
     date: Mapped[dt.date | None] = mapped_column(Date)  # done on, or due by
-    created_by: Mapped[int | None] = mapped_column(ForeignKey("officers.id", ondelete="SET NULL"))
+    created_by: Mapped[int | None] = mapped_column(
+        ForeignKey("officers.id", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())

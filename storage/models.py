@@ -142,7 +142,9 @@ class Answer(Base):
     value: Mapped[Any | None] = mapped_column(json_type(none_as_null=True))
     special: Mapped[str | None] = mapped_column(String(32))
     raw_text: Mapped[str | None] = mapped_column(Text)
-    message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id", ondelete="SET NULL"))
+    message_id: Mapped[int | None] = mapped_column(
+        ForeignKey("messages.id", ondelete="SET NULL"), index=True
+    )
     answered_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
@@ -177,7 +179,7 @@ class Message(Base):
         ForeignKey("conversations.id", ondelete="SET NULL"), index=True
     )
     identity_id: Mapped[int | None] = mapped_column(
-        ForeignKey("channel_identities.id", ondelete="SET NULL")
+        ForeignKey("channel_identities.id", ondelete="SET NULL"), index=True
     )
     direction: Mapped[str] = mapped_column(String(3))
     channel: Mapped[str] = mapped_column(String(16))
@@ -275,7 +277,7 @@ class FollowUp(Base):
     status: Mapped[str] = mapped_column(String(16), default="pending")
     reason: Mapped[str | None] = mapped_column(String(200))
     conversation_id: Mapped[int | None] = mapped_column(
-        ForeignKey("conversations.id", ondelete="SET NULL")
+        ForeignKey("conversations.id", ondelete="SET NULL"), index=True
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -308,9 +310,11 @@ class SafeguardingFlag(Base):
         ForeignKey("contacts.id", ondelete="SET NULL"), index=True
     )
     conversation_id: Mapped[int | None] = mapped_column(
-        ForeignKey("conversations.id", ondelete="SET NULL")
+        ForeignKey("conversations.id", ondelete="SET NULL"), index=True
     )
-    message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id", ondelete="SET NULL"))
+    message_id: Mapped[int | None] = mapped_column(
+        ForeignKey("messages.id", ondelete="SET NULL"), index=True
+    )
     channel: Mapped[str] = mapped_column(String(16))
     category: Mapped[str] = mapped_column(String(32))
     reasons: Mapped[list[str]] = mapped_column(json_type(), default=list)

@@ -29,24 +29,46 @@ def privacy_group() -> None:
 @privacy_group.command("purge")
 @click.option("--dry-run", is_flag=True, help="Only say what would be deleted.")
 def purge_command(dry_run: bool) -> None:
-    """Delete messages and identifiers older than RETENTION_DAYS; keep anonymised answers."""
-    from bot.privacy.retention import purge
+    """Delete messages, free text and identifiers older than RETENTION_DAYS; keep anonymised answers.
+
+    Works in small batches, each its own transaction, so replies are not held up; if stopped, run
+    it again and it carries on.
+    """
+    from bot.privacy.retention import count, purge
 
     settings = get_settings()
-    with open_database(settings) as session_factory, session_factory.begin() as session:
-        report = purge(
-            session,
-            _library(),
-            retention_days=settings.retention_days,
-            now=system_clock(),
-            dry_run=dry_run,
-        )
+    now = system_clock()
+    library = _library()
+    with open_database(settings) as session_factory:
+        if dry_run:
+            report = purge(
+                session_factory,
+                library,
+                retention_days=settings.retention_days,
+                now=now,
+                dry_run=True,
+            )
+        else:
+            with session_factory() as session:
+                total = count(session, library, retention_days=settings.retention_days, now=now)
+            with click.progressbar(length=total.total(), label="purging", file=sys.stderr) as bar:
+                report = purge(
+                    session_factory,
+                    library,
+                    retention_days=settings.retention_days,
+                    now=now,
+                    dry_run=False,
+                    progress=bar.update,
+                    actor="cli",
+                )
     verb = "would delete" if dry_run else "deleted"
     click.echo(
         f"retention {settings.retention_days} days: {verb} {report.messages} messages, "
         f"{report.receipts} delivery receipts, identifiers of {report.contacts} people "
-        f"({report.identities} numbers or chat ids), free text of "
-        f"{report.free_text_answers} answers"
+        f"({report.identities} numbers or chat ids, {report.follow_ups} planned follow-ups "
+        f"cancelled), free text of {report.free_text_answers} answers, replies as typed of "
+        f"{report.typed_answers} answers, and the saved state of {report.conversations} "
+        "conversations"
     )
 
 

@@ -270,14 +270,14 @@ class FollowUpRunner:
 
         now = now or self.s.clock()
         cancelled = 0
-        with self.s.session_factory.begin() as session:
-            purge(
-                session,
-                self.s.library,
-                retention_days=self.s.settings.retention_days,
-                now=now,
-                dry_run=False,
-            )
+        # In batches of its own transactions: replies are not held up behind it.
+        purge(
+            self.s.session_factory,
+            self.s.library,
+            retention_days=self.s.settings.retention_days,
+            now=now,
+            dry_run=False,
+        )
         with self.s.session_factory.begin() as session:
             opted_out = session.scalars(
                 select(FollowUp.contact_id)

@@ -133,14 +133,14 @@ def test_forget_can_delete_answers_too(services: Services) -> None:
 def test_purge_deletes_what_is_past_retention_and_keeps_statistics(services: Services) -> None:
     named_parent(services)
     later = NOW + timedelta(days=731)
-    with services.session_factory.begin() as s:
-        dry = purge(s, services.library, retention_days=730, now=later, dry_run=True)
+    dry = purge(
+        services.session_factory, services.library, retention_days=730, now=later, dry_run=True
+    )
     assert dry.messages > 0
     assert dry.contacts == 1
     with services.session_factory() as s:
         assert s.scalars(select(Message)).all() != []  # a dry run changes nothing
-    with services.session_factory.begin() as s:
-        purge(s, services.library, retention_days=730, now=later, dry_run=False)
+    purge(services.session_factory, services.library, retention_days=730, now=later, dry_run=False)
     with services.session_factory() as s:
         assert s.scalars(select(Message)).all() == []
         assert s.scalars(select(ChannelIdentity)).all() == []
@@ -153,10 +153,13 @@ def test_purge_deletes_what_is_past_retention_and_keeps_statistics(services: Ser
 
 def test_purge_leaves_recent_data_alone(services: Services) -> None:
     named_parent(services)
-    with services.session_factory.begin() as s:
-        report = purge(
-            s, services.library, retention_days=730, now=NOW + timedelta(days=30), dry_run=False
-        )
+    report = purge(
+        services.session_factory,
+        services.library,
+        retention_days=730,
+        now=NOW + timedelta(days=30),
+        dry_run=False,
+    )
     assert (report.messages, report.contacts) == (0, 0)
 
 
