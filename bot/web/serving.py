@@ -65,7 +65,7 @@ def _run(
         port=port,
         log_config=None,
         log_level=services.settings.log_level.lower(),
-        proxy_headers=True,
+        proxy_headers=False,  # the app believes TRUSTED_PROXIES only (bot.web.app)
         factory=isinstance(app, str),
         workers=workers,
     )

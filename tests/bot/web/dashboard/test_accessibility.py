@@ -26,6 +26,7 @@ PAGES = [
     "/safeguarding",
     "/officers",
     "/audit",
+    "/account",
 ]
 
 pytestmark = [
