@@ -104,6 +104,8 @@ class Settings(BaseSettings):
     login_lockout_attempts: int = Field(default=5, ge=1)  # per account, from one client address
     login_lockout_minutes: int = Field(default=15, ge=1)
     login_client_attempts: int = Field(default=20, ge=1)  # per client address, any account
+    # per account, from browsers it never signed in with, however many addresses they use
+    login_unrecognised_attempts: int = Field(default=50, ge=1)
     dashboard_session_idle_minutes: int = Field(default=60, ge=1)
     dashboard_session_max_hours: int = Field(default=12, ge=1)
     # Addresses or networks of the reverse proxies whose X-Forwarded-For is believed (comma-

@@ -3,8 +3,14 @@
 Two counters see every failure. One per client address (any account, known or not): past its limit
 that address is refused for a while. One per account *from that address*: past its limit the
 account is locked for that address only, so someone who knows an officer's email can lock the
-officer out of their own machine, never out of everyone's. Failures count in a fixed window that
-starts at the first one; a block runs its length and is not extended by tries during it.
+officer out of their own machine, never out of everyone's.
+
+Guesses spread over many addresses meet a third counter: per account, for browsers the officer has
+never signed in with (no device cookie, see bot.web.dashboard.devices). Past its limit the account
+is closed to unrecognised browsers only; the officer's own browsers still get in.
+
+Failures count in a fixed window that starts at the first one; a block runs its length and is not
+extended by tries during it.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ from storage.dialect import insert
 class Limits:
     client_attempts: int  # failures from one address, whatever the account
     account_attempts: int  # failures for one account from one address
+    unrecognised_attempts: int  # failures for one account from browsers it never signed in with
     window: timedelta
     block: timedelta
 
@@ -32,6 +39,7 @@ class Limits:
 class Failure:
     client_blocked_until: datetime | None
     account_locked: bool  # this failure locked the account (for this address)
+    unrecognised_locked: bool = False  # ... or for every browser the officer never used
 
 
 def client_key(client: str) -> str:
@@ -40,6 +48,10 @@ def client_key(client: str) -> str:
 
 def account_key(officer_id: int, client: str) -> str:
     return hashlib.sha256(f"account {officer_id} {client}".encode()).hexdigest()
+
+
+def unrecognised_key(officer_id: int) -> str:
+    return hashlib.sha256(f"unrecognised {officer_id}".encode()).hexdigest()
 
 
 def blocked_until(session: Session, key: str, now: datetime) -> datetime | None:
@@ -82,10 +94,17 @@ def _count(
 
 
 def record_failure(
-    session: Session, *, client: str, officer_id: int | None, now: datetime, limits: Limits
+    session: Session,
+    *,
+    client: str,
+    officer_id: int | None,
+    now: datetime,
+    limits: Limits,
+    recognised: bool = False,
 ) -> Failure:
-    """Count a failed sign-in from `client`, against the account too when one was named."""
-    locked = False
+    """Count a failed sign-in from `client`, against the account too when one was named;
+    `recognised` when the browser carries the officer's device cookie."""
+    locked = unrecognised = False
     if officer_id is not None:
         locked = _count(
             session,
@@ -95,6 +114,15 @@ def record_failure(
             window=limits.window,
             block=limits.block,
         )
+        if not recognised:
+            unrecognised = _count(
+                session,
+                unrecognised_key(officer_id),
+                now,
+                limit=limits.unrecognised_attempts,
+                window=limits.window,
+                block=limits.block,
+            )
     key = client_key(client)
     _count(
         session,
@@ -104,7 +132,7 @@ def record_failure(
         window=limits.window,
         block=limits.block,
     )
-    return Failure(blocked_until(session, key, now), locked)
+    return Failure(blocked_until(session, key, now), locked, unrecognised)
 
 
 def record_success(session: Session, *, client: str, officer_id: int) -> None:

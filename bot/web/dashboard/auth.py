@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
-from bot.web.dashboard import passwords
+from bot.web.dashboard import devices, passwords
 from bot.web.dashboard.web import (
     DISABLED,
     FORBIDDEN_CSRF,
@@ -60,6 +60,7 @@ def _throttled(request: Request, until: datetime) -> Response:
 class _Outcome:
     token: str | None = None
     throttled_until: datetime | None = None
+    officer: int | None = None
 
 
 def _next(request: Request, value: str) -> str:
@@ -88,13 +89,23 @@ async def login(request: Request) -> Response:
     cfg, at = config(request), now(request)
 
     client, limits, lifetime = client_address(request), cfg.limits, cfg.lifetime
+    device = devices.officer_of(request)
 
-    def failed(session: Session, officer_id: int | None) -> _Outcome:
+    def failed(session: Session, officer_id: int | None, recognised: bool = False) -> _Outcome:
         result = login_throttle.record_failure(
-            session, client=client, officer_id=officer_id, now=at, limits=limits
+            session,
+            client=client,
+            officer_id=officer_id,
+            now=at,
+            limits=limits,
+            recognised=recognised,
         )
+        actor = f"officer:{officer_id}"
         if result.account_locked:
-            audit.record(session, actor=f"officer:{officer_id}", action="login_locked", now=at)
+            audit.record(session, actor=actor, action="login_locked", now=at)
+        if result.unrecognised_locked:
+            audit.record(session, actor=actor, action="login_locked_unrecognised", now=at)
+            log.warning("dashboard sign-in: an account is closed to unrecognised browsers")
         if result.client_blocked_until is not None:
             log.warning("dashboard sign-in: a client address is throttled after failed tries")
         return _Outcome(throttled_until=result.client_blocked_until)
@@ -109,13 +120,18 @@ async def login(request: Request) -> Response:
             passwords.waste_time(password)
             return failed(session, None)
         good = passwords.verify(officer.password_hash, password)
+        recognised = device == officer.id
         account = login_throttle.account_key(officer.id, client)
         if not officer.active:
             return failed(session, None)
+        # Locks count further tries but are not extended by them.
         if login_throttle.blocked_until(session, account, at) is not None:
-            return failed(session, officer.id)  # counts from here; the lock is not extended
+            return failed(session, officer.id, recognised)
+        unrecognised = login_throttle.unrecognised_key(officer.id)
+        if not recognised and login_throttle.blocked_until(session, unrecognised, at) is not None:
+            return failed(session, officer.id, recognised)
         if not good:
-            return failed(session, officer.id)
+            return failed(session, officer.id, recognised)
         if passwords.needs_rehash(officer.password_hash):
             officer.password_hash = passwords.hash_password(password)
         officers_repo.record_success(session, officer, at)
@@ -123,7 +139,7 @@ async def login(request: Request) -> Response:
         login_throttle.prune(session, at, limits)
         officer_sessions.prune(session, at, lifetime)
         audit.record(session, actor=f"officer:{officer.id}", action="login", now=at)
-        return _Outcome(token=officer_sessions.start(session, officer.id, at))
+        return _Outcome(token=officer_sessions.start(session, officer.id, at), officer=officer.id)
 
     outcome = await db(request, attempt)
     if outcome.throttled_until is not None:
@@ -132,7 +148,10 @@ async def login(request: Request) -> Response:
         context = {"error": _failed(request), "email": email, "next": form_text(form, "next")}
         return secure(render(request, "login.html", context, status=401))
     begin_session(request, outcome.token)
-    return redirect(_next(request, form_text(form, "next")))
+    response = redirect(_next(request, form_text(form, "next")))
+    if outcome.officer is not None:
+        devices.remember(request, response, outcome.officer)
+    return response
 
 
 async def logout(request: Request) -> Response:

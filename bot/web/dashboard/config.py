@@ -20,6 +20,7 @@ class DashboardConfig:
     lockout_attempts: int = 5
     lockout: timedelta = timedelta(minutes=15)
     client_attempts: int = 20
+    unrecognised_attempts: int = 50
     threshold: int = 5
     session_idle: timedelta = timedelta(minutes=60)
     # Officers sign in for a working day; a copied cookie is worthless after that, however used.
@@ -38,6 +39,7 @@ class DashboardConfig:
         return Limits(
             client_attempts=self.client_attempts,
             account_attempts=self.lockout_attempts,
+            unrecognised_attempts=self.unrecognised_attempts,
             window=self.lockout,
             block=self.lockout,
         )
@@ -63,6 +65,7 @@ class DashboardConfig:
             lockout_attempts=int(getattr(settings, "login_lockout_attempts", 5)),
             lockout=timedelta(minutes=int(getattr(settings, "login_lockout_minutes", 15))),
             client_attempts=int(getattr(settings, "login_client_attempts", 20)),
+            unrecognised_attempts=int(getattr(settings, "login_unrecognised_attempts", 50)),
             threshold=int(getattr(settings, "small_group_threshold", 5)),
             session_idle=timedelta(
                 minutes=int(getattr(settings, "dashboard_session_idle_minutes", 60))

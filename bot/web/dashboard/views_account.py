@@ -64,8 +64,14 @@ async def change_password(request: Request, who: Who) -> Response:
         if login_throttle.blocked_until(session, key, at) is not None:
             return _Changed(problem=LOCKED, status=429)
         if not passwords.verify(officer.password_hash, current):
+            # A browser with a live session of this officer is one they use: recognised.
             login_throttle.record_failure(
-                session, client=client, officer_id=officer.id, now=at, limits=limits
+                session,
+                client=client,
+                officer_id=officer.id,
+                now=at,
+                limits=limits,
+                recognised=True,
             )
             return _Changed(problem=WRONG)
         officers_repo.set_password(session, officer, hashed)

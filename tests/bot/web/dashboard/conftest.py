@@ -108,20 +108,30 @@ def dash(database_url: str) -> Iterator[Dash]:
     services.close()
 
 
-@pytest.fixture
-def bare_dash(database_url: str) -> Iterator[Dash]:
+@contextlib.contextmanager
+def open_bare_dash(database_url: str, **settings: object) -> Iterator[Dash]:
     """The dashboard with no responses seeded, behind a trusted proxy on 127.0.0.1: a test names
     each client's address in X-Forwarded-For, as the council's reverse proxy would."""
     clock = FrozenClock(EVENT_START)
-    settings = dashboard_settings(database_url, trusted_proxies="127.0.0.1")
-    services = build_services(settings, clock=clock, senders={})
-    with LiveServer(dashboard_app(services)) as server:
-        dash = Dash(services, clock, server, Seeded(0, 0, [], []))
+    values = {"trusted_proxies": "127.0.0.1", **settings}
+    services = build_services(dashboard_settings(database_url, **values), clock=clock, senders={})
+    try:
+        with LiveServer(dashboard_app(services)) as server:
+            dash = Dash(services, clock, server, Seeded(0, 0, [], []))
+            try:
+                yield dash
+            finally:
+                for browser in dash.browsers:
+                    browser.close()
+    finally:
+        asyncio.run(services.aclose())
+        services.close()
+
+
+@pytest.fixture
+def bare_dash(database_url: str) -> Iterator[Dash]:
+    with open_bare_dash(database_url) as dash:
         yield dash
-        for browser in dash.browsers:
-            browser.close()
-    asyncio.run(services.aclose())
-    services.close()
 
 
 def client_at(dash: Dash, address: str) -> httpx.Client:

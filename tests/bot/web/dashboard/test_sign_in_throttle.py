@@ -22,6 +22,7 @@ from tests.bot.web.dashboard.conftest import (
     client_at,
     dashboard_app,
     dashboard_settings,
+    open_bare_dash,
     sign_in,
 )
 from tests.bot.web.dashboard.seed import EVENT_START
@@ -143,3 +144,35 @@ def test_every_address_in_one_ipv6_64_is_one_client(address: object, low: int) -
 def test_an_ipv4_client_is_its_own_address(address: object) -> None:
     assert client_address(_request(str(address))) == str(address)
     assert client_address(_request(f"::ffff:{address}")) == str(address)
+
+
+def test_guesses_from_many_addresses_close_the_account_to_strange_browsers_only(
+    database_url: str,
+) -> None:
+    with open_bare_dash(database_url, login_unrecognised_attempts=12) as dash:
+        _botnet_locks_out_strangers_only(dash)
+
+
+def _botnet_locks_out_strangers_only(bare_dash: Dash) -> None:
+    admin_id = bare_dash.officer(ADMIN, "admin")
+    laptop = client_at(bare_dash, OFFICE)
+    signed = sign_in(laptop, ADMIN)
+    assert signed.status_code == 303
+    assert "sendvoice_device=" in signed.headers["set-cookie"]
+    assert "path=/dashboard/login" in signed.headers["set-cookie"].lower()
+    for i in range(12):  # a botnet: one guess from each of twelve addresses
+        assert sign_in(client_at(bare_dash, f"203.0.113.{i + 1}"), ADMIN, WRONG).status_code == 401
+    new_browser = client_at(bare_dash, "192.0.2.77")
+    assert sign_in(new_browser, ADMIN).status_code == 401  # the right password, a strange browser
+    forged = client_at(bare_dash, "192.0.2.78")
+    forged.cookies.set("sendvoice_device", "1.forged.signature", path="/dashboard/login")
+    assert sign_in(forged, ADMIN).status_code == 401
+    laptop.headers["X-Forwarded-For"] = "192.0.2.99"  # the officer's own laptop, in a cafe
+    laptop.cookies.delete("sendvoice_dashboard")
+    assert sign_in(laptop, ADMIN).status_code == 303
+    assert laptop.get("/dashboard/officers").status_code == 200
+    with bare_dash.services.session_factory() as s:
+        locks = audit.recent(s, action="login_locked_unrecognised")
+    assert [e.actor for e in locks] == [f"officer:{admin_id}"]
+    bare_dash.clock.advance(timedelta(minutes=15))
+    assert sign_in(new_browser, ADMIN).status_code == 303
