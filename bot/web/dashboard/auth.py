@@ -41,7 +41,7 @@ def _failed(request: Request) -> str:
     minutes = int(cfg.lockout.total_seconds() // 60)
     return (
         "That email and password did not work. After "
-        f"{cfg.lockout_attempts} wrong tries an account is locked for {minutes} minutes."
+        f"{cfg.lockout_attempts} wrong tries an account is locked here for {minutes} minutes."
     )
 
 

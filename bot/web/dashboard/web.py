@@ -183,7 +183,8 @@ def begin_session(request: Request, token: str) -> None:
 
 def client_address(request: Request) -> str:
     """Who is asking, for sign-in throttles: the connecting address, or the one a trusted proxy
-    reports (see TRUSTED_PROXIES). An IPv6 client is its /64, since one machine holds all of it."""
+    reports (see TRUSTED_PROXIES). An IPv6 client is its /64: one home or machine is given a whole
+    /64, so counting single addresses would give it billions of fresh starts."""
     host = request.client.host if request.client else ""
     try:
         address = ipaddress.ip_address(host)

@@ -57,7 +57,7 @@ def test_an_officer_who_mistypes_is_locked_out_only_where_they_mistyped(bare_das
         assert sign_in(desk, ADMIN, WRONG).status_code == 401
     locked = sign_in(desk, ADMIN)
     assert locked.status_code == 401
-    assert "After 5 wrong tries an account is locked for 15 minutes." in locked.text
+    assert "After 5 wrong tries an account is locked here for 15 minutes." in locked.text
     bare_dash.clock.advance(timedelta(minutes=14))
     assert sign_in(desk, ADMIN).status_code == 401
     bare_dash.clock.advance(timedelta(minutes=1))
