@@ -115,8 +115,16 @@ class Settings(BaseSettings):
 
     # The officers' dashboard at /dashboard; without a secret it answers 503.
     session_secret: SecretStr = SecretStr("")
-    login_lockout_attempts: int = Field(default=5, ge=1)
+    login_lockout_attempts: int = Field(default=5, ge=1)  # per account, from one client address
     login_lockout_minutes: int = Field(default=15, ge=1)
+    login_client_attempts: int = Field(default=20, ge=1)  # per client address, any account
+    # per account, from browsers it never signed in with, however many addresses they use
+    login_unrecognised_attempts: int = Field(default=50, ge=1)
+    dashboard_session_idle_minutes: int = Field(default=60, ge=1)
+    dashboard_session_max_hours: int = Field(default=12, ge=1)
+    # Addresses or networks of the reverse proxies whose X-Forwarded-For is believed (comma-
+    # separated, e.g. 127.0.0.1,10.0.0.0/8); empty believes no one and uses the connecting address.
+    trusted_proxies: str = ""
     small_group_threshold: int = Field(default=5, ge=2)
 
     outbox_batch_size: int = Field(default=100, ge=1)
@@ -149,6 +157,9 @@ class Settings(BaseSettings):
 
     def public_url(self, path: str) -> str:
         return self.public_base_url.rstrip("/") + path
+
+    def trusted_proxy_list(self) -> list[str]:
+        return [p.strip() for p in self.trusted_proxies.split(",") if p.strip()]
 
     def flow_path_list(self) -> list[str]:
         return [p.strip() for p in self.flow_paths.split(",") if p.strip()]

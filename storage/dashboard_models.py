@@ -1,4 +1,5 @@
-"""What the officers' dashboard keeps: officers, the coding frame, codings, and "we did" actions.
+"""What the officers' dashboard keeps: officers, their sessions and failed sign-ins, the coding
+frame, codings, and "we did" actions.
 
 Registered on `storage.base.Base` beside the tables of `storage.models`; `storage.tables` imports
 both when the whole schema is needed (migrations, checks).
@@ -32,6 +33,8 @@ class Officer(Base):
     password_hash: Mapped[str] = mapped_column(String(255))  # argon2id, with its parameters
     role: Mapped[str] = mapped_column(String(16))
     areas: Mapped[list[str]] = mapped_column(json_type(), default=list)
+    # Unused since failed sign-ins are counted per client address (storage.login_throttle); kept
+    # because SQLite can drop a column only by rebuilding a table other tables point at.
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -39,6 +42,37 @@ class Officer(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # A designated safeguarding lead sees and acknowledges every area's flags.
     safeguarding_lead: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class OfficerSession(Base):
+    """One signed-in browser. Its cookie carries a random token and only the token's SHA-256 is
+    kept here, so a copy of this table signs no one in; deleting the row ends the session."""
+
+    __tablename__ = "officer_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    officer_id: Mapped[int] = mapped_column(
+        ForeignKey("officers.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class LoginThrottle(Base):
+    """Failed sign-ins counted under one key: a client address, or an account from one address.
+
+    The key is a SHA-256 (of "client <address>" or "account <id> <address>"), so the table keeps
+    neither addresses nor the emails people tried.
+    """
+
+    __tablename__ = "login_throttles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    window_started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    blocked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class Theme(Base):

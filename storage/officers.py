@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from storage import officer_sessions
 from storage.dashboard_models import ALL_AREAS, OFFICER_ROLES, Officer
 
 
@@ -32,7 +33,7 @@ def create(
         raise ValueError(f"unknown role {role!r}; expected one of {', '.join(OFFICER_ROLES)}")
     if by_email(session, email) is not None:
         raise ValueError("an officer with that email already exists")
-    clean = sorted({a.strip() for a in areas if a.strip()})
+    clean = _clean_areas(areas)
     officer = Officer(
         email=email,
         password_hash=password_hash,
@@ -46,6 +47,10 @@ def create(
     session.add(officer)
     session.flush()
     return officer
+
+
+def _clean_areas(areas: Sequence[str]) -> list[str]:
+    return sorted({a.strip() for a in areas if a.strip()})
 
 
 def get(session: Session, officer_id: int) -> Officer | None:
@@ -63,7 +68,7 @@ def list_all(session: Session) -> list[Officer]:
 
 
 def lock_for_login(session: Session, email: str) -> Officer | None:
-    """The officer row, locked so that parallel wrong guesses all count towards the lockout."""
+    """The officer row, locked so that a sign-in and a password change do not cross."""
     return session.scalars(
         select(Officer)
         .where(Officer.email == normalise_email(email))
@@ -72,30 +77,38 @@ def lock_for_login(session: Session, email: str) -> Officer | None:
     ).one_or_none()
 
 
-def is_locked(officer: Officer, now: datetime) -> bool:
-    return officer.locked_until is not None and officer.locked_until > now
-
-
-def record_failure(
-    session: Session, officer: Officer, now: datetime, *, attempts: int, lockout: timedelta
-) -> None:
-    officer.failed_logins += 1
-    if officer.failed_logins >= attempts:
-        officer.locked_until = now + lockout
-        officer.failed_logins = 0
-    session.flush()
-
-
 def record_success(session: Session, officer: Officer, now: datetime) -> None:
-    officer.failed_logins = 0
-    officer.locked_until = None
     officer.last_login_at = now
     session.flush()
 
 
 def set_active(session: Session, officer: Officer, active: bool) -> None:
+    """Deactivating ends every session the officer has."""
     officer.active = active
+    if not active:
+        officer_sessions.end_all(session, officer.id)
     session.flush()
+
+
+def set_password(session: Session, officer: Officer, password_hash: str) -> None:
+    """A new password ends every session: whoever knew the old one is signed out."""
+    officer.password_hash = password_hash
+    officer_sessions.end_all(session, officer.id)
+    session.flush()
+
+
+def set_role(session: Session, officer: Officer, role: str, areas: Sequence[str]) -> bool:
+    """A new role or areas ends every session, so no page is served under the old ones; returns
+    whether anything changed."""
+    if role not in OFFICER_ROLES:
+        raise ValueError(f"unknown role {role!r}; expected one of {', '.join(OFFICER_ROLES)}")
+    clean = _clean_areas(areas)
+    if officer.role == role and list(officer.areas) == clean:
+        return False
+    officer.role, officer.areas = role, clean
+    officer_sessions.end_all(session, officer.id)
+    session.flush()
+    return True
 
 
 def set_safeguarding_lead(session: Session, officer: Officer, lead: bool) -> None:

@@ -15,8 +15,15 @@ STOP_SECONDS = 60.0
 
 class LiveServer:
     def __init__(self, app: Starlette) -> None:
+        # Proxy headers off, as `sendvoice serve` runs it: only the app's TRUSTED_PROXIES decide.
         config = uvicorn.Config(
-            app, host="127.0.0.1", port=0, log_config=None, lifespan="on", log_level="warning"
+            app,
+            host="127.0.0.1",
+            port=0,
+            log_config=None,
+            lifespan="on",
+            log_level="warning",
+            proxy_headers=False,
         )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)

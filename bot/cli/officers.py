@@ -5,14 +5,15 @@ from __future__ import annotations
 import sys
 
 import click
+from sqlalchemy.orm import Session
 
 from bot.cli.db import open_database
 from bot.clock import system_clock
 from bot.config import get_settings
 from bot.web.dashboard import passwords
-from storage import audit
+from storage import audit, officer_sessions
 from storage import officers as officers_repo
-from storage.dashboard_models import OFFICER_ROLES
+from storage.dashboard_models import OFFICER_ROLES, Officer
 
 
 @click.group("officers")
@@ -98,3 +99,51 @@ def list_officers() -> None:
             click.echo(
                 f"{o.id:>4}  {o.email:<40} {o.role:<8} areas: {areas:<20} last sign-in: {last}{state}"
             )
+
+
+def _officer(session: Session, email: str) -> Officer:
+    officer = officers_repo.by_email(session, email)
+    if officer is None:
+        raise click.BadParameter("no officer has that email", param_hint="EMAIL")
+    return officer
+
+
+@officers_group.command("set-password")
+@click.argument("email")
+@click.option(
+    "--password-stdin", is_flag=True, help="Read the password from the first line of stdin."
+)
+def set_password(email: str, password_stdin: bool) -> None:
+    """Give EMAIL a new password (a forgotten one, or a suspicion); their sessions all end."""
+    password = _read_password(password_stdin)
+    try:
+        hashed = passwords.hash_password(password)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="password") from None
+    now = system_clock()
+    with open_database(get_settings()) as session_factory, session_factory.begin() as session:
+        officer = _officer(session, email)
+        officers_repo.set_password(session, officer, hashed)
+        audit.record(
+            session, actor="cli", action="set_password", subject=f"officer:{officer.id}", now=now
+        )
+        click.echo(f"new password set for {officer.email}; they are signed out everywhere")
+
+
+@officers_group.command("end-sessions")
+@click.argument("email")
+def end_sessions(email: str) -> None:
+    """Sign EMAIL out of the dashboard everywhere (a lost laptop, a shared screen)."""
+    now = system_clock()
+    with open_database(get_settings()) as session_factory, session_factory.begin() as session:
+        officer = _officer(session, email)
+        ended = officer_sessions.end_all(session, officer.id)
+        audit.record(
+            session,
+            actor="cli",
+            action="end_officer_sessions",
+            subject=f"officer:{officer.id}",
+            detail={"sessions": ended},
+            now=now,
+        )
+        click.echo(f"ended {ended} session{'' if ended == 1 else 's'} of {officer.email}")

@@ -10,12 +10,15 @@ from collections.abc import AsyncIterator
 
 from sqlalchemy import text
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from bot.channels.sms.webhooks import inbound_sms, status_callback
 from bot.channels.telegram.webhook import telegram_update
+from bot.config import Settings
 from bot.delivery.loops import delivery
 from bot.health import failures
 from bot.health.monitor import HealthMonitor
@@ -61,6 +64,13 @@ async def healthz(request: Request) -> Response:
     return JSONResponse(body)
 
 
+def _proxies(settings: Settings) -> list[Middleware]:
+    """X-Forwarded-For and -Proto, believed only from TRUSTED_PROXIES. uvicorn itself runs with
+    proxy headers off, so this setting is the one place that decides who the client is."""
+    trusted = settings.trusted_proxy_list()
+    return [Middleware(ProxyHeadersMiddleware, trusted_hosts=trusted)] if trusted else []
+
+
 def create_app(
     services: Services,
     *,
@@ -96,7 +106,7 @@ def create_app(
             Route("/webhooks/telegram", telegram_update, methods=["POST"]),
             *dashboard.routes(),
         ],
-        middleware=dashboard.middleware(services.settings),
+        middleware=[*_proxies(services.settings), *dashboard.middleware(services.settings)],
         lifespan=lifespan,
     )
     app.state.services = services

@@ -70,7 +70,7 @@ def _run(
         port=port,
         log_config=None,
         log_level=services.settings.log_level.lower(),
-        proxy_headers=True,
+        proxy_headers=False,  # the app believes TRUSTED_PROXIES only (bot.web.app)
         factory=isinstance(app, str),
         workers=workers,
         timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,

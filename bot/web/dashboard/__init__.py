@@ -13,6 +13,7 @@ from starlette.staticfiles import StaticFiles
 from bot.config import Settings
 from bot.web.dashboard import (
     auth,
+    views_account,
     views_actions,
     views_admin,
     views_coding,
@@ -33,6 +34,8 @@ def routes() -> list[BaseRoute]:
         Route("/login", auth.login_page, methods=["GET"]),
         Route("/login", auth.login, methods=["POST"]),
         Route("/logout", auth.logout, methods=["POST"]),
+        Route("/account", views_account.account_page, methods=["GET"]),
+        Route("/account/password", views_account.change_password, methods=["POST"]),
         Route("/", views_overview.overview, methods=["GET"]),
         Route("/responses", views_responses.responses, methods=["GET"]),
         Route("/responses/{conversation_id:int}", views_responses.transcript, methods=["GET"]),
@@ -56,6 +59,10 @@ def routes() -> list[BaseRoute]:
         Route("/officers", views_admin.officers_page, methods=["GET"]),
         Route("/officers", views_admin.add_officer, methods=["POST"]),
         Route("/officers/{officer_id:int}/active", views_admin.set_active, methods=["POST"]),
+        Route("/officers/{officer_id:int}/role", views_admin.set_role, methods=["POST"]),
+        Route(
+            "/officers/{officer_id:int}/sessions/end", views_admin.end_sessions, methods=["POST"]
+        ),
         Route(
             "/officers/{officer_id:int}/safeguarding-lead",
             views_admin.set_safeguarding_lead,
@@ -67,7 +74,11 @@ def routes() -> list[BaseRoute]:
 
 
 def middleware(settings: Settings) -> list[Middleware]:
-    """The session cookie; none (and a dashboard that answers 503) without SESSION_SECRET."""
+    """The session cookie; none (and a dashboard that answers 503) without SESSION_SECRET.
+
+    The cookie only carries a session token and the CSRF token: whether the session is still alive
+    is decided server-side (storage.officer_sessions), so the cookie's own age is just a backstop.
+    """
     config = DashboardConfig.from_settings(settings)
     if not config.enabled:
         return []

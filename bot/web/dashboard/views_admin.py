@@ -8,10 +8,19 @@ from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import Response
 
-from bot.privacy.retention import ACTION as RETENTION_PURGE
 from bot.web.dashboard import passwords
-from bot.web.dashboard.web import Who, db, form_text, now, page, redirect, refuse, render
-from storage import audit
+from bot.web.dashboard.web import (
+    Who,
+    config,
+    db,
+    form_text,
+    now,
+    page,
+    redirect,
+    refuse,
+    render,
+)
+from storage import audit, officer_sessions
 from storage import officers as officers_repo
 from storage.dashboard_models import OFFICER_ROLES
 
@@ -23,11 +32,7 @@ async def audit_page(request: Request, who: Who) -> Response:
     action = request.query_params.get("action") or None
 
     def load(session: Session) -> dict[str, Any]:
-        last_purge = audit.recent(session, limit=1, action=RETENTION_PURGE)
-        return {
-            "entries": audit.recent(session, limit=AUDIT_PAGE, action=action),
-            "last_purge": last_purge[0] if last_purge else None,
-        }
+        return {"entries": audit.recent(session, limit=AUDIT_PAGE, action=action)}
 
     context = await db(request, load)
     return render(request, "audit.html", {**context, "action": action or ""}, who=who)
@@ -35,7 +40,15 @@ async def audit_page(request: Request, who: Who) -> Response:
 
 @page(("admin",))
 async def officers_page(request: Request, who: Who) -> Response:
-    context = await db(request, lambda s: {"officers": officers_repo.list_all(s)})
+    at, lifetime = now(request), config(request).lifetime
+
+    def load(session: Session) -> dict[str, Any]:
+        return {
+            "officers": officers_repo.list_all(session),
+            "sessions": officer_sessions.live_counts(session, at, lifetime),
+        }
+
+    context = await db(request, load)
     return render(
         request,
         "officers.html",
@@ -48,7 +61,7 @@ async def officers_page(request: Request, who: Who) -> Response:
 async def add_officer(request: Request, who: Who) -> Response:
     form = await request.form()
     password = form_text(form, "password", limit=1024)
-    areas = [a for a in form_text(form, "areas").replace(",", " ").split() if a]
+    areas = _areas(form)
     at = now(request)
     try:
         hashed = passwords.hash_password(password)
@@ -108,6 +121,73 @@ async def set_active(request: Request, who: Who) -> Response:
 
     if not await db(request, change):
         return refuse(request, who, 404, "No such officer.")
+    return redirect("/officers")
+
+
+def _areas(form: Any) -> list[str]:
+    return [a for a in form_text(form, "areas").replace(",", " ").split() if a]
+
+
+@page(("admin",))
+async def set_role(request: Request, who: Who) -> Response:
+    """A new role or areas; the officer's sessions end, so they sign in again under the new ones."""
+    form = await request.form()
+    officer_id = int(request.path_params["officer_id"])
+    role, areas, at = form_text(form, "role"), _areas(form), now(request)
+    if officer_id == who.id:
+        return refuse(request, who, 400, "You cannot change your own role; ask another admin.")
+
+    def change(session: Session) -> str | None:
+        officer = officers_repo.get(session, officer_id)
+        if officer is None:
+            return "No such officer."
+        before = {"role": officer.role, "areas": list(officer.areas)}
+        try:
+            changed = officers_repo.set_role(session, officer, role, areas)
+        except ValueError as exc:
+            return str(exc)
+        if changed:
+            audit.record(
+                session,
+                actor=who.actor,
+                action="change_officer_role",
+                subject=f"officer:{officer.id}",
+                detail={"before": before, "after": {"role": officer.role, "areas": officer.areas}},
+                now=at,
+            )
+        return None
+
+    problem = await db(request, change)
+    if problem is not None:
+        return refuse(request, who, 404 if problem == "No such officer." else 400, problem)
+    return redirect("/officers")
+
+
+@page(("admin",))
+async def end_sessions(request: Request, who: Who) -> Response:
+    """Sign an officer out everywhere: a lost laptop, a shared screen, a suspicion."""
+    officer_id = int(request.path_params["officer_id"])
+    at = now(request)
+
+    def end(session: Session) -> bool:
+        officer = officers_repo.get(session, officer_id)
+        if officer is None:
+            return False
+        ended = officer_sessions.end_all(session, officer.id)
+        audit.record(
+            session,
+            actor=who.actor,
+            action="end_officer_sessions",
+            subject=f"officer:{officer.id}",
+            detail={"sessions": ended},
+            now=at,
+        )
+        return True
+
+    if not await db(request, end):
+        return refuse(request, who, 404, "No such officer.")
+    if officer_id == who.id:
+        return redirect("/login")  # that included this one
     return redirect("/officers")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import hmac
+import ipaddress
 import secrets
 from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from starlette.responses import HTMLResponse, PlainTextResponse, RedirectRespons
 from bot.health import Check, failures
 from bot.services import Services
 from bot.web.dashboard.config import DashboardConfig
+from storage import officer_sessions
 from storage import officers as officers_repo
 
 T = TypeVar("T")
@@ -168,14 +170,45 @@ def redirect(path: str, **params: Any) -> Response:
     return secure(RedirectResponse(url(path, **params), status_code=303))
 
 
+SESSION_KEY = "sid"
+
+
+def session_token(request: Request) -> str | None:
+    token = request.session.get(SESSION_KEY)
+    return token if isinstance(token, str) else None
+
+
+def begin_session(request: Request, token: str) -> None:
+    # A fresh cookie on every sign-in: nothing planted before it (a CSRF token) survives.
+    request.session.clear()
+    request.session[SESSION_KEY] = token
+
+
+def client_address(request: Request) -> str:
+    """Who is asking, for sign-in throttles: the connecting address, or the one a trusted proxy
+    reports (see TRUSTED_PROXIES). An IPv6 client is its /64: one home or machine is given a whole
+    /64, so counting single addresses would give it billions of fresh starts."""
+    host = request.client.host if request.client else ""
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return host or "unknown"
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.IPv6Network((address, 64), strict=False))
+    return str(address)
+
+
 async def signed_in(request: Request) -> Who | None:
-    officer_id = request.session.get("officer")
-    if not isinstance(officer_id, int):
+    token = session_token(request)
+    if token is None:
         return None
+    at, lifetime = now(request), config(request).lifetime
 
     def load(session: Session) -> Who | None:
-        officer = officers_repo.get(session, officer_id)
-        if officer is None or not officer.active:
+        officer = officer_sessions.resume(session, token, at, lifetime)
+        if officer is None:
             return None
         return Who(
             officer.id,
@@ -187,7 +220,7 @@ async def signed_in(request: Request) -> Who | None:
 
     who = await db(request, load)
     if who is None:
-        request.session.clear()  # deactivated since signing in: the session ends now
+        request.session.clear()  # ended, expired or deactivated: the browser forgets it too
     return who
 
 

@@ -4,8 +4,8 @@ Deleting a conversation, a message or a channel identity sets NULL in (or cascad
 that refer to it; without an index the database reads the whole referring table for each row
 deleted, and a retention purge of two years' data would hold its locks for hours.
 
-Revision ID: 0007_fk_indexes
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-12-02
 """
 
@@ -15,8 +15,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0007_fk_indexes"
-down_revision: str | None = "0005"
+revision: str = "0007"
+down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -4,7 +4,7 @@ import asyncio
 import contextlib
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 import httpx
@@ -17,7 +17,7 @@ from bot.clock import FrozenClock
 from bot.config import Settings
 from bot.services import Services, build_services
 from bot.web.app import create_app
-from bot.web.dashboard import passwords
+from bot.web.dashboard import SESSION_COOKIE, passwords
 from storage import officers as officers_repo
 from tests.bot.web.dashboard.seed import EVENT_START, Seeded, seed
 from tests.live import LiveServer
@@ -48,6 +48,7 @@ class Dash:
     clock: FrozenClock
     server: LiveServer
     seeded: Seeded
+    browsers: list[httpx.Client] = field(default_factory=list)  # closed when the test ends
 
     def url(self, path: str) -> str:
         return self.server.url("/dashboard" + path)
@@ -121,3 +122,53 @@ def dash(database_url: str) -> Iterator[Dash]:
         yield Dash(services, clock, server, seeded)
     asyncio.run(services.aclose())
     services.close()
+
+
+@contextlib.contextmanager
+def open_bare_dash(database_url: str, **settings: object) -> Iterator[Dash]:
+    """The dashboard with no responses seeded, behind a trusted proxy on 127.0.0.1: a test names
+    each client's address in X-Forwarded-For, as the council's reverse proxy would."""
+    clock = FrozenClock(EVENT_START)
+    values = {"trusted_proxies": "127.0.0.1", **settings}
+    services = build_services(dashboard_settings(database_url, **values), clock=clock, senders={})
+    try:
+        with LiveServer(dashboard_app(services)) as server:
+            dash = Dash(services, clock, server, Seeded(0, 0, [], []))
+            try:
+                yield dash
+            finally:
+                for browser in dash.browsers:
+                    browser.close()
+    finally:
+        asyncio.run(services.aclose())
+        services.close()
+
+
+@pytest.fixture
+def bare_dash(database_url: str) -> Iterator[Dash]:
+    with open_bare_dash(database_url) as dash:
+        yield dash
+
+
+def client_at(dash: Dash, address: str) -> httpx.Client:
+    """A browser at `address` (as the trusted proxy reports it)."""
+    browser = httpx.Client(
+        base_url=dash.server.base_url,
+        follow_redirects=False,
+        timeout=30,
+        headers={"X-Forwarded-For": address},
+    )
+    dash.browsers.append(browser)
+    return browser
+
+
+def sign_in(client: httpx.Client, email: str, password: str = PASSWORD) -> httpx.Response:
+    data = {"email": email, "password": password}
+    return post_form(client, "/dashboard/login", "/dashboard/login", data)
+
+
+def copy_of(dash: Dash, client: httpx.Client, address: str = "203.0.113.66") -> httpx.Client:
+    """Another browser holding a copy of `client`'s session cookie, as a thief would."""
+    stolen = client_at(dash, address)
+    stolen.cookies.set(SESSION_COOKIE, client.cookies[SESSION_COOKIE])
+    return stolen
