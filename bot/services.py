@@ -36,6 +36,16 @@ class Services:
     clock: Clock
     alerts: SafeguardingAlerts
     senders: dict[str, Sender] = field(default_factory=dict)
+    # Channels follow-ups are planned for; None: those with a sender. A preview has no senders yet
+    # must plan as the real pass would, so it names the channels its settings would send on.
+    reachable: frozenset[str] | None = None
+
+    def can_reach(self, channel: str) -> bool:
+        return channel in (self.senders if self.reachable is None else self.reachable)
+
+    @property
+    def reachable_channels(self) -> frozenset[str]:
+        return frozenset(self.senders) if self.reachable is None else self.reachable
 
     @property
     def telegram(self) -> TelegramSender | None:
@@ -50,6 +60,12 @@ class Services:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def configured_channels(settings: Settings) -> frozenset[str]:
+    """The channels these settings would send on (what `default_senders` would build)."""
+    names = {"sms"} if settings.twilio_configured else set()
+    return frozenset(names | ({"telegram"} if settings.telegram_configured else set()))
 
 
 def default_senders(settings: Settings) -> dict[str, Sender]:

@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.followups.runner import FollowUpReport, FollowUpRunner
-from bot.services import Services
+from bot.services import Services, configured_channels
 from storage.models import Contact, Event, FollowUp, Message
 
 
@@ -80,7 +80,12 @@ def _rolled_back(services: Services) -> Iterator[Services]:
                     "join_transaction_mode": "create_savepoint",
                 }
             )
-            yield dataclasses.replace(services, session_factory=factory)
+            # Plan as the real pass would: for the channels the settings send on.
+            yield dataclasses.replace(
+                services,
+                session_factory=factory,
+                reachable=configured_channels(services.settings),
+            )
         finally:
             outer.rollback()
 

@@ -69,7 +69,7 @@ class FollowUpRunner:
         report = FollowUpReport()
         now = now or self.s.clock()
         with self.s.session_factory.begin() as session:
-            reasons = [hold_reason(channel) for channel in self.s.senders]
+            reasons = [hold_reason(channel) for channel in self.s.reachable_channels]
             released = followups_repo.release(session, reasons, now)
         if released:
             log.info("%d held follow-ups released: their channel can send again", released)
@@ -167,7 +167,7 @@ class FollowUpRunner:
         ):
             settle("skipped", "under the channel's minimum age")
             return
-        if identity.channel not in self.s.senders:
+        if not self.s.can_reach(identity.channel):
             # Not another channel instead: how someone is contacted should not change because a
             # setting is missing. Officers see the reason; doctor and /healthz count these rows.
             reason = hold_reason(identity.channel)

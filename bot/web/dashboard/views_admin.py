@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import Response
 
+from bot.privacy.retention import ACTION as RETENTION_PURGE
 from bot.web.dashboard import passwords
 from bot.web.dashboard.web import (
     Who,
@@ -32,7 +33,11 @@ async def audit_page(request: Request, who: Who) -> Response:
     action = request.query_params.get("action") or None
 
     def load(session: Session) -> dict[str, Any]:
-        return {"entries": audit.recent(session, limit=AUDIT_PAGE, action=action)}
+        last_purge = audit.recent(session, limit=1, action=RETENTION_PURGE)
+        return {
+            "entries": audit.recent(session, limit=AUDIT_PAGE, action=action),
+            "last_purge": last_purge[0] if last_purge else None,
+        }
 
     context = await db(request, load)
     return render(request, "audit.html", {**context, "action": action or ""}, who=who)
