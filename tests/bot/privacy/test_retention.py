@@ -18,6 +18,7 @@ from bot.conversation.inbound import InboundMessage
 from bot.privacy.retention import PurgeReport, count, purge
 from bot.services import Services, build_services
 from storage import contacts as contacts_repo
+from storage import conversations as conversations_repo
 from storage.models import (
     AuditEntry,
     ChannelIdentity,
@@ -151,7 +152,8 @@ def test_a_purged_person_keeps_no_copy_of_their_name_or_their_words(
             assert (stopped_half_way.state, stopped_half_way.wake_at) == ({}, None)
             assert stopped_half_way.status == "expired"
             assert stopped_half_way.ended_at is not None
-        assert (recent.status, recent.state["values"]["worked_well"]) == ("active", "Fine")
+        recent_state = conversations_repo.state_of(s, recent)
+        assert (recent.status, recent_state["values"]["worked_well"]) == ("active", "Fine")
         assert contacts_repo.find_by_address(s, "sms", RECENT) is not None
         assert contacts_repo.find_by_address(s, "sms", OLD) is None
         follow_up = s.scalars(select(FollowUp)).one()
