@@ -104,6 +104,8 @@ class Settings(BaseSettings):
     login_lockout_attempts: int = Field(default=5, ge=1)
     login_lockout_minutes: int = Field(default=15, ge=1)
     small_group_threshold: int = Field(default=5, ge=2)
+    # The largest file a dashboard upload accepts; every other request body is kept small.
+    max_upload_mb: int = Field(default=10, ge=1)
 
     outbox_batch_size: int = Field(default=100, ge=1)
     outbox_max_attempts: int = Field(default=8, ge=1)

@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 
 from sqlalchemy import text
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -18,8 +19,14 @@ from bot.channels.telegram.webhook import telegram_update
 from bot.delivery.loops import delivery
 from bot.services import Services
 from bot.web import dashboard
+from bot.web.headers import SecurityHeaders, security_headers, server_error_handler
+from bot.web.limits import SMALL, BodyLimit, MiB
 
 log = logging.getLogger(__name__)
+
+# Telegram updates carry up to 4096 characters of text, and again for a quoted message, with
+# their formatting; a refused update is retried for ever, so its limit has room to spare.
+TELEGRAM_BODY = 256 * 1024
 
 
 async def healthz(request: Request) -> Response:
@@ -64,6 +71,12 @@ def create_app(
                         await polling
         await services.aclose()
 
+    settings = services.settings
+    headers = security_headers(settings.public_base_url)
+    body_limits = {
+        "/webhooks/telegram": TELEGRAM_BODY,
+        **{path: settings.max_upload_mb * MiB for path in dashboard.upload_paths()},
+    }
     app = Starlette(
         routes=[
             Route("/healthz", healthz, methods=["GET"]),
@@ -72,7 +85,12 @@ def create_app(
             Route("/webhooks/telegram", telegram_update, methods=["POST"]),
             *dashboard.routes(),
         ],
-        middleware=dashboard.middleware(services.settings),
+        middleware=[
+            Middleware(SecurityHeaders, headers=headers),
+            Middleware(BodyLimit, default=SMALL, routes=body_limits),
+            *dashboard.middleware(settings),
+        ],
+        exception_handlers={Exception: server_error_handler(headers)},
         lifespan=lifespan,
     )
     app.state.services = services

@@ -21,6 +21,7 @@ from starlette.responses import HTMLResponse, PlainTextResponse, RedirectRespons
 
 from bot.services import Services
 from bot.web.dashboard.config import DashboardConfig
+from bot.web.headers import HEADERS
 from storage import officers as officers_repo
 
 T = TypeVar("T")
@@ -28,18 +29,6 @@ UK = ZoneInfo("Europe/London")
 HERE = Path(__file__).resolve().parent
 PREFIX = "/dashboard"
 CSRF_FIELD = "csrf_token"
-# No scripts at all; inline SVG charts need no style attributes either.
-HEADERS = {
-    "Content-Security-Policy": (
-        "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
-        "frame-ancestors 'none'; base-uri 'none'"
-    ),
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "same-origin",
-    "Cache-Control": "no-store",
-    "X-Frame-Options": "DENY",
-}
-
 templates = Environment(
     loader=FileSystemLoader(HERE / "templates"),
     autoescape=select_autoescape(["html"], default=True),
