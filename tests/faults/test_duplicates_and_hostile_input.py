@@ -102,7 +102,7 @@ def test_hostile_telegram_updates_never_give_a_5xx(tg: TelegramWorld, update: ob
         json=update,
         headers={"X-Telegram-Bot-Api-Secret-Token": SECRET},
     )
-    assert response.status_code in (200, 400)
+    assert response.status_code == 200  # anything else Telegram redelivers for ever
 
 
 def test_unsigned_hostile_input_is_refused_before_it_is_read(sms: SmsWorld) -> None:
