@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import Response
 
+from bot.conversation.inbound import clean_text
 from bot.web.dashboard import passwords
 from bot.web.dashboard.web import Who, db, form_text, now, page, redirect, refuse, render
 from storage import audit
@@ -19,7 +20,8 @@ AUDIT_PAGE = 200
 
 @page(("admin",))
 async def audit_page(request: Request, who: Who) -> Response:
-    action = request.query_params.get("action") or None
+    raw = request.query_params.get("action", "")
+    action = clean_text(raw, 64) or None
 
     def load(session: Session) -> dict[str, Any]:
         return {"entries": audit.recent(session, limit=AUDIT_PAGE, action=action)}

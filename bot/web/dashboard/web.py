@@ -5,13 +5,14 @@ from __future__ import annotations
 import asyncio
 import functools
 import hmac
+import re
 import secrets
 from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -19,6 +20,7 @@ from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 
+from bot.conversation.inbound import clean_text
 from bot.services import Services
 from bot.web.dashboard.config import DashboardConfig
 from bot.web.headers import HEADERS
@@ -29,6 +31,11 @@ UK = ZoneInfo("Europe/London")
 HERE = Path(__file__).resolve().parent
 PREFIX = "/dashboard"
 CSRF_FIELD = "csrf_token"
+# Ids are 32-bit integers in the database: a larger number names nothing (and PostgreSQL refuses
+# to compare with it). ASCII digits only: '²'.isdigit() is true, and int() fails on it.
+MAX_ID = 2**31 - 1
+ID_DIGITS = "[0-9]{1,10}"
+_ID = re.compile(ID_DIGITS)
 templates = Environment(
     loader=FileSystemLoader(HERE / "templates"),
     autoescape=select_autoescape(["html"], default=True),
@@ -145,6 +152,22 @@ def refuse(request: Request, who: Who | None, status: int, message: str) -> Resp
     )
 
 
+def parse_id(value: str | None) -> int | None:
+    """A database id typed into a form or a link, or None if it cannot be one."""
+    if value is None or not _ID.fullmatch(value):
+        return None
+    number = int(value)
+    return number if number <= MAX_ID else None
+
+
+def attachment(name: str) -> str:
+    """A download's Content-Disposition (RFC 6266): the name percent-encoded as UTF-8, and an
+    ASCII stand-in for clients that cannot read that. Nothing in it can end the header early."""
+    fallback = re.sub(r"[^A-Za-z0-9._-]", "_", name)
+    encoded = quote(name, safe="", errors="replace")
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{encoded}"
+
+
 def url(path: str, **params: Any) -> str:
     query = {k: v for k, v in params.items() if v not in (None, "")}
     return PREFIX + path + (f"?{urlencode(query)}" if query else "")
@@ -191,6 +214,8 @@ def page(
                 return refuse(request, None, 403, "Please sign in again.")
             if who.role not in allowed:
                 return refuse(request, who, 403, "Your role does not allow this page.")
+            if any(isinstance(v, int) and v > MAX_ID for v in request.path_params.values()):
+                return refuse(request, who, 404, "There is nothing with that number.")
             return secure(await handler(request, who))
 
         return endpoint
@@ -199,8 +224,9 @@ def page(
 
 
 def form_text(form: Any, name: str, *, limit: int = 2000) -> str:
+    """A form field as it may be stored: trimmed, without control characters but newlines."""
     value = form.get(name)
-    return value.strip()[:limit] if isinstance(value, str) else ""
+    return clean_text(value, len(value)).strip()[:limit] if isinstance(value, str) else ""
 
 
 DISABLED = "The dashboard is turned off: set SESSION_SECRET (at least 32 random characters)."
