@@ -36,6 +36,7 @@ CSRF_FIELD = "csrf_token"
 MAX_ID = 2**31 - 1
 ID_DIGITS = "[0-9]{1,10}"
 _ID = re.compile(ID_DIGITS)
+
 templates = Environment(
     loader=FileSystemLoader(HERE / "templates"),
     autoescape=select_autoescape(["html"], default=True),
@@ -224,7 +225,8 @@ def page(
 
 
 def form_text(form: Any, name: str, *, limit: int = 2000) -> str:
-    """A form field as it may be stored: trimmed, without control characters but newlines."""
+    """A form field as it may be stored: trimmed, and with no control characters but newlines
+    and tabs (PostgreSQL refuses NUL)."""
     value = form.get(name)
     return clean_text(value, len(value)).strip()[:limit] if isinstance(value, str) else ""
 
