@@ -126,6 +126,8 @@ class Settings(BaseSettings):
     # separated, e.g. 127.0.0.1,10.0.0.0/8); empty believes no one and uses the connecting address.
     trusted_proxies: str = ""
     small_group_threshold: int = Field(default=5, ge=2)
+    # The largest file a dashboard upload accepts; every other request body is kept small.
+    max_upload_mb: int = Field(default=10, ge=1)
 
     outbox_batch_size: int = Field(default=100, ge=1)
     outbox_max_attempts: int = Field(default=8, ge=1)

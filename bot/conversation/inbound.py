@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+
+# Control characters only ever arrive by accident, and PostgreSQL cannot store NUL; a lone
+# surrogate (from JSON's "\ud800") cannot be encoded to be stored at all.
+_DROPPED = ("Cc", "Cs")
+
+
+def clean_text(text: str, limit: int) -> str:
+    """Provider text as it may be stored and read: newlines and tabs kept, other control
+    characters and lone surrogates dropped, at most `limit` characters."""
+    kept = (c for c in text if c in "\n\t" or unicodedata.category(c) not in _DROPPED)
+    return "".join(kept)[:limit]
+
 
 # Set by chat adapters for commands and non-answer buttons; such messages are never keywords.
 CHAT_ACTIONS = ("command", "age_band", "language")

@@ -24,8 +24,14 @@ from bot.health import failures
 from bot.health.monitor import HealthMonitor
 from bot.services import Services
 from bot.web import dashboard
+from bot.web.headers import SecurityHeaders, security_headers, server_error_handler
+from bot.web.limits import SMALL, BodyLimit, MiB
 
 log = logging.getLogger(__name__)
+
+# Telegram updates carry up to 4096 characters of text, and again for a quoted message, with
+# their formatting; a refused update is retried for ever, so its limit has room to spare.
+TELEGRAM_BODY = 256 * 1024
 
 
 async def healthz(request: Request) -> Response:
@@ -98,6 +104,12 @@ def create_app(
                         await polling
         await services.aclose()
 
+    settings = services.settings
+    headers = security_headers(settings.public_base_url)
+    body_limits = {
+        "/webhooks/telegram": TELEGRAM_BODY,
+        **{path: settings.max_upload_mb * MiB for path in dashboard.upload_paths()},
+    }
     app = Starlette(
         routes=[
             Route("/healthz", healthz, methods=["GET"]),
@@ -106,7 +118,13 @@ def create_app(
             Route("/webhooks/telegram", telegram_update, methods=["POST"]),
             *dashboard.routes(),
         ],
-        middleware=[*_proxies(services.settings), *dashboard.middleware(services.settings)],
+        middleware=[
+            Middleware(SecurityHeaders, headers=headers),
+            Middleware(BodyLimit, default=SMALL, routes=body_limits),
+            *_proxies(settings),
+            *dashboard.middleware(settings),
+        ],
+        exception_handlers={Exception: server_error_handler(headers)},
         lifespan=lifespan,
     )
     app.state.services = services

@@ -102,11 +102,11 @@ def test_hostile_telegram_updates_never_give_a_5xx(tg: TelegramWorld, update: ob
         json=update,
         headers={"X-Telegram-Bot-Api-Secret-Token": SECRET},
     )
-    assert response.status_code in (200, 400)
+    assert response.status_code == 200  # anything else Telegram redelivers for ever
 
 
 def test_unsigned_hostile_input_is_refused_before_it_is_read(sms: SmsWorld) -> None:
-    form = inbound_sms_form(from_="+447700900123", to="+447700900000", body="x" * 100_000)
+    form = inbound_sms_form(from_="+447700900123", to="+447700900000", body="x" * 30_000)
     response = sms.http.post(
         sms.server.url("/webhooks/twilio/sms"), data=form, headers={"X-Twilio-Signature": "forged"}
     )

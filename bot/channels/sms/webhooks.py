@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-import unicodedata
 from collections import Counter
 
 from starlette.requests import Request
@@ -13,6 +12,7 @@ from starlette.responses import PlainTextResponse, Response
 from twilio.request_validator import RequestValidator
 
 from bot.channels.sms import CHANNEL
+from bot.conversation import inbound
 from bot.conversation.disclosure import EVENT as SAFEGUARDING_EVENT
 from bot.conversation.inbound import InboundMessage
 from bot.phone import to_e164
@@ -56,9 +56,7 @@ async def signed_form(request: Request, services: Services) -> dict[str, str] | 
 
 
 def clean_text(text: str) -> str:
-    # PostgreSQL cannot store NUL, and other control characters only ever arrive by accident.
-    kept = (c for c in text if c in "\n\t" or unicodedata.category(c) != "Cc")
-    return "".join(kept)[:MAX_BODY]
+    return inbound.clean_text(text, MAX_BODY)
 
 
 def other_channel(form: dict[str, str]) -> str | None:

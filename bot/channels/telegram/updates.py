@@ -9,10 +9,11 @@ from typing import Any
 from telegram import Update
 
 from bot.channels.telegram import CHANNEL
-from bot.conversation.inbound import InboundMessage
+from bot.conversation.inbound import InboundMessage, clean_text
 from flows.render import parse_callback_data
 
 COMMANDS = {"start", "help", "stop", "language"}
+MAX_TEXT = 4096  # Telegram's own limit for a message
 # Old questions and forged data still reach the engine, which says "that was an earlier question".
 STALE = (-1, "")
 MEDIA = (
@@ -58,7 +59,7 @@ def parse(data: dict[str, Any], now: datetime) -> Parsed:
         return _ignore("not a private chat")  # never talk about surveys in a group
     address = str(message.chat.id)
     meta: dict[str, Any] = {}
-    text = message.text or ""
+    text = clean_text(message.text or "", MAX_TEXT)
     if text.startswith("/"):
         head, _, payload = text.partition(" ")
         command = head[1:].split("@", 1)[0].lower()
@@ -66,9 +67,7 @@ def parse(data: dict[str, Any], now: datetime) -> Parsed:
             meta = {"command": command}
             if payload.strip():
                 meta["payload"] = payload.strip()[:64]
-            return Parsed(
-                InboundMessage(CHANNEL, address, text[:4096], provider_id, now, meta=meta)
-            )
+            return Parsed(InboundMessage(CHANNEL, address, text, provider_id, now, meta=meta))
     media = next((kind for kind in MEDIA if getattr(message, kind, None)), None)
     if media is not None:
         meta["kind"] = media
@@ -76,7 +75,7 @@ def parse(data: dict[str, Any], now: datetime) -> Parsed:
             InboundMessage(
                 CHANNEL,
                 address,
-                (message.caption or "")[:4096],
+                clean_text(message.caption or "", MAX_TEXT),
                 provider_id,
                 now,
                 media_count=1,
@@ -85,7 +84,7 @@ def parse(data: dict[str, Any], now: datetime) -> Parsed:
         )
     if not text:
         return _ignore("no text")
-    return Parsed(InboundMessage(CHANNEL, address, text[:4096], provider_id, now))
+    return Parsed(InboundMessage(CHANNEL, address, text, provider_id, now))
 
 
 def _callback(update: Update, provider_id: str, now: datetime) -> Parsed:
@@ -96,7 +95,7 @@ def _callback(update: Update, provider_id: str, now: datetime) -> Parsed:
         return Parsed(None, ignored="not a private chat", callback_query_id=query.id)
     address = str(chat.id if chat is not None else query.from_user.id)
     pressed = (chat.id, query.message.message_id) if chat is not None and query.message else None
-    data = query.data or ""
+    data = clean_text(query.data or "", MAX_TEXT)
     meta: dict[str, Any] = {}
     button: tuple[int, str] = STALE
     text = ""

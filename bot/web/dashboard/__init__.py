@@ -5,6 +5,7 @@ routes=[..., *dashboard.routes()], middleware=dashboard.middleware(settings)
 
 from __future__ import annotations
 
+from starlette.convertors import Convertor, register_url_convertor
 from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.routing import BaseRoute, Mount, Route
@@ -24,9 +25,28 @@ from bot.web.dashboard import (
     views_safeguarding,
 )
 from bot.web.dashboard.config import DashboardConfig
-from bot.web.dashboard.web import HERE, PREFIX
+from bot.web.dashboard.web import HERE, ID_DIGITS, PREFIX
 
 SESSION_COOKIE = "sendvoice_dashboard"
+# Paths (under /dashboard) that take files, and so get MAX_UPLOAD_MB rather than the small limit
+# every form has. None yet: attendee lists are imported with `sendvoice events attendees import`.
+UPLOADS: tuple[str, ...] = ()
+
+
+class IdConvertor(Convertor[int]):
+    """`{name:id}`: a database id in a path. A longer number matches no route (404); one too
+    large for the database is refused by every page (web.page)."""
+
+    regex = ID_DIGITS
+
+    def convert(self, value: str) -> int:
+        return int(value)
+
+    def to_string(self, value: int) -> str:
+        return str(value)
+
+
+register_url_convertor("id", IdConvertor())
 
 
 def routes() -> list[BaseRoute]:
@@ -38,39 +58,41 @@ def routes() -> list[BaseRoute]:
         Route("/account/password", views_account.change_password, methods=["POST"]),
         Route("/", views_overview.overview, methods=["GET"]),
         Route("/responses", views_responses.responses, methods=["GET"]),
-        Route("/responses/{conversation_id:int}", views_responses.transcript, methods=["GET"]),
+        Route("/responses/{conversation_id:id}", views_responses.transcript, methods=["GET"]),
         Route("/coding", views_coding.coding_page, methods=["GET"]),
         Route("/coding/themes", views_coding.add_theme, methods=["POST"]),
-        Route("/coding/answers/{answer_id:int}", views_coding.tag_answer, methods=["POST"]),
+        Route("/coding/answers/{answer_id:id}", views_coding.tag_answer, methods=["POST"]),
         Route("/themes", views_coding.themes_page, methods=["GET"]),
         Route("/actions", views_actions.actions_page, methods=["GET"]),
         Route("/actions", views_actions.add_action, methods=["POST"]),
-        Route("/actions/{action_id:int}/status", views_actions.action_status, methods=["POST"]),
-        Route("/events/{event_id:int}/you-said", views_actions.you_said_page, methods=["GET"]),
-        Route("/events/{event_id:int}/you-said", views_actions.you_said_send, methods=["POST"]),
+        Route("/actions/{action_id:id}/status", views_actions.action_status, methods=["POST"]),
+        Route("/events/{event_id:id}/you-said", views_actions.you_said_page, methods=["GET"]),
+        Route("/events/{event_id:id}/you-said", views_actions.you_said_send, methods=["POST"]),
         Route("/report", views_report.report, methods=["GET"]),
         Route("/report.pdf", views_report.report_pdf, methods=["GET"]),
         Route("/exports", views_exports.exports_page, methods=["GET"]),
         Route("/exports/download", views_exports.download, methods=["GET"]),
         Route("/exports/identified", views_exports.download_identified, methods=["POST"]),
         Route("/safeguarding", views_safeguarding.queue, methods=["GET"]),
-        Route("/safeguarding/{flag_id:int}/ack", views_safeguarding.acknowledge, methods=["POST"]),
+        Route("/safeguarding/{flag_id:id}/ack", views_safeguarding.acknowledge, methods=["POST"]),
         Route("/audit", views_admin.audit_page, methods=["GET"]),
         Route("/officers", views_admin.officers_page, methods=["GET"]),
         Route("/officers", views_admin.add_officer, methods=["POST"]),
-        Route("/officers/{officer_id:int}/active", views_admin.set_active, methods=["POST"]),
-        Route("/officers/{officer_id:int}/role", views_admin.set_role, methods=["POST"]),
+        Route("/officers/{officer_id:id}/active", views_admin.set_active, methods=["POST"]),
+        Route("/officers/{officer_id:id}/role", views_admin.set_role, methods=["POST"]),
+        Route("/officers/{officer_id:id}/sessions/end", views_admin.end_sessions, methods=["POST"]),
         Route(
-            "/officers/{officer_id:int}/sessions/end", views_admin.end_sessions, methods=["POST"]
-        ),
-        Route(
-            "/officers/{officer_id:int}/safeguarding-lead",
+            "/officers/{officer_id:id}/safeguarding-lead",
             views_admin.set_safeguarding_lead,
             methods=["POST"],
         ),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="dashboard-static"),
     ]
     return [Mount(PREFIX, routes=pages)]
+
+
+def upload_paths() -> list[str]:
+    return [PREFIX + path for path in UPLOADS]
 
 
 def middleware(settings: Settings) -> list[Middleware]:

@@ -11,7 +11,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.web.dashboard.web import Who
+from bot.conversation.inbound import clean_text
+from bot.web.dashboard.web import Who, parse_id
 from storage import events as events_repo
 from storage.models import ROLES, Conversation, Event
 from storage.reporting import Filters
@@ -19,6 +20,9 @@ from storage.reporting import Filters
 UK = ZoneInfo("Europe/London")
 PAGE_SIZE = 50
 FIELDS = ("event", "flow", "since", "until", "role", "area", "language", "channel", "status")
+TEXT_FIELDS = ("flow", "role", "area", "language", "channel", "status")
+# Far wider than the data, and narrow enough that a day's UK midnight is a valid UTC instant.
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2999, 12, 31)
 
 
 class BadFilter(ValueError):
@@ -28,18 +32,28 @@ class BadFilter(ValueError):
 def _int(value: str | None, name: str) -> int | None:
     if not value:
         return None
-    if not value.isdigit():
+    number = parse_id(value)
+    if number is None:
         raise BadFilter(f"{name} must be a number")
-    return int(value)
+    return number
 
 
 def _day(value: str | None, name: str) -> date | None:
     if not value:
         return None
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise BadFilter(f"{name} must be a date like 2026-03-14") from None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise BadFilter(f"{name} must be a date between {FIRST_DAY.year} and {LAST_DAY.year}")
+    return day
+
+
+def _text(value: str) -> None:
+    # Nothing stored has control characters in it, and PostgreSQL refuses a NUL outright.
+    if clean_text(value, len(value)) != value:
+        raise BadFilter("A filter has characters in it that no answer has")
 
 
 def uk_midnight(day: date) -> datetime:
@@ -62,6 +76,8 @@ class Query:
 def parse(params: Mapping[str, str], who: Who | None = None) -> tuple[Filters, Query]:
     """Filters from the query string; the officer's area scope is applied when `who` is given."""
     values = {k: params[k].strip() for k in FIELDS if params.get(k, "").strip()}
+    for name in TEXT_FIELDS:
+        _text(values.get(name, ""))
     since = _day(values.get("since"), "From")
     until = _day(values.get("until"), "To")
     if since and until and until < since:

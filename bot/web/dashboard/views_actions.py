@@ -9,8 +9,20 @@ from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import Response
 
+from bot.web.dashboard.filters import FIRST_DAY, LAST_DAY
 from bot.web.dashboard.views_responses import ROW_ROLES
-from bot.web.dashboard.web import Who, db, form_text, now, page, redirect, refuse, render, services
+from bot.web.dashboard.web import (
+    Who,
+    db,
+    form_text,
+    now,
+    page,
+    parse_id,
+    redirect,
+    refuse,
+    render,
+    services,
+)
 from storage import audit, coding, you_said
 from storage import events as events_repo
 from storage.dashboard_models import ACTION_STATUSES
@@ -54,19 +66,22 @@ async def actions_page(request: Request, who: Who) -> Response:
 
 def _date(value: str) -> dt.date | None:
     try:
-        return dt.date.fromisoformat(value) if value else None
+        day = dt.date.fromisoformat(value) if value else None
     except ValueError:
         raise ValueError("the date must look like 2026-03-14") from None
+    if day is not None and not FIRST_DAY <= day <= LAST_DAY:
+        raise ValueError(f"the date must be between {FIRST_DAY.year} and {LAST_DAY.year}")
+    return day
 
 
 @page(ROW_ROLES)
 async def add_action(request: Request, who: Who) -> Response:
     form = await request.form()
-    theme_id = form_text(form, "theme")
+    theme_id = parse_id(form_text(form, "theme"))
     at = now(request)
 
     def create(session: Session) -> tuple[str | None, str]:
-        theme = coding.get_theme(session, int(theme_id)) if theme_id.isdigit() else None
+        theme = coding.get_theme(session, theme_id) if theme_id is not None else None
         if theme is None:
             return "Choose the theme this action answers.", ""
         try:

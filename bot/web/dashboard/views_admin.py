@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import Response
 
+from bot.conversation.inbound import clean_text
 from bot.privacy.retention import ACTION as RETENTION_PURGE
 from bot.web.dashboard import passwords
 from bot.web.dashboard.web import (
@@ -30,7 +31,8 @@ AUDIT_PAGE = 200
 
 @page(("admin",))
 async def audit_page(request: Request, who: Who) -> Response:
-    action = request.query_params.get("action") or None
+    raw = request.query_params.get("action", "")
+    action = clean_text(raw, 64) or None
 
     def load(session: Session) -> dict[str, Any]:
         last_purge = audit.recent(session, limit=1, action=RETENTION_PURGE)

@@ -20,6 +20,7 @@ from bot.web.dashboard.web import (
     form_text,
     now,
     page,
+    parse_id,
     redirect,
     refuse,
     render,
@@ -133,7 +134,8 @@ async def add_theme(request: Request, who: Who) -> Response:
 async def tag_answer(request: Request, who: Who) -> Response:
     form = await request.form()
     answer_id = int(request.path_params["answer_id"])
-    wanted = {int(v) for v in form.getlist("theme") if isinstance(v, str) and v.isdigit()}
+    chosen = (parse_id(v) for v in form.getlist("theme") if isinstance(v, str))
+    wanted = {theme_id for theme_id in chosen if theme_id is not None}
     at = now(request)
 
     def tag(session: Session) -> str | None:

@@ -14,7 +14,18 @@ from starlette.responses import Response, StreamingResponse
 from bot.reports import exports
 from bot.web.dashboard import filters as filtering
 from bot.web.dashboard.views_responses import ROW_ROLES
-from bot.web.dashboard.web import Who, db, form_text, now, page, refuse, render, secure, services
+from bot.web.dashboard.web import (
+    Who,
+    attachment,
+    db,
+    form_text,
+    now,
+    page,
+    refuse,
+    render,
+    secure,
+    services,
+)
 
 CHUNK = 64 * 1024
 
@@ -85,7 +96,7 @@ async def _download(
         StreamingResponse(
             _chunks(spool),
             media_type=exports.MEDIA_TYPES[fmt],
-            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+            headers={"Content-Disposition": attachment(name)},
         )
     )
 

@@ -44,4 +44,5 @@ async def overview(request: Request, who: Who) -> Response:
         }
 
     context = await db(request, load)
-    return render(request, "overview.html", {**context, "query": query, "error": error}, who=who)
+    context = {**context, "query": query, "error": error}
+    return render(request, "overview.html", context, who=who, status=400 if error else 200)

@@ -13,7 +13,7 @@ from bot.privacy.redact import redact
 from bot.web.dashboard import filters as filtering
 from bot.web.dashboard import suppress
 from bot.web.dashboard.views_overview import summary
-from bot.web.dashboard.web import HERE, Who, config, db, page, refuse, render, secure
+from bot.web.dashboard.web import HERE, Who, attachment, config, db, page, refuse, render, secure
 from storage import coding, reporting
 from storage.models import Event
 
@@ -101,6 +101,6 @@ async def report_pdf(request: Request, who: Who) -> Response:
         Response(
             pdf,
             media_type="application/pdf",
-            headers={"Content-Disposition": 'attachment; filename="committee-report.pdf"'},
+            headers={"Content-Disposition": attachment("committee-report.pdf")},
         )
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -15,11 +16,14 @@ from storage import audit, reporting
 from storage import responses as responses_repo
 
 ROW_ROLES = ("admin", "officer")
+# ASCII digits ('²'.isdigit() is true, and int() fails on it), and few enough that the offset
+# stays a number the database takes.
+_PAGE = re.compile("[0-9]{1,6}")
 
 
 def page_number(request: Request) -> int:
     raw = request.query_params.get("page", "1")
-    return max(1, int(raw)) if raw.isdigit() else 1
+    return max(1, int(raw)) if _PAGE.fullmatch(raw) else 1
 
 
 @page(ROW_ROLES)
@@ -48,6 +52,7 @@ async def responses(request: Request, who: Who) -> Response:
         "responses.html",
         {**context, "query": query, "error": error, "page_no": number},
         who=who,
+        status=400 if error else 200,
     )
 
 

@@ -6,13 +6,14 @@ import asyncio
 import functools
 import hmac
 import ipaddress
+import re
 import secrets
 from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -20,9 +21,11 @@ from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 
+from bot.conversation.inbound import clean_text
 from bot.health import Check, failures
 from bot.services import Services
 from bot.web.dashboard.config import DashboardConfig
+from bot.web.headers import HEADERS
 from storage import officer_sessions
 from storage import officers as officers_repo
 
@@ -31,17 +34,11 @@ UK = ZoneInfo("Europe/London")
 HERE = Path(__file__).resolve().parent
 PREFIX = "/dashboard"
 CSRF_FIELD = "csrf_token"
-# No scripts at all; inline SVG charts need no style attributes either.
-HEADERS = {
-    "Content-Security-Policy": (
-        "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
-        "frame-ancestors 'none'; base-uri 'none'"
-    ),
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "same-origin",
-    "Cache-Control": "no-store",
-    "X-Frame-Options": "DENY",
-}
+# Ids are 32-bit integers in the database: a larger number names nothing (and PostgreSQL refuses
+# to compare with it). ASCII digits only: '²'.isdigit() is true, and int() fails on it.
+MAX_ID = 2**31 - 1
+ID_DIGITS = "[0-9]{1,10}"
+_ID = re.compile(ID_DIGITS)
 
 templates = Environment(
     loader=FileSystemLoader(HERE / "templates"),
@@ -161,6 +158,22 @@ def refuse(request: Request, who: Who | None, status: int, message: str) -> Resp
     )
 
 
+def parse_id(value: str | None) -> int | None:
+    """A database id typed into a form or a link, or None if it cannot be one."""
+    if value is None or not _ID.fullmatch(value):
+        return None
+    number = int(value)
+    return number if number <= MAX_ID else None
+
+
+def attachment(name: str) -> str:
+    """A download's Content-Disposition (RFC 6266): the name percent-encoded as UTF-8, and an
+    ASCII stand-in for clients that cannot read that. Nothing in it can end the header early."""
+    fallback = re.sub(r"[^A-Za-z0-9._-]", "_", name)
+    encoded = quote(name, safe="", errors="replace")
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{encoded}"
+
+
 def url(path: str, **params: Any) -> str:
     query = {k: v for k, v in params.items() if v not in (None, "")}
     return PREFIX + path + (f"?{urlencode(query)}" if query else "")
@@ -246,6 +259,8 @@ def page(
                 request.state.health_problems = await health_problems(request)
             if who.role not in allowed:
                 return refuse(request, who, 403, "Your role does not allow this page.")
+            if any(isinstance(v, int) and v > MAX_ID for v in request.path_params.values()):
+                return refuse(request, who, 404, "There is nothing with that number.")
             return secure(await handler(request, who))
 
         return endpoint
@@ -266,8 +281,10 @@ async def health_problems(request: Request) -> list[Check]:
 
 
 def form_text(form: Any, name: str, *, limit: int = 2000) -> str:
+    """A form field as it may be stored: trimmed, and with no control characters but newlines
+    and tabs (PostgreSQL refuses NUL)."""
     value = form.get(name)
-    return value.strip()[:limit] if isinstance(value, str) else ""
+    return clean_text(value, len(value)).strip()[:limit] if isinstance(value, str) else ""
 
 
 DISABLED = "The dashboard is turned off: set SESSION_SECRET (at least 32 random characters)."

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from datetime import timedelta
 
 import httpx
@@ -83,7 +84,7 @@ def _post_routes() -> list[str]:
         assert isinstance(mount, Mount)
         for route in mount.routes:
             if isinstance(route, Route) and route.methods and "POST" in route.methods:
-                found.append(mount.path + route.path.replace("{", "").replace(":int}", ""))
+                found.append(mount.path + re.sub(r"\{(\w+)(:\w+)?\}", r"\1", route.path))
     return found
 
 
