@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from flows.schema import Step, StepType
 
@@ -31,3 +32,17 @@ def categories(step: Step, language: str = "en") -> list[tuple[str, str]]:
         no = (step.no_label or {}).get(language, "No")
         return [("yes", yes), ("no", no)]
     return []
+
+
+def answer_label(step: Step | None, value: Any, special: str | None = None) -> str:
+    """A stored answer as an officer reads it: option labels, "Yes"/"No", never `True` or `forum`."""
+    if special is not None:
+        return SPECIAL_LABELS.get(special, special.replace("_", " "))
+    if value is None:
+        return ""
+    labels = dict(categories(step)) if step is not None else {}
+    if isinstance(value, list):
+        return "; ".join(labels.get(str(v), str(v)) for v in value)
+    if isinstance(value, bool):
+        value = "yes" if value else "no"
+    return labels.get(str(value), str(value))
