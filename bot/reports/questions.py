@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from flows.schema import Step, StepType
@@ -16,9 +17,14 @@ SPECIAL_LABELS = {
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
-def question_text(step: Step, language: str = "en") -> str:
+def question_text(step: Step, language: str = "en", values: Mapping[str, str] | None = None) -> str:
+    """The question as asked; a placeholder reads as its value where one is known (the event's
+    name when one event is chosen), else as "[event name]"."""
     text = step.text.get(language) or next(iter(step.text.values()), step.id)
-    return _PLACEHOLDER.sub(lambda m: f"[{m.group(1).replace('_', ' ')}]", text)
+    known = values or {}
+    return _PLACEHOLDER.sub(
+        lambda m: known.get(m.group(1)) or f"[{m.group(1).replace('_', ' ')}]", text
+    )
 
 
 def categories(step: Step, language: str = "en") -> list[tuple[str, str]]:
