@@ -14,7 +14,7 @@ from bot.privacy.redact import redact
 from bot.web.dashboard import filters as filtering
 from bot.web.dashboard import suppress
 from bot.web.dashboard.views_overview import summary
-from bot.web.dashboard.web import HERE, Who, config, db, page, refuse, render, secure
+from bot.web.dashboard.web import HERE, Who, config, db, page, refuse, render, secure, services
 from storage import coding, reporting
 from storage.models import Event
 
@@ -47,8 +47,10 @@ async def _context(request: Request, who: Who) -> dict[str, Any] | str:
                     ]
                 themes.append((theme, suppress.one(n, threshold), quotes))
         event = session.get(Event, f.event_id) if f.event_id is not None else None
+        flow_ids = [each.id for each in services(request).library]
         return {
             **context,
+            "choices": filtering.choices(session, flow_ids),
             "themes": themes,
             "actions": coding.actions_for(session, flow.id if flow else None),
             "event": event,
