@@ -71,10 +71,11 @@ async def transcript(request: Request, who: Who) -> Response:
         )
         answers = responses_repo.answers_for(session, [row.conversation_id])[row.conversation_id]
         flow = library.get(row.flow_id) if row.flow_id in library else None
+        names = {"event_name": row.event_title} if row.event_title else None
         labelled = []
         for a in answers:
             step = flow.step(a.step_id) if flow and flow.has_step(a.step_id) else None
-            question = question_text(step) if step is not None else a.step_id
+            question = question_text(step, values=names) if step is not None else a.step_id
             labelled.append((a.step_id, question, a, answer_label(step, a.value, a.special)))
         return {
             "row": row,

@@ -42,6 +42,8 @@ def test_a_transcript_shows_both_sides_in_order_with_answers_as_labels(dash: Das
             assert who_before == "We sent"
             assert questions[body] in asked
     answers = html.split("<h2>Answers stored</h2>", 1)[1]
+    assert "Overall, how was South parent panel?" in answers  # as they were asked it
+    assert "[event name]" not in answers
     cells = [unescape(c) for c in re.findall(r"<td>(.*?)</td>", answers, re.S)]
     assert "Yes" in cells  # attended: stored as true
     assert "2 - Not great" in cells
