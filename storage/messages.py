@@ -70,6 +70,13 @@ def _insert_inbound(dialect_name: str) -> ReturningInsert[Message]:
     )
 
 
+def belongs_to(message: Message, conversation: Conversation | None) -> None:
+    """Link an inbound message to its conversation (which may not be written yet: a batch
+    defers its flush, and the reference is filled in when it is)."""
+    if conversation is not None:
+        message.conversation = conversation
+
+
 def queue_outbound(
     session: Session,
     *,

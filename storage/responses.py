@@ -121,11 +121,10 @@ def visible(
 
 
 def transcript(session: Session, conversation_id: int) -> list[Message]:
+    """Both sides in the order they arrived or were queued (ids; equal times are common)."""
     return list(
         session.scalars(
-            select(Message)
-            .where(Message.conversation_id == conversation_id)
-            .order_by(Message.created_at, Message.id)
+            select(Message).where(Message.conversation_id == conversation_id).order_by(Message.id)
         )
     )
 

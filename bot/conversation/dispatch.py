@@ -96,6 +96,9 @@ class Dispatcher:
             review_threshold=self.ctx.settings.safeguarding_review_threshold,
         )
         _write(turn, msg, decision)
+        # The words belong with the conversation they answered, or the one they started: the
+        # last one this turn wrote to, else the one open when they arrived.
+        messages_repo.belongs_to(inbound, result.conversation or conversation)
         return result
 
     # -- starting a flow (follow-ups and the demo)

@@ -21,7 +21,7 @@ from sqlalchemy import func
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.privacy.redact import redact
-from bot.reports.questions import categories, question_text
+from bot.reports.questions import answer_label, question_text
 from flows.library import FlowLibrary
 from flows.schema import Step, StepType
 from storage import audit, reporting
@@ -104,14 +104,7 @@ def safe(value: Any) -> Any:
 
 
 def _label(step: Step | None, value: Any) -> str:
-    if value is None:
-        return ""
-    labels = dict(categories(step)) if step is not None else {}
-    if isinstance(value, list):
-        return "; ".join(labels.get(str(v), str(v)) for v in value)
-    if isinstance(value, bool):
-        value = "yes" if value else "no"
-    return labels.get(str(value), str(value))
+    return answer_label(step, value)
 
 
 def _cell(step: Step | None, answer: Answer, identified: bool) -> Any:

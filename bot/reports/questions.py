@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from typing import Any
 
 from flows.schema import Step, StepType
 
@@ -15,9 +17,14 @@ SPECIAL_LABELS = {
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
-def question_text(step: Step, language: str = "en") -> str:
+def question_text(step: Step, language: str = "en", values: Mapping[str, str] | None = None) -> str:
+    """The question as asked; a placeholder reads as its value where one is known (the event's
+    name when one event is chosen), else as "[event name]"."""
     text = step.text.get(language) or next(iter(step.text.values()), step.id)
-    return _PLACEHOLDER.sub(lambda m: f"[{m.group(1).replace('_', ' ')}]", text)
+    known = values or {}
+    return _PLACEHOLDER.sub(
+        lambda m: known.get(m.group(1)) or f"[{m.group(1).replace('_', ' ')}]", text
+    )
 
 
 def categories(step: Step, language: str = "en") -> list[tuple[str, str]]:
@@ -31,3 +38,17 @@ def categories(step: Step, language: str = "en") -> list[tuple[str, str]]:
         no = (step.no_label or {}).get(language, "No")
         return [("yes", yes), ("no", no)]
     return []
+
+
+def answer_label(step: Step | None, value: Any, special: str | None = None) -> str:
+    """A stored answer as an officer reads it: option labels, "Yes"/"No", never `True` or `forum`."""
+    if special is not None:
+        return SPECIAL_LABELS.get(special, special.replace("_", " "))
+    if value is None:
+        return ""
+    labels = dict(categories(step)) if step is not None else {}
+    if isinstance(value, list):
+        return "; ".join(labels.get(str(v), str(v)) for v in value)
+    if isinstance(value, bool):
+        value = "yes" if value else "no"
+    return labels.get(str(value), str(value))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from bot.reports.questions import SPECIAL_LABELS, categories, question_text
@@ -31,7 +32,12 @@ class Chart:
     free_text: bool
 
 
-def chart(step: Step, counts: StepCounts | None, threshold: int) -> Chart:
+def chart(
+    step: Step,
+    counts: StepCounts | None,
+    threshold: int,
+    names: Mapping[str, str] | None = None,
+) -> Chart:
     counts = counts or StepCounts()
     values, specials = counts.values, counts.specials
     labels: list[str] = []
@@ -60,8 +66,15 @@ def chart(step: Step, counts: StepCounts | None, threshold: int) -> Chart:
         Bar(label, cell, cell.percent_of(total), cell.ratio(total))
         for label, cell in zip(labels, cells, strict=True)
     ]
-    return Chart(step.id, question_text(step), total, bars, multi, step.type is StepType.TEXT)
+    question = question_text(step, values=names)
+    return Chart(step.id, question, total, bars, multi, step.type is StepType.TEXT)
 
 
-def charts(flow: Flow, counts: dict[str, StepCounts], threshold: int) -> list[Chart]:
-    return [chart(s, counts.get(s.id), threshold) for s in flow.steps if s.is_question]
+def charts(
+    flow: Flow,
+    counts: dict[str, StepCounts],
+    threshold: int,
+    names: Mapping[str, str] | None = None,
+) -> list[Chart]:
+    """`names` fill the questions' placeholders, such as the chosen event's name."""
+    return [chart(s, counts.get(s.id), threshold, names) for s in flow.steps if s.is_question]

@@ -11,6 +11,10 @@ than 5" cell is 1 to 4 and a "not shown" cell is 5 or more. When that is impossi
 total itself is below the threshold, the whole breakdown is hidden ("not shown", zeros included)
 and only the total remains.
 
+A count hidden by subtraction is still given as the range anyone could work out from what is
+shown and these rules ("12 to 15"), so a large group's size stays informative without pinning
+down the small group beside it.
+
 Percentages are given only for shown counts of a shown total, and rates only between two shown
 counts, so none of them leads back to a hidden count either.
 """
@@ -29,6 +33,8 @@ class Cell:
     value: int
     state: State
     threshold: int
+    # A hidden count's bounds, as public as the counts shown beside it.
+    between: tuple[int, int] | None = None
 
     @property
     def shown(self) -> bool:
@@ -39,7 +45,7 @@ class Cell:
         if self.state == "small":
             return f"fewer than {self.threshold}"
         if self.state == "hidden":
-            return "not shown"
+            return f"{self.between[0]} to {self.between[1]}" if self.between else "not shown"
         return str(self.value)
 
     def percent_of(self, total: Cell) -> str:
@@ -82,21 +88,29 @@ def partition(values: Sequence[int], threshold: int) -> tuple[list[Cell], Cell]:
             hidden = [Cell(v, "hidden", threshold) for v in values]
             return hidden, total
         states[min(visible, key=lambda i: (values[i], i))] = "hidden"
-    return [Cell(v, s, threshold) for v, s in zip(values, states, strict=True)], total
+    ranges = _bounds(values, states, threshold)
+    return [
+        Cell(v, s, threshold, ranges.get(i) if s == "hidden" else None)
+        for i, (v, s) in enumerate(zip(values, states, strict=True))
+    ], total
 
 
 def _recoverable(values: Sequence[int], states: Sequence[State], threshold: int) -> bool:
     """Could someone who knows the rules pin down any hidden count exactly?"""
+    return any(least >= most for least, most in _bounds(values, states, threshold).values())
+
+
+def _bounds(
+    values: Sequence[int], states: Sequence[State], threshold: int
+) -> dict[int, tuple[int, int]]:
+    """The least and most each hidden count can be, worked out from public facts only: the
+    total, the shown counts, and the rules above."""
     hidden = [i for i, s in enumerate(states) if s != "shown"]
-    if not hidden:
-        return False
     left = sum(values[i] for i in hidden)  # total minus the shown counts: public
-    bounds = [(1, threshold - 1) if states[i] == "small" else (threshold, left) for i in hidden]
-    low = sum(b[0] for b in bounds)
-    high = sum(b[1] for b in bounds)
-    for lo, hi in bounds:
-        least = max(lo, left - (high - hi))
-        most = min(hi, left - (low - lo))
-        if least >= most:
-            return True
-    return False
+    bounds = {i: (1, threshold - 1) if states[i] == "small" else (threshold, left) for i in hidden}
+    low = sum(b[0] for b in bounds.values())
+    high = sum(b[1] for b in bounds.values())
+    return {
+        i: (max(lo, left - (high - hi)), min(hi, left - (low - lo)))
+        for i, (lo, hi) in bounds.items()
+    }

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import Response
 
+from bot.reports.questions import categories, question_text
 from bot.web.dashboard.filters import FIRST_DAY, LAST_DAY
 from bot.web.dashboard.views_responses import ROW_ROLES
 from bot.web.dashboard.web import (
@@ -131,6 +132,22 @@ def _summary(session: Session, event: Event) -> str:
     return " ".join(w if w.endswith(".") else w + "." for w in done)
 
 
+def _asks(request: Request, event: Event) -> tuple[str, list[str]] | None:
+    """The question that asks whether to hear back, and the answers that mean yes, as the
+    families read them (not step ids and stored values)."""
+    asks = you_said.HEAR_BACK.get(event.flow_id)
+    if asks is None:
+        return None
+    step_id, yes = asks
+    library = services(request).library
+    flow = library.get(event.flow_id) if event.flow_id in library else None
+    if flow is None or not flow.has_step(step_id):
+        return step_id, sorted(yes)
+    step = flow.step(step_id)
+    labels = [label for value, label in categories(step) if value in yes]
+    return question_text(step, values={"event_name": event.title}), labels
+
+
 @page(ROW_ROLES)
 async def you_said_page(request: Request, who: Who) -> Response:
     event_id = int(request.path_params["event_id"])
@@ -144,7 +161,7 @@ async def you_said_page(request: Request, who: Who) -> Response:
             "people": len(you_said.consenting(session, event.id)),
             "summary": _summary(session, event),
             "earlier": you_said.sent_for(session, event),
-            "asks": you_said.HEAR_BACK.get(event.flow_id),
+            "asks": _asks(request, event),
         }
 
     context = await db(request, load)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from functools import cache
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -13,7 +14,18 @@ from bot.privacy.redact import redact
 from bot.web.dashboard import filters as filtering
 from bot.web.dashboard import suppress
 from bot.web.dashboard.views_overview import summary
-from bot.web.dashboard.web import HERE, Who, attachment, config, db, page, refuse, render, secure
+from bot.web.dashboard.web import (
+    HERE,
+    Who,
+    attachment,
+    config,
+    db,
+    page,
+    refuse,
+    render,
+    secure,
+    services,
+)
 from storage import coding, reporting
 from storage.models import Event
 
@@ -46,8 +58,10 @@ async def _context(request: Request, who: Who) -> dict[str, Any] | str:
                     ]
                 themes.append((theme, suppress.one(n, threshold), quotes))
         event = session.get(Event, f.event_id) if f.event_id is not None else None
+        flow_ids = [each.id for each in services(request).library]
         return {
             **context,
+            "choices": filtering.choices(session, flow_ids),
             "themes": themes,
             "actions": coding.actions_for(session, flow.id if flow else None),
             "event": event,
@@ -62,15 +76,28 @@ async def report(request: Request, who: Who) -> Response:
     context = await _context(request, who)
     if isinstance(context, str):
         return refuse(request, who, 400, context)
-    return render(request, "report.html", {**context, "nav": "report"}, who=who)
+    # Offered only when it works: a link to an error page helps nobody.
+    context = {**context, "nav": "report", "pdf_ok": pdf_available()}
+    return render(request, "report.html", context, who=who)
 
 
+@cache
 def pdf_available() -> bool:
     try:
         import weasyprint  # type: ignore[import-untyped]  # noqa: F401
     except (ImportError, OSError):  # OSError: the package is there but Pango is not
         return False
     return True
+
+
+def to_pdf(html: str) -> bytes:
+    """A page of the dashboard as a PDF, drawn with the dashboard's own stylesheet."""
+    import weasyprint
+
+    # The page links nothing in PDF mode; the stylesheet is handed over here, so WeasyPrint
+    # never fetches anything.
+    css = weasyprint.CSS(string=(HERE / "static" / "dashboard.css").read_text("utf-8"))
+    return bytes(weasyprint.HTML(string=html).write_pdf(stylesheets=[css]))
 
 
 @page()
@@ -86,17 +113,8 @@ async def report_pdf(request: Request, who: Who) -> Response:
     context = await _context(request, who)
     if isinstance(context, str):
         return refuse(request, who, 400, context)
-    html = render(request, "report.html", {**context, "pdf": True}, who=who).body
-
-    def to_pdf() -> bytes:
-        import weasyprint
-
-        # The page links nothing in PDF mode; the stylesheet is handed over here, so WeasyPrint
-        # never fetches anything.
-        css = weasyprint.CSS(string=(HERE / "static" / "dashboard.css").read_text("utf-8"))
-        return bytes(weasyprint.HTML(string=bytes(html).decode()).write_pdf(stylesheets=[css]))
-
-    pdf = await asyncio.to_thread(to_pdf)
+    html = bytes(render(request, "report.html", {**context, "pdf": True}, who=who).body)
+    pdf = await asyncio.to_thread(to_pdf, html.decode())
     return secure(
         Response(
             pdf,

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import Response
 
-from bot.reports.questions import question_text
+from bot.reports.questions import answer_label, question_text
 from bot.web.dashboard import filters as filtering
 from bot.web.dashboard.web import Who, db, now, page, refuse, render, services
 from storage import audit, reporting
@@ -76,16 +76,12 @@ async def transcript(request: Request, who: Who) -> Response:
         )
         answers = responses_repo.answers_for(session, [row.conversation_id])[row.conversation_id]
         flow = library.get(row.flow_id) if row.flow_id in library else None
-        labelled = [
-            (
-                a.step_id,
-                question_text(flow.step(a.step_id))
-                if flow and flow.has_step(a.step_id)
-                else a.step_id,
-                a,
-            )
-            for a in answers
-        ]
+        names = {"event_name": row.event_title} if row.event_title else None
+        labelled = []
+        for a in answers:
+            step = flow.step(a.step_id) if flow and flow.has_step(a.step_id) else None
+            question = question_text(step, values=names) if step is not None else a.step_id
+            labelled.append((a.step_id, question, a, answer_label(step, a.value, a.special)))
         return {
             "row": row,
             "messages": responses_repo.transcript(session, row.conversation_id),

@@ -193,3 +193,26 @@ def test_concurrent_messages_from_one_new_number_are_both_kept(dispatcher, sf, c
     assert stored.get("attended") is True
     with sf() as s:
         assert s.scalar(select(func.count(Message.id)).where(Message.direction == "in")) == 3
+
+
+def test_each_inbound_message_is_kept_with_the_conversation_it_belongs_to(
+    dispatcher, sf, clock
+) -> None:
+    text_in(dispatcher, sf, clock, "hello who is this")  # no conversation yet
+    text_in(dispatcher, sf, clock, "FEEDBACK")  # starts one
+    text_in(dispatcher, sf, clock, "yes")  # answers it
+    text_in(dispatcher, sf, clock, "STOP")  # ends it
+    text_in(dispatcher, sf, clock, "4")  # after STOP: nothing is open
+    with sf() as s:
+        conversation = s.scalars(select(Conversation)).one()
+        inbound = s.scalars(
+            select(Message).where(Message.direction == "in").order_by(Message.id)
+        ).all()
+    links = [(m.body, m.conversation_id) for m in inbound]
+    assert links == [
+        ("hello who is this", None),
+        ("FEEDBACK", conversation.id),
+        ("yes", conversation.id),
+        ("STOP", conversation.id),
+        ("4", None),
+    ]

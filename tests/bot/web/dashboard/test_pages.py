@@ -108,12 +108,12 @@ def test_groups_smaller_than_five_are_never_shown_as_numbers(dash: Dash) -> None
     dash.officer("val@council.example", "viewer")
     with dash.login("val@council.example") as val:
         html = val.get("/dashboard/?flow=post_event").text
-    # Two parents from the south: fewer than 5, and the north is hidden too, since the total
-    # (16) minus the north would give the south away.
+    # Two parents from the south: fewer than 5, and the north is given only as a range, since
+    # the total (16) minus the north would give the south away.
     south, north = _row(html, "south"), _row(html, "north")
     assert "fewer than 5" in south
     assert re.search(r">\s*2\s*<", south) is None
-    assert "not shown" in north
+    assert "12 to 15" in north
     assert ">14<" not in north
     # Ratings: two 3s and one 2 are both small; the 4s and 5s stand.
     assert "fewer than 5" in _row(html, "2 - Not great")

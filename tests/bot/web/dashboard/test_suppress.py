@@ -13,8 +13,11 @@ from bot.web.dashboard import suppress
 T = 5
 
 
-def possible(cells: list[suppress.Cell], total: suppress.Cell) -> list[tuple[int, ...]]:
-    """Every set of counts consistent with what a reader sees, knowing the rules."""
+def possible(
+    cells: list[suppress.Cell], total: suppress.Cell, *, read_ranges: bool = True
+) -> list[tuple[int, ...]]:
+    """Every set of counts consistent with what a reader sees, knowing the rules (and, unless
+    told not to, the ranges given for hidden counts)."""
     ranges = []
     top = total.value if total.shown else 4 * len(cells)
     # With no "fewer than" cell, "not shown" is the whole breakdown withdrawn: any count at all.
@@ -24,6 +27,8 @@ def possible(cells: list[suppress.Cell], total: suppress.Cell) -> list[tuple[int
             ranges.append([c.value])
         elif c.state == "small":
             ranges.append(list(range(1, T)))
+        elif read_ranges and c.between is not None:
+            ranges.append(list(range(c.between[0], c.between[1] + 1)))
         else:
             ranges.append(list(range(0 if withdrawn else T, top + 1)))
     found = []
@@ -51,6 +56,8 @@ def test_no_small_count_can_be_worked_out(values: list[int]) -> None:
             assert c.percent_of(total) == ""
     options = possible(cells, total)
     assert tuple(values) in options
+    # The ranges shown for hidden counts tell a reader nothing the rules had not already.
+    assert options == possible(cells, total, read_ranges=False)
     for i, c in enumerate(cells):
         if 0 < c.value < T:
             assert len({o[i] for o in options}) > 1, (values, [x.label for x in cells])
@@ -58,10 +65,13 @@ def test_no_small_count_can_be_worked_out(values: list[int]) -> None:
 
 def test_a_lone_small_group_takes_its_neighbour_with_it() -> None:
     cells, total = suppress.partition([14, 2], T)
-    assert [c.label for c in cells] == ["not shown", "fewer than 5"]
+    # The large group is still sized, as closely as the total allows without giving away the 2.
+    assert [c.label for c in cells] == ["12 to 15", "fewer than 5"]
     assert total.label == "16"
     cells, total = suppress.partition([6, 6, 0, 3], T)
-    assert [c.label for c in cells] == ["not shown", "6", "0", "fewer than 5"]
+    assert [c.label for c in cells] == ["5 to 8", "6", "0", "fewer than 5"]
+    cells, total = suppress.partition([3, 0], T)  # a small total: the breakdown is withdrawn
+    assert [c.label for c in cells] == ["not shown", "not shown"]
 
 
 def test_identifiers_are_blanked_from_free_text() -> None:
