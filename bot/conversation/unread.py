@@ -10,9 +10,11 @@ from bot.conversation.decide import Action, Decision
 from bot.conversation.inbound import InboundMessage
 from bot.conversation.keywords import keyword
 from bot.conversation.turn import Turn
+from flows.outcome import Event
 from storage import to_read
 
-# Free words that became no answer. A keyword, a command or a button is not free text.
+# Free words that became no answer (as do replies that fit no question's choices, below).
+# A keyword, a command or a button is not free text.
 UNANSWERED = frozenset({Action.FALLBACK, Action.IGNORE})
 
 
@@ -35,15 +37,23 @@ def note(turn: Turn, msg: InboundMessage, decision: Decision) -> None:
                 score=score,
                 now=turn.now,
             )
-    elif decision.action in UNANSWERED and keyword(msg.text) is None:
+    elif _unfitting(decision) or (decision.action in UNANSWERED and keyword(msg.text) is None):
+        where = turn.result.conversation if decision.action is Action.CONTINUE else None
         to_read.record(
             turn.session,
             kind="message",
             contact_id=turn.contact.id,
-            conversation_id=None,
+            conversation_id=where.id if where is not None else None,
             message_id=turn.inbound_id,
             answer_id=None,
             role=turn.contact.role,
             score=score,
             now=turn.now,
         )
+
+
+def _unfitting(decision: Decision) -> bool:
+    """A reply that fitted no question's choices: words that became no answer."""
+    if decision.action is not Action.CONTINUE or decision.outcome is None:
+        return False
+    return bool({Event.REPROMPTED, Event.GAVE_UP_ON_STEP} & set(decision.outcome.events))

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock, system_clock
 from bot.config import Settings
+from bot.safeguarding import unread_reminder
 from storage import contacts as contacts_repo
 from storage import messages as messages_repo
 from storage import safeguarding as flags_repo
@@ -147,6 +148,7 @@ class SafeguardingAlerts:
                 flag.realerts += 1
                 flags_repo.schedule_realert(flag, now, every)
                 log.warning("safeguarding flag %s still not acknowledged: alerted again", flag.id)
+            queued += unread_reminder.remind(self, session, now)
         if queued:
             self.on_queued()
         return sent
@@ -173,7 +175,16 @@ class SafeguardingAlerts:
 
     def _sms(self, session: Session, flag: SafeguardingFlag, now: datetime, *, again: bool) -> int:
         """Queue the SMS to each lead's number; the outbox sends, paces and retries it."""
-        body = sms_text(self.settings, flag, again=again)
+        queued = self.queue_sms(session, sms_text(self.settings, flag, again=again), now)
+        log.info("safeguarding alert %s queued by SMS", flag.id)
+        return queued
+
+    def send_email(self, message: EmailMessage) -> None:
+        send_smtp(self.settings, message)
+
+    def queue_sms(
+        self, session: Session, body: str, now: datetime, *, kind: str = "safeguarding_alert"
+    ) -> int:
         for number in self.settings.safeguarding_sms_numbers():
             contact, identity, _ = contacts_repo.find_or_create(
                 session, "sms", number, now, role="staff"
@@ -185,11 +196,10 @@ class SafeguardingAlerts:
                 contact_id=contact.id,
                 body=body,
                 # Sent even if that number once replied STOP to surveys: this is not a survey.
-                meta={"kinds": ["safeguarding_alert"], "opt_out_confirmation": True},
+                meta={"kinds": [kind], "opt_out_confirmation": True},
                 segments=None,
                 now=now,
             )
-        log.info("safeguarding alert %s queued by SMS", flag.id)
         return len(self.settings.safeguarding_sms_numbers())
 
     def _warn_unroutable(self) -> None:

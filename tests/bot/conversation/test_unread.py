@@ -68,3 +68,13 @@ def test_a_redelivered_message_is_not_added_twice(
     text_in(dispatcher, sf, clock, "hello is anyone there", provider_id="SM" + "r" * 32)
     text_in(dispatcher, sf, clock, "hello is anyone there", provider_id="SM" + "r" * 32)
     assert len(items(sf)) == 1
+
+
+def test_a_reply_that_fits_no_choice_waits_to_be_read(
+    dispatcher: Dispatcher, sf: sessionmaker[Session], clock: FrozenClock
+) -> None:
+    text_in(dispatcher, sf, clock, "FEEDBACK")
+    text_in(dispatcher, sf, clock, "is there parking next time")  # "Did you go?" wants yes or no
+    assert items(sf) == [("message", "is there parking next time", None)]
+    with sf() as s:
+        assert s.scalars(select(ReadItem.conversation_id)).one() is not None
