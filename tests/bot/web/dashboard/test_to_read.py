@@ -204,6 +204,8 @@ def test_answers_are_read_riskiest_first_and_coded_until_none_is_left(world: Wor
         page = north.get("/dashboard/to-read").text
         assert _count(page) == 0
         assert "Nothing waiting to be read." in page
+        report = north.get("/dashboard/report").text
+        assert "Every family's own words read by a person" in report
     with world.services.session_factory() as s:
         items = {i.id: i for i in s.scalars(select(ReadItem))}
         assert items[ids[SOUTH_WORDS]].read_at is None
