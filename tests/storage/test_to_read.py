@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import datetime, timedelta
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storage import contacts, events, messages, to_read
-from storage.models import ReadItem
+from storage.models import ChannelIdentity, Contact, ReadItem
 
 DAY = timedelta(days=1)
 
@@ -146,3 +149,74 @@ def test_erasing_the_message_leaves_nothing_to_read(session: Session, now: datet
     session.flush()
     session.expire_all()
     assert to_read.unread(session, scope=None, lead=True, young_first=True) == []
+
+
+ITEMS = st.lists(
+    st.tuples(
+        st.floats(min_value=0, max_value=1, allow_nan=False),
+        st.sampled_from(["young_person", "parent", "unknown"]),
+        st.integers(min_value=0, max_value=500),  # hours waiting
+    ),
+    max_size=12,
+)
+_sids = itertools.count(1)
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(specs=ITEMS, young_first=st.booleans())
+def test_the_order_is_always_risk_then_age_with_young_people_first_when_set(
+    session: Session,
+    parent: tuple[Contact, ChannelIdentity],
+    now: datetime,
+    specs: list[tuple[float, str, int]],
+    young_first: bool,
+) -> None:
+    contact, identity = parent
+    nested = session.begin_nested()
+    try:
+        made = []
+        for score, role, hours in specs:
+            at = now - timedelta(hours=hours)
+            message = messages.record_inbound(
+                session,
+                channel="sms",
+                provider_id=f"SMp{next(_sids)}",
+                body=f"{score} {role} {hours}",
+                contact_id=contact.id,
+                identity_id=identity.id,
+                meta={},
+                now=at,
+            )
+            assert message is not None
+            made.append(
+                to_read.record(
+                    session,
+                    kind="message",
+                    contact_id=contact.id,
+                    conversation_id=None,
+                    message_id=message.id,
+                    answer_id=None,
+                    role=role,
+                    score=score,
+                    now=at,
+                )
+            )
+        session.flush()
+        got = [
+            u.item.id
+            for u in to_read.unread(session, scope=None, lead=True, young_first=young_first)
+        ]
+        expected = sorted(
+            made,
+            key=lambda i: (
+                young_first and i.role != "young_person",
+                -i.score,
+                i.arrived_at,
+                i.id,
+            ),
+        )
+        assert got == [i.id for i in expected]
+    finally:
+        nested.rollback()
