@@ -4,7 +4,8 @@ A flag is written in the same transaction as the message that raised it. This wo
 flag not yet alerted, retrying with backoff while the mail server is away, and queues an SMS to the
 lead's number through the outbox (its own retries), so one route being down does not silence an
 alert. A flag nobody acknowledges is alerted again every SAFEGUARDING_REALERT_MINUTES; whatever
-happens to the routes, it stays in the dashboard queue until someone acknowledges it.
+happens to the routes, it stays in the dashboard queue until someone acknowledges it. The same
+routes carry the reminder about free text nobody has read in time (unread_reminder).
 """
 
 from __future__ import annotations
