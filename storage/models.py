@@ -354,6 +354,7 @@ class ReadItem(Base):
     message_id: Mapped[int | None] = mapped_column(
         BigInteger().with_variant(Integer(), "sqlite"),
         ForeignKey("messages.id", ondelete="CASCADE"),
+        index=True,  # erasing or purging a message finds its item by this
     )
     answer_id: Mapped[int | None] = mapped_column(
         ForeignKey("answers.id", ondelete="SET NULL"), index=True

@@ -58,6 +58,7 @@ def upgrade() -> None:
     op.create_index("ix_to_read_contact_id", "to_read", ["contact_id"])
     op.create_index("ix_to_read_conversation_id", "to_read", ["conversation_id"])
     op.create_index("ix_to_read_answer_id", "to_read", ["answer_id"])
+    op.create_index("ix_to_read_message_id", "to_read", ["message_id"])
 
 
 def downgrade() -> None:
