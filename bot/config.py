@@ -106,6 +106,10 @@ class Settings(BaseSettings):
     safeguarding_sms_to: str = ""
     # A flag nobody has acknowledged is alerted again (email and SMS) this often.
     safeguarding_realert_minutes: int = Field(default=60, ge=1)
+    # No free text goes unread: every free-text answer must be read by a person within this time,
+    # or the lead is reminded; young people's words come first in the "to read" list.
+    read_within_hours: int = Field(default=72, ge=1)
+    read_young_people_first: bool = True
 
     # Privacy.
     retention_days: int = Field(default=730, ge=1)

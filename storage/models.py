@@ -7,6 +7,7 @@ from typing import Any, Literal, get_args
 from sqlalchemy import (
     BigInteger,
     Boolean,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -332,3 +333,37 @@ class SafeguardingFlag(Base):
     realert_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     realerts: Mapped[int] = mapped_column(Integer, default=0)
     sms_alerted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class ReadItem(Base):
+    """A family's own words waiting for a person to read them: every free-text answer, and every
+    free message that became no answer. Unread until an officer who may see its area has read it."""
+
+    __tablename__ = "to_read"
+    __table_args__ = (Index("ix_to_read_unread", "read_at", "area"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # "answer" or "message"
+    contact_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contacts.id", ondelete="CASCADE"), index=True
+    )
+    conversation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("conversations.id", ondelete="SET NULL"), index=True
+    )
+    # The words are the message's body: erasing the message leaves nothing here to read.
+    message_id: Mapped[int | None] = mapped_column(
+        BigInteger().with_variant(Integer(), "sqlite"),
+        ForeignKey("messages.id", ondelete="CASCADE"),
+        index=True,  # erasing or purging a message finds its item by this
+    )
+    answer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("answers.id", ondelete="SET NULL"), index=True
+    )
+    role: Mapped[str] = mapped_column(String(16))  # the person's, when it arrived
+    area: Mapped[str | None] = mapped_column(String(64))  # None: only all-area officers and leads
+    score: Mapped[float] = mapped_column(Float, default=0.0)  # the detector's calibrated risk
+    arrived_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    read_by: Mapped[str | None] = mapped_column(String(120))
+    # When the lead was reminded that it was still unread past READ_WITHIN_HOURS: once per item.
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

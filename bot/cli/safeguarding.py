@@ -1,15 +1,20 @@
-"""`sendvoice safeguarding ...`: try the safeguarding detector on texts."""
+"""`sendvoice safeguarding ...`: try the safeguarding detector on texts; the unread backlog."""
 
 from __future__ import annotations
 
 import json
 import sys
 from collections.abc import Iterable, Iterator
+from datetime import timedelta
 
 import click
 
+from bot.cli.db import open_database
+from bot.clock import system_clock
+from bot.config import get_settings
 from flows.safeguarding.assess import assess
 from flows.safeguarding.evaluation import Score, Verdict, read_tsv, score, wilson
+from storage import to_read
 
 
 @click.group("safeguarding")
@@ -115,3 +120,26 @@ def train_model(corpus: tuple[str, ...], out: str | None) -> None:
         f"false alarms {report.false_alarms:.3f}; threshold {report.threshold:.3f}, "
         f"review from {report.review_threshold:.3f}"
     )
+
+
+@safeguarding_group.command("unread")
+def unread_backlog() -> None:
+    """Free text nobody has read yet, as JSON: how many, how many past READ_WITHIN_HOURS, and the
+    oldest per area. Exits 1 while any is past the deadline, for a monitoring check."""
+    settings = get_settings()
+    now = system_clock()
+    within = timedelta(hours=settings.read_within_hours)
+    with open_database(settings) as factory, factory() as session:
+        areas = to_read.backlog(session, scope=None, lead=True)
+        overdue = to_read.overdue_count(session, now, within)
+    record = {
+        "unread": sum(a.count for a in areas),
+        "overdue": overdue,
+        "read_within_hours": settings.read_within_hours,
+        "areas": [
+            {"area": a.area, "unread": a.count, "oldest": a.oldest.isoformat()} for a in areas
+        ],
+    }
+    click.echo(json.dumps(record))
+    if overdue:
+        raise SystemExit(1)

@@ -60,6 +60,8 @@ class Decision:
     orphan: bool = False  # an open conversation whose flow is gone: close it first
     flow: Flow | None = None  # START_FLOW
     media: bool = False  # a picture or file came with it: say we can't read those
+    # The detector's view of every message with words, flagged or not: the "to read" list's order.
+    assessment: Assessment | None = None
 
 
 def decide(
@@ -74,15 +76,15 @@ def decide(
 ) -> Decision:
     command = msg.command
     words_count = not msg.button and not msg.is_chat_action
-    review = None
+    review = found = None
     if words_count and msg.text.strip():
         found = assess(msg.text, threshold=threshold, review_threshold=review_threshold)
         if found.flagged:
-            return Decision(Action.FLAG, finding=found)
+            return Decision(Action.FLAG, finding=found, assessment=found)
         review = found if found.review else None
 
     def then(action: Action, **kw: Any) -> Decision:
-        return Decision(action, review=review, **kw)
+        return Decision(action, review=review, assessment=found, **kw)
 
     word = keyword(msg.text) if words_count else None
     if command in ("stop", "help"):

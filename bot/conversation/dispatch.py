@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.channels.base import Style
 from bot.clock import Clock, system_clock
 from bot.config import Settings
-from bot.conversation import disclosure, joining
+from bot.conversation import disclosure, joining, unread
 from bot.conversation.context import ConversationContext
 from bot.conversation.decide import Action, Decision, Seen, decide
 from bot.conversation.inbound import InboundMessage
@@ -181,3 +181,4 @@ def _write(turn: Turn, msg: InboundMessage, decision: Decision) -> None:
             turn.start(decision.flow, turn.ctx.variables_for(turn.contact), None, lead)
         case Action.FALLBACK:
             turn.fallback(lead)
+    unread.note(turn, msg, decision)

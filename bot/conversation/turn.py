@@ -19,12 +19,12 @@ from bot.conversation.replies import privacy_notice, reply
 from flows import engine
 from flows.outcome import Event, Outcome, Prompt, PromptKind
 from flows.render import ChatButton, Rendered, render
-from flows.schema import Flow
+from flows.schema import Flow, StepType
 from storage import answers as answers_repo
 from storage import contacts as contacts_repo
 from storage import conversations as conversations_repo
 from storage import messages as messages_repo
-from storage.models import ChannelIdentity, Contact, Conversation, Message
+from storage.models import Answer, ChannelIdentity, Contact, Conversation, Message
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +65,8 @@ class Turn:
         self.inbound_id = inbound_id
         self._open: Conversation | None = None
         self._open_read = False
+        # Free-text answers this message gave: each waits to be read by a person.
+        self.text_answers: list[tuple[Conversation, Answer]] = []
         # Read from the encrypted column only if a text names it; never part of a stored state.
         self.personal = PersonalValues(contact)
 
@@ -179,8 +181,9 @@ class Turn:
                 self._open = None
         if outcome.retracted:
             answers_repo.retract(self.session, conversation.id, outcome.retracted)
+        flow = self.ctx.flow_of(conversation) if outcome.answers else None
         for answer in outcome.answers:
-            answers_repo.record(
+            stored = answers_repo.record(
                 self.session,
                 conversation=conversation,
                 step_id=answer.step_id,
@@ -190,6 +193,15 @@ class Turn:
                 message_id=self.inbound_id,
                 now=self.now,
             )
+            if (
+                self.inbound_id is not None
+                and answer.special is None
+                and answer.raw is not None
+                and flow is not None
+                and flow.has_step(answer.step_id)
+                and flow.step(answer.step_id).type is StepType.TEXT
+            ):
+                self.text_answers.append((conversation, stored))
         if Event.OPTED_OUT in outcome.events:
             self.opt_out()
             return

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Collection, Iterable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine
 
@@ -59,6 +59,7 @@ def checks(
             cipher_for(settings),
             sendable=configured_channels(settings) if sendable is None else sendable,
             now=now or datetime.now(UTC),
+            read_within=timedelta(hours=settings.read_within_hours),
         )
     return found
 

@@ -16,7 +16,7 @@ from storage.crypto import EncryptionKeyError, IdentifierCipher
 from storage.db import is_postgres
 from storage.errors import SchemaOutOfDate
 from storage.migrate import check_schema
-from storage.models import ChannelIdentity, FollowUp, Message, SafeguardingFlag
+from storage.models import ChannelIdentity, FollowUp, Message, ReadItem, SafeguardingFlag
 from storage.safeguarding import REVIEW
 
 log = logging.getLogger(__name__)
@@ -34,8 +34,10 @@ def database_checks(
     *,
     sendable: Collection[str],
     now: datetime,
+    read_within: timedelta = timedelta(hours=72),
 ) -> list[Check]:
-    """`sendable`: the channels this deployment can send on; `now`: the service's clock."""
+    """`sendable`: the channels this deployment can send on; `now`: the service's clock;
+    `read_within`: READ_WITHIN_HOURS."""
     missing = _missing_sqlite_file(engine)
     if missing:
         # Connecting would create an empty file: a typo in the path would look like a new start.
@@ -59,7 +61,7 @@ def database_checks(
         ]
     checks = [ok(DATABASE, f"reachable ({engine.dialect.name})")]
     try:
-        checks += _contents(engine, cipher, sendable=sendable, now=now)
+        checks += _contents(engine, cipher, sendable=sendable, now=now, read_within=read_within)
     except Exception as exc:  # gone away midway, or a table missing: say so, never crash
         checks.append(
             fail(
@@ -77,6 +79,7 @@ def _contents(
     *,
     sendable: Collection[str],
     now: datetime,
+    read_within: timedelta,
 ) -> list[Check]:
     try:
         # Alembic announces its context at INFO on every look; that is noise here.
@@ -96,6 +99,7 @@ def _contents(
             checks.append(_stored_data_readable(connection, cipher))
         checks += _stuck_by_channel(connection, sendable)
         checks.append(_alerts_late(connection, now))
+        checks.append(_unread_late(connection, now, read_within))
         checks.append(_clock(connection))
     return checks
 
@@ -184,6 +188,24 @@ def _alerts_late(connection: Connection, now: datetime) -> Check:
             "read them now at /dashboard/safeguarding, then fix the SMTP settings",
         )
     return ok(name, "no safeguarding alert is waiting to be emailed")
+
+
+def _unread_late(connection: Connection, now: datetime, within: timedelta) -> Check:
+    """Free text nobody has read in time: a warning (a backlog to clear, not a broken service)."""
+    name = "unread free text"
+    late = connection.scalar(
+        select(func.count())
+        .select_from(ReadItem)
+        .where(ReadItem.read_at.is_(None), ReadItem.arrived_at <= now - within)
+    )
+    hours = int(within.total_seconds() // 3600)
+    if late:
+        return warn(
+            name,
+            f"{late} free-text message(s) have waited more than {hours} hours to be read",
+            "read them at /dashboard/to-read (riskiest first)",
+        )
+    return ok(name, f"nothing has waited more than {hours} hours to be read")
 
 
 def _clock(connection: Connection) -> Check:

@@ -10,6 +10,7 @@ import asyncio
 import threading
 import time
 from collections.abc import Collection
+from datetime import timedelta
 
 from sqlalchemy import Engine
 
@@ -38,6 +39,7 @@ class HealthMonitor:
         self.ttl = ttl
         self.cipher = cipher_for(settings)
         self.static = settings_checks(settings)
+        self.read_within = timedelta(hours=settings.read_within_hours)
         self._lock = threading.Lock()
         self._cached: list[Check] | None = None
         self._at = 0.0
@@ -46,7 +48,11 @@ class HealthMonitor:
         with self._lock:
             if self._cached is None or time.monotonic() - self._at >= self.ttl:
                 self._cached = self.static + database_checks(
-                    self.engine, self.cipher, sendable=self.sendable, now=self.clock()
+                    self.engine,
+                    self.cipher,
+                    sendable=self.sendable,
+                    now=self.clock(),
+                    read_within=self.read_within,
                 )
                 self._at = time.monotonic()
             return list(self._cached)

@@ -4,7 +4,8 @@ A flag is written in the same transaction as the message that raised it. This wo
 flag not yet alerted, retrying with backoff while the mail server is away, and queues an SMS to the
 lead's number through the outbox (its own retries), so one route being down does not silence an
 alert. A flag nobody acknowledges is alerted again every SAFEGUARDING_REALERT_MINUTES; whatever
-happens to the routes, it stays in the dashboard queue until someone acknowledges it.
+happens to the routes, it stays in the dashboard queue until someone acknowledges it. The same
+routes carry the reminder about free text nobody has read in time (unread_reminder).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock, system_clock
 from bot.config import Settings
+from bot.safeguarding import unread_reminder
 from storage import contacts as contacts_repo
 from storage import messages as messages_repo
 from storage import safeguarding as flags_repo
@@ -147,6 +149,7 @@ class SafeguardingAlerts:
                 flag.realerts += 1
                 flags_repo.schedule_realert(flag, now, every)
                 log.warning("safeguarding flag %s still not acknowledged: alerted again", flag.id)
+            queued += unread_reminder.remind(self, session, now)
         if queued:
             self.on_queued()
         return sent
@@ -173,7 +176,16 @@ class SafeguardingAlerts:
 
     def _sms(self, session: Session, flag: SafeguardingFlag, now: datetime, *, again: bool) -> int:
         """Queue the SMS to each lead's number; the outbox sends, paces and retries it."""
-        body = sms_text(self.settings, flag, again=again)
+        queued = self.queue_sms(session, sms_text(self.settings, flag, again=again), now)
+        log.info("safeguarding alert %s queued by SMS", flag.id)
+        return queued
+
+    def send_email(self, message: EmailMessage) -> None:
+        send_smtp(self.settings, message)
+
+    def queue_sms(
+        self, session: Session, body: str, now: datetime, *, kind: str = "safeguarding_alert"
+    ) -> int:
         for number in self.settings.safeguarding_sms_numbers():
             contact, identity, _ = contacts_repo.find_or_create(
                 session, "sms", number, now, role="staff"
@@ -185,11 +197,10 @@ class SafeguardingAlerts:
                 contact_id=contact.id,
                 body=body,
                 # Sent even if that number once replied STOP to surveys: this is not a survey.
-                meta={"kinds": ["safeguarding_alert"], "opt_out_confirmation": True},
+                meta={"kinds": [kind], "opt_out_confirmation": True},
                 segments=None,
                 now=now,
             )
-        log.info("safeguarding alert %s queued by SMS", flag.id)
         return len(self.settings.safeguarding_sms_numbers())
 
     def _warn_unroutable(self) -> None:

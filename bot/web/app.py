@@ -7,6 +7,7 @@ import contextlib
 import logging
 from collections import Counter
 from collections.abc import AsyncIterator
+from datetime import timedelta
 
 from sqlalchemy import text
 from starlette.applications import Starlette
@@ -26,6 +27,7 @@ from bot.services import Services
 from bot.web import dashboard
 from bot.web.headers import SecurityHeaders, security_headers, server_error_handler
 from bot.web.limits import SMALL, BodyLimit, MiB
+from storage import to_read
 
 log = logging.getLogger(__name__)
 
@@ -41,12 +43,14 @@ async def healthz(request: Request) -> Response:
     services: Services = request.app.state.services
     health: HealthMonitor = request.app.state.health
 
-    def ping() -> None:
-        with services.engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
+    def ping() -> int:
+        with services.session_factory() as session:
+            session.execute(text("SELECT 1"))
+            within = timedelta(hours=services.settings.read_within_hours)
+            return to_read.overdue_count(session, services.clock(), within)
 
     try:
-        await asyncio.to_thread(ping)
+        overdue = await asyncio.to_thread(ping)
     except Exception as exc:
         log.warning("health check failed: %s", type(exc).__name__)
         return JSONResponse(
@@ -63,6 +67,8 @@ async def healthz(request: Request) -> Response:
         "status": "degraded" if reasons else "ok",
         "database": "ok",
         "reasons": reasons,
+        # Free text nobody has read within READ_WITHIN_HOURS: a backlog to watch, not an outage.
+        "unread_overdue": overdue,
     }
     refused: Counter[str] = request.app.state.refused_channels
     if refused:

@@ -27,7 +27,7 @@ from bot.web.dashboard.web import (
     services,
 )
 from flows.schema import Flow, StepType
-from storage import coding, reporting
+from storage import audit, coding, reporting, to_read
 
 CODING_PAGE = 20
 QUOTES = 3
@@ -146,6 +146,12 @@ async def tag_answer(request: Request, who: Who) -> Response:
             coding.set_codings(session, answer, wanted, officer_id=who.id, now=at)
         except ValueError as exc:
             return str(exc)
+        # Coding an answer means someone read it.
+        read = to_read.mark_read_for_answer(session, answer_id, who.actor, at)
+        if read:
+            audit.record(
+                session, actor=who.actor, action="read_free_text", now=at, detail={"items": read}
+            )
         return None
 
     problem = await db(request, tag)

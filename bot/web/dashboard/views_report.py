@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 from functools import cache
 from typing import Any
 
@@ -26,11 +27,37 @@ from bot.web.dashboard.web import (
     secure,
     services,
 )
-from storage import coding, reporting
+from storage import coding, reporting, to_read
 from storage.models import Event
 
 TOP_THEMES = 5
 QUOTES = 2
+
+
+def _hours(hours: float | None) -> str:
+    if hours is None:
+        return "-"
+    return f"{hours:.1f} hours" if hours < 48 else f"{hours / 24:.1f} days"
+
+
+def read_figures(figures: to_read.ReadFigures, within: timedelta, threshold: int) -> dict[str, Any]:
+    """The read counts, suppressed like every other count; the times only when they describe
+    enough answers that no one person's wait can be picked out."""
+    cells, total = suppress.partition([figures.read, figures.unread], threshold)
+    # Read in time and read late add up to the read count: suppressed together, like any split.
+    in_time, _ = suppress.partition(
+        [figures.read_within, figures.read - figures.read_within], threshold
+    )
+    enough = figures.read >= threshold
+    return {
+        "within_hours": int(within.total_seconds() // 3600),
+        "total": total,
+        "read": cells[0],
+        "unread": cells[1],
+        "within": in_time[0] if cells[0].shown else suppress.Cell(0, "hidden", threshold),
+        "median": _hours(figures.median_hours) if enough else "not shown",
+        "longest": _hours(figures.max_hours) if enough else "not shown",
+    }
 
 
 async def _context(request: Request, who: Who) -> dict[str, Any] | str:
@@ -59,7 +86,11 @@ async def _context(request: Request, who: Who) -> dict[str, Any] | str:
                 themes.append((theme, suppress.one(n, threshold), quotes))
         event = session.get(Event, f.event_id) if f.event_id is not None else None
         flow_ids = [each.id for each in services(request).library]
+        within = timedelta(hours=services(request).settings.read_within_hours)
         return {
+            "read": read_figures(
+                to_read.figures(session, within, kind="answer"), within, threshold
+            ),
             **context,
             "choices": filtering.choices(session, flow_ids),
             "themes": themes,

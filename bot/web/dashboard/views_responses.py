@@ -12,7 +12,7 @@ from starlette.responses import Response
 from bot.reports.questions import answer_label, question_text
 from bot.web.dashboard import filters as filtering
 from bot.web.dashboard.web import Who, db, now, page, refuse, render, services
-from storage import audit, reporting
+from storage import audit, reporting, to_read
 from storage import responses as responses_repo
 
 ROW_ROLES = ("admin", "officer")
@@ -74,6 +74,12 @@ async def transcript(request: Request, who: Who) -> Response:
             detail={"conversation_id": row.conversation_id},
             now=at,
         )
+        # Reading the transcript reads every free-text word in it.
+        read = to_read.mark_read_for_conversation(session, row.conversation_id, who.actor, at)
+        if read:
+            audit.record(
+                session, actor=who.actor, action="read_free_text", now=at, detail={"items": read}
+            )
         answers = responses_repo.answers_for(session, [row.conversation_id])[row.conversation_id]
         flow = library.get(row.flow_id) if row.flow_id in library else None
         names = {"event_name": row.event_title} if row.event_title else None

@@ -287,3 +287,43 @@ def test_a_broken_database_is_a_failure_not_a_crash(
         for x in result.output.splitlines()
     ), result.output
     assert "Traceback" not in result.output
+
+
+def test_free_text_unread_past_the_deadline_is_a_warning_without_the_words(
+    doctor: Doctor, session_factory: sessionmaker[Session]
+) -> None:
+    from storage import contacts, messages, to_read
+
+    assert line(doctor(), "unread free text").startswith("OK  ")
+    since = datetime.now(UTC) - timedelta(hours=80)
+    with session_factory.begin() as s:
+        contact, identity, _ = contacts.find_or_create(s, "sms", "+447700900555", since)
+        message = messages.record_inbound(
+            s,
+            channel="sms",
+            provider_id="SMdoc1",
+            body="words that must not be printed",
+            contact_id=contact.id,
+            identity_id=identity.id,
+            meta={},
+            now=since,
+        )
+        assert message is not None
+        to_read.record(
+            s,
+            kind="message",
+            contact_id=contact.id,
+            conversation_id=None,
+            message_id=message.id,
+            answer_id=None,
+            role="parent",
+            score=0.0,
+            now=since,
+        )
+    result = doctor(READ_WITHIN_HOURS="72")
+    assert result.exit_code == 0, result.output  # a backlog to clear, not a broken service
+    found = line(result, "unread free text")
+    assert found.startswith("WARN")
+    assert "1 free-text message(s) have waited more than 72 hours" in found
+    assert "/dashboard/to-read" in fix_after(result, "unread free text")
+    assert "words that must not be printed" not in result.output

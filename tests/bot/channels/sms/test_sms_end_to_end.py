@@ -254,6 +254,7 @@ def test_healthz_checks_the_database(sms: SmsWorld) -> None:
     assert response.json()["database"] == "ok"
     # This world sets no alert route, so it is up but degraded (tests/bot/web/test_health.py).
     assert response.json()["status"] == "degraded"
+    assert response.json()["unread_overdue"] == 0
 
 
 def _outbound(sms: SmsWorld) -> Message:

@@ -24,6 +24,7 @@ PAGES = [
     "/report",
     "/exports",
     "/safeguarding",
+    "/to-read",
     "/officers",
     "/audit",
     "/account",

@@ -165,3 +165,29 @@ def test_a_safeguarding_lead_reads_a_flag_and_records_what_was_done(
     page.get_by_role("heading", name="Safeguarding queue").wait_for()
     assert NORTH_WORDS not in page.content()
     shot(page, "safeguarding-acknowledged")
+
+
+def test_an_officer_reads_free_text_riskiest_first_in_a_browser(
+    dash: Dash, browser_page: object
+) -> None:
+    page: Any = browser_page
+    dash.officer("ann@council.example", "officer", ("north",))
+    page.goto(dash.url("/login"))
+    page.get_by_label("Email").fill("ann@council.example")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("heading", name="Overview").wait_for()
+    page.get_by_role("link", name="To read").click()
+    page.get_by_role("heading", name="To read", exact=True).wait_for()
+    heading = page.locator("#backlog-title")
+    before = int(heading.inner_text().split(":")[1])
+    assert before > 2
+    shot(page, "to-read")
+    # Tick the first two, mark them read together.
+    page.get_by_role("checkbox").nth(0).check()
+    page.get_by_role("checkbox").nth(1).check()
+    page.get_by_role("button", name="Mark the chosen items read").click()
+    page.get_by_role("heading", name=f"Unread: {before - 2}").wait_for()
+    # And one on its own.
+    page.get_by_role("button", name="Mark read").first.click()
+    page.get_by_role("heading", name=f"Unread: {before - 3}").wait_for()
