@@ -42,7 +42,7 @@ def test_the_unfiltered_overview_has_charts_ranges_and_says_why(dash: Dash) -> N
         else:  # hidden: said in words, never drawn as a bar that reads as zero
             assert "<svg" not in bar, answer
             assert ">hidden<" in bar, answer
-    assert ("Yes", "9 to 12") in {(a, p) for a, p, _ in rows}
+    assert ("Yes", "10 to 13") in {(a, p) for a, p, _ in rows}
 
 
 def test_with_one_event_chosen_the_questions_name_it(dash: Dash) -> None:
