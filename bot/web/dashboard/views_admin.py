@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -24,7 +25,7 @@ from bot.web.dashboard.web import (
 )
 from storage import audit, officer_sessions
 from storage import officers as officers_repo
-from storage.dashboard_models import OFFICER_ROLES
+from storage.dashboard_models import OFFICER_ROLES, Officer
 
 AUDIT_PAGE = 200
 
@@ -106,23 +107,34 @@ async def add_officer(request: Request, who: Who) -> Response:
 @page(("admin",))
 async def set_active(request: Request, who: Who) -> Response:
     form = await request.form()
-    officer_id = int(request.path_params["officer_id"])
     active = form_text(form, "active") == "1"
-    at = now(request)
-    if officer_id == who.id and not active:
+    if int(request.path_params["officer_id"]) == who.id and not active:
         return refuse(request, who, 400, "You cannot deactivate yourself.")
+    return await _switch(
+        request,
+        who,
+        lambda session, officer: officers_repo.set_active(session, officer, active),
+        "activate_officer" if active else "deactivate_officer",
+    )
+
+
+async def _switch(
+    request: Request,
+    who: Who,
+    apply: Callable[[Session, Officer], None],
+    action: str,
+) -> Response:
+    """Turn something on or off for one officer, audited; 404 when there is no such officer."""
+    officer_id = int(request.path_params["officer_id"])
+    at = now(request)
 
     def change(session: Session) -> bool:
         officer = officers_repo.get(session, officer_id)
         if officer is None:
             return False
-        officers_repo.set_active(session, officer, active)
+        apply(session, officer)
         audit.record(
-            session,
-            actor=who.actor,
-            action="activate_officer" if active else "deactivate_officer",
-            subject=f"officer:{officer.id}",
-            now=at,
+            session, actor=who.actor, action=action, subject=f"officer:{officer.id}", now=at
         )
         return True
 
@@ -200,25 +212,10 @@ async def end_sessions(request: Request, who: Who) -> Response:
 
 @page(("admin",))
 async def set_safeguarding_lead(request: Request, who: Who) -> Response:
-    form = await request.form()
-    officer_id = int(request.path_params["officer_id"])
-    lead = form_text(form, "lead") == "1"
-    at = now(request)
-
-    def change(session: Session) -> bool:
-        officer = officers_repo.get(session, officer_id)
-        if officer is None:
-            return False
-        officers_repo.set_safeguarding_lead(session, officer, lead)
-        audit.record(
-            session,
-            actor=who.actor,
-            action="make_safeguarding_lead" if lead else "end_safeguarding_lead",
-            subject=f"officer:{officer.id}",
-            now=at,
-        )
-        return True
-
-    if not await db(request, change):
-        return refuse(request, who, 404, "No such officer.")
-    return redirect("/officers")
+    lead = form_text(await request.form(), "lead") == "1"
+    return await _switch(
+        request,
+        who,
+        lambda session, officer: officers_repo.set_safeguarding_lead(session, officer, lead),
+        "make_safeguarding_lead" if lead else "end_safeguarding_lead",
+    )
