@@ -51,8 +51,9 @@ class Seen:
 @dataclass(frozen=True)
 class Decision:
     action: Action
-    finding: Assessment | None = None
-    review: Assessment | None = None  # the wider net caught it: a person glances, nothing stops
+    # The detector's view of every message with words, flagged or not: FLAG raises it, a review
+    # item goes to the queue, and the "to read" list orders by its score.
+    assessment: Assessment | None = None
     opt_in: bool = False  # START from someone opted out: opt back in before the action
     outcome: Outcome | None = None  # CONTINUE: the engine's step
     help_first: bool = False  # CONTINUE: HELP said during a question, then the question again
@@ -60,8 +61,11 @@ class Decision:
     orphan: bool = False  # an open conversation whose flow is gone: close it first
     flow: Flow | None = None  # START_FLOW
     media: bool = False  # a picture or file came with it: say we can't read those
-    # The detector's view of every message with words, flagged or not: the "to read" list's order.
-    assessment: Assessment | None = None
+
+    @property
+    def for_review(self) -> bool:
+        """Only the wider net caught it: a person glances, nothing stops."""
+        return self.assessment is not None and self.assessment.review
 
 
 def decide(
@@ -76,15 +80,14 @@ def decide(
 ) -> Decision:
     command = msg.command
     words_count = not msg.button and not msg.is_chat_action
-    review = found = None
+    found = None
     if words_count and msg.text.strip():
         found = assess(msg.text, threshold=threshold, review_threshold=review_threshold)
         if found.flagged:
-            return Decision(Action.FLAG, finding=found, assessment=found)
-        review = found if found.review else None
+            return Decision(Action.FLAG, assessment=found)
 
     def then(action: Action, **kw: Any) -> Decision:
-        return Decision(action, review=review, assessment=found, **kw)
+        return Decision(action, assessment=found, **kw)
 
     word = keyword(msg.text) if words_count else None
     if command in ("stop", "help"):

@@ -141,11 +141,12 @@ def _inbound_meta(msg: InboundMessage) -> dict[str, Any]:
 def _write(turn: Turn, msg: InboundMessage, decision: Decision) -> None:
     """Carry out a decision: the only place a reply's writes are chosen."""
     if decision.action is Action.FLAG:
-        assert decision.finding is not None
-        disclosure.raise_flag(turn, decision.finding, msg.text)
+        assert decision.assessment is not None
+        disclosure.raise_flag(turn, decision.assessment, msg.text)
         return
-    if decision.review is not None:
-        disclosure.note_for_review(turn, decision.review, msg.text)
+    if decision.for_review:
+        assert decision.assessment is not None
+        disclosure.note_for_review(turn, decision.assessment, msg.text)
     if decision.opt_in:
         contacts_repo.opt_in(turn.session, turn.contact, turn.now)
         turn.result.events.append("opted_in")

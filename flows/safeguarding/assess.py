@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from flows.safeguarding import model as model_module
 from flows.safeguarding.detector import LABELS, check
-from flows.safeguarding.features import hashed, tokens
+from flows.safeguarding.features import hashed_words, tokens
 from flows.safeguarding.review import needs_review
 
 # A one-word reply ("no", "both", "HELP") is an answer or a keyword far more often than a disclosure,
@@ -42,9 +42,10 @@ def assess(
     model = model or model_module.shipped()
     score, counts, words = 0.0, {}, 0
     if model is not None and text.strip():
-        counts = hashed(text, model.dimensions)
+        found = tokens(text)
+        counts = hashed_words(found, model.dimensions)
         score = model.score(counts)
-        words = len(tokens(text))
+        words = len(found)
         threshold = model.meta["threshold"] if threshold is None else threshold
         review_threshold = (
             model.meta["review_threshold"] if review_threshold is None else review_threshold

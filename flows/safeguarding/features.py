@@ -44,8 +44,7 @@ def tokens(text: str) -> list[str]:
     return found
 
 
-def features(text: str) -> Iterator[str]:
-    words = tokens(text)
+def features(words: list[str]) -> Iterator[str]:
     for word in words:
         yield "w:" + word
         if len(word) > 2 and word.isalpha():
@@ -59,8 +58,13 @@ def features(text: str) -> Iterator[str]:
 
 def hashed(text: str, dimensions: int = DIMENSIONS) -> dict[int, float]:
     """Feature index -> count, each index a stable hash (the same on every machine and run)."""
+    return hashed_words(tokens(text), dimensions)
+
+
+def hashed_words(words: list[str], dimensions: int = DIMENSIONS) -> dict[int, float]:
+    """`hashed` for words already tokenised, so that a caller counting them tokenises once."""
     counts: dict[int, float] = {}
-    for feature in features(text):
+    for feature in features(words):
         index = zlib.crc32(feature.encode("utf-8")) % dimensions
         counts[index] = counts.get(index, 0.0) + 1.0
     if counts:
