@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
+from storage import areas
 from storage.crypto import IdentifierCipher, cipher_of
 from storage.db import flush
 from storage.models import CONVERSATION_STATUSES, Conversation
@@ -83,6 +84,7 @@ def create(
         ended_at=None if status == "active" else now,
         wake_at=wake_at,
         event_id=event_id,
+        area=areas.for_new_conversation(session, contact_id, event_id),
     )
     session.add(conversation)
     flush(session)

@@ -127,6 +127,8 @@ class Conversation(Base):
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     wake_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     event_id: Mapped[int | None] = mapped_column(Integer)
+    # Fixed at the start (storage.areas); officers see the conversation only in this area.
+    area: Mapped[str | None] = mapped_column(String(64), index=True)
 
 
 class Answer(Base):

@@ -85,16 +85,16 @@ def conversation_conditions(f: Filters) -> list[ColumnElement[bool]]:
         where.append(Conversation.channel == f.channel)
     if f.status is not None:
         where.append(Conversation.status == f.status)
-    where += _area_conditions(f)
+    where += _area_conditions(f, Conversation.area)
     return where
 
 
-def _area_conditions(f: Filters) -> list[ColumnElement[bool]]:
+def _area_conditions(f: Filters, area: Any) -> list[ColumnElement[bool]]:
     where: list[ColumnElement[bool]] = []
     if f.area is not None:
-        where.append(Event.area == f.area)
+        where.append(area == f.area)
     if f.scope is not None:
-        where.append(Event.area.in_(sorted(f.scope)))
+        where.append(area.in_(sorted(f.scope)))
     return where
 
 
@@ -108,7 +108,7 @@ def conversations_query(f: Filters, *columns: Any) -> Select[Any]:
     )
 
 
-def _split_column(by: SplitBy | None) -> ColumnElement[Any]:
+def _split_column(by: SplitBy | None, area: Any = Conversation.area) -> ColumnElement[Any]:
     if by == "channel":
         return Conversation.channel.expression
     if by == "role":
@@ -116,7 +116,7 @@ def _split_column(by: SplitBy | None) -> ColumnElement[Any]:
     if by == "language":
         return Conversation.language.expression
     if by == "area":
-        return func.coalesce(Event.area, NO_AREA)
+        return func.coalesce(area, NO_AREA)
     return literal("all")
 
 
@@ -132,14 +132,15 @@ def _invited(session: Session, f: Filters, by: SplitBy | None) -> dict[str, int]
         followed = followed.where(FollowUp.due_at < f.until)
         joined = joined.where(Attendee.created_at < f.until)
     pairs = union(followed, joined).subquery()
-    where: list[ColumnElement[bool]] = _area_conditions(f)
+    where: list[ColumnElement[bool]] = _area_conditions(f, Event.area)
     if f.event_id is not None:
         where.append(Event.id == f.event_id)
     if f.flow_id is not None:
         where.append(Event.flow_id == f.flow_id)
     if f.role is not None:
         where.append(Contact.role == f.role)
-    group = _split_column(by)
+    # Invitations belong to the event's area; a conversation's area is the same when it came from one.
+    group = _split_column(by, Event.area)
     rows = session.execute(
         select(group, func.count())
         .select_from(pairs)

@@ -49,7 +49,7 @@ def _row_columns() -> tuple[Any, ...]:
         Conversation.flow_version,
         Conversation.event_id,
         Event.title,
-        Event.area,
+        Conversation.area,
         Contact.role,
         Conversation.channel,
         Conversation.language,

@@ -8,8 +8,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from storage.areas import area_of
 from storage.db import is_postgres
-from storage.models import Attendee, Conversation, Event, SafeguardingFlag
+from storage.models import SafeguardingFlag
 
 # Caught only by the wider net (flows.safeguarding.review): for the queue, not for email or pausing.
 REVIEW = "needs_review"
@@ -43,28 +44,6 @@ def record(
     session.add(flag)
     session.flush()
     return flag
-
-
-def area_of(session: Session, contact_id: int | None, conversation_id: int | None) -> str | None:
-    """The area of the event the person's conversation came from, else of the last event they
-    attended; None when neither is known (then only leads and all-area officers see the flag)."""
-    if conversation_id is not None:
-        area = session.scalar(
-            select(Event.area)
-            .join(Conversation, Conversation.event_id == Event.id)
-            .where(Conversation.id == conversation_id)
-        )
-        if area:
-            return area
-    if contact_id is None:
-        return None
-    return session.scalar(
-        select(Event.area)
-        .join(Attendee, Attendee.event_id == Event.id)
-        .where(Attendee.contact_id == contact_id, Event.area.is_not(None))
-        .order_by(Event.starts_at.desc(), Event.id.desc())
-        .limit(1)
-    )
 
 
 def visible(flag: SafeguardingFlag, scope: frozenset[str] | None, lead: bool) -> bool:

@@ -16,9 +16,10 @@ from sqlalchemy import case, func, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
+from storage.areas import area_of
 from storage.db import is_postgres
-from storage.models import Contact, Message, ReadItem
-from storage.safeguarding import area_of
+from storage.models import Contact, Conversation, Message, ReadItem
+from storage.reporting import Filters, conversations_query
 
 YOUNG = "young_person"
 
@@ -195,10 +196,21 @@ class ReadFigures:
         return self.total - self.read
 
 
-def figures(session: Session, within: timedelta, *, kind: str | None = None) -> ReadFigures:
+def figures(
+    session: Session,
+    within: timedelta,
+    *,
+    kind: str | None = None,
+    filters: Filters | None = None,
+) -> ReadFigures:
+    """Over every item, or, when a report is filtered, over the words of the conversations it
+    covers (free messages outside a conversation then belong to no report but the whole one)."""
     query = select(ReadItem.arrived_at, ReadItem.read_at)
     if kind is not None:
         query = query.where(ReadItem.kind == kind)
+    if filters is not None and filters != Filters():
+        covered = conversations_query(filters, Conversation.id)
+        query = query.where(ReadItem.conversation_id.in_(covered))
     rows = session.execute(query).all()
     waits = [
         (read_at - arrived_at).total_seconds() / 3600
@@ -213,3 +225,16 @@ def figures(session: Session, within: timedelta, *, kind: str | None = None) -> 
         median_hours=statistics.median(waits) if waits else None,
         max_hours=max(waits) if waits else None,
     )
+
+
+def read_times(session: Session, answer_ids: Collection[int]) -> dict[int, datetime | None]:
+    """{answer id: when a person read it, or None while unread}, for the free-text answers among
+    these (other answers are not in the to-read list and are absent)."""
+    if not answer_ids:
+        return {}
+    rows = session.execute(
+        select(ReadItem.answer_id, ReadItem.read_at).where(
+            ReadItem.answer_id.in_(sorted(answer_ids))
+        )
+    ).all()
+    return {answer_id: read_at for answer_id, read_at in rows if answer_id is not None}

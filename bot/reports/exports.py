@@ -24,7 +24,7 @@ from bot.privacy.redact import redact
 from bot.reports.questions import answer_label, question_text
 from flows.library import FlowLibrary
 from flows.schema import Step, StepType
-from storage import audit, reporting
+from storage import audit, reporting, to_read
 from storage import responses as responses_repo
 from storage.models import Answer, Conversation
 from storage.reporting import Filters
@@ -61,7 +61,12 @@ LONG = [
     ("label", "Answer"),
     ("special", "No answer because"),
     ("answered_at", "Answered (UTC)"),
+    ("read_at", "Read by a person (UTC)"),
 ]
+# Wide: how many of the family's own words (free-text answers) a person has read, "2 of 3".
+READ = ("free_text_read", "Own words read")
+NOT_YET = "not yet"
+
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -152,6 +157,8 @@ def columns(session: Session, request: ExportRequest, library: FlowLibrary) -> C
         )
     )
     several = len(flow_ids) > 1
+    keys.append(READ[0])
+    headers.append(READ[1])
     steps: list[tuple[str, Step]] = []
     for flow_id in flow_ids:
         if flow_id not in library:
@@ -180,6 +187,7 @@ def rows(
     for batch in responses_repo.iterate(session, request.filters):
         ids = [r.conversation_id for r in batch]
         answers = responses_repo.answers_for(session, ids)
+        read = to_read.read_times(session, [a.id for each in answers.values() for a in each])
         who = responses_repo.identifiers(session, [r.contact_id for r in batch])
         for row in batch:
             base = _base(row)
@@ -195,7 +203,9 @@ def rows(
                     else ""
                     for flow_id, step in cols.steps
                 ]
-                yield [safe(v) for v in base + cells]
+                own = [read[a.id] for a in answers[row.conversation_id] if a.id in read]
+                seen = f"{sum(1 for t in own if t is not None)} of {len(own)}" if own else ""
+                yield [safe(v) for v in [*base, seen, *cells]]
                 continue
             for answer in answers[row.conversation_id]:
                 step = flow.step(answer.step_id) if flow and flow.has_step(answer.step_id) else None
@@ -210,6 +220,7 @@ def rows(
                         value,
                         answer.special or "",
                         _iso(answer.answered_at),
+                        (_iso(read[answer.id]) or NOT_YET) if answer.id in read else "",
                     ]
                 ]
 

@@ -88,9 +88,12 @@ async def _context(request: Request, who: Who) -> dict[str, Any] | str:
         flow_ids = [each.id for each in services(request).library]
         within = timedelta(hours=services(request).settings.read_within_hours)
         return {
-            "read": read_figures(
-                to_read.figures(session, within, kind="answer"), within, threshold
-            ),
+            "read": {
+                **read_figures(
+                    to_read.figures(session, within, kind="answer", filters=f), within, threshold
+                ),
+                "filtered": f != reporting.Filters(),
+            },
             **context,
             "choices": filtering.choices(session, flow_ids),
             "themes": themes,

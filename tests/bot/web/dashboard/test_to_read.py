@@ -24,7 +24,9 @@ from storage import contacts as contacts_repo
 from storage import events as events_repo
 from storage import followups as followups_repo
 from storage import officers as officers_repo
-from storage.models import Answer, Message, ReadItem
+from storage.models import Answer, Event, Message, ReadItem
+from storage.officers import ALL_AREAS
+from storage.reporting import Filters
 from tests.bot.channels.sms.conftest import COUNCIL_NUMBER, sms_settings
 from tests.bot.web.dashboard.conftest import PASSWORD, SECRET, post_form
 from tests.bot.web.dashboard.seed import EVENT_END, EVENT_START, REQUESTS_DUE
@@ -249,3 +251,80 @@ def test_an_unread_message_past_the_deadline_reminds_the_lead_once(world: World)
         page = dsl.get("/dashboard/to-read").text
         assert SOUTH_WORDS in page
         assert "(overdue)" in page
+
+
+def test_a_keyword_conversation_is_in_the_area_of_the_event_the_family_came_to(
+    world: World,
+) -> None:
+    """A family that texts the keyword after a north event is a north family on every page: the
+    officer shown their words can open the transcript, another area's officer cannot."""
+    walk_in = "+447700900333"
+    with world.services.session_factory.begin() as s:
+        event = s.scalars(select(Event).where(Event.area == "north")).one()
+        contact, _, _ = contacts_repo.find_or_create(
+            s, "sms", walk_in, world.clock(), role="parent"
+        )
+        events_repo.add_attendee(
+            s, event, contact, role="parent", consent=True, source="import", now=world.clock()
+        )
+    for body in ["FEEDBACK", "yes", "4", "the quiet room was perfect"]:
+        world.text(walk_in, body)
+    wait_until(lambda: "the quiet room was perfect" in _item_ids(world))
+    world.officer("north@council.example", ("north",))
+    world.officer("south@council.example", ("south",))
+    with world.login("north@council.example") as north:
+        page = north.get("/dashboard/to-read").text
+        assert "the quiet room was perfect" in _unread_words(page)
+        link = re.search(r'href="/dashboard/(responses/\d+)">transcript</a>', page)
+        assert link, "no transcript link beside the family's words"
+        transcript = north.get(f"/dashboard/{link.group(1)}")
+        assert transcript.status_code == 200
+        assert "the quiet room was perfect" in transcript.text
+        listed = north.get("/dashboard/responses?flow=post_event").text
+        assert link.group(1) in listed
+    with world.login("south@council.example") as south:
+        assert "the quiet room was perfect" not in south.get("/dashboard/to-read").text
+        assert south.get(f"/dashboard/{link.group(1)}").status_code == 404
+
+
+def _csv(client: httpx.Client, **params: str) -> list[dict[str, str]]:
+    import csv
+    import io
+
+    response = client.get("/dashboard/exports/download", params={"format": "csv", **params})
+    assert response.status_code == 200
+    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+def test_exports_and_the_event_report_say_which_words_a_person_has_read(world: World) -> None:
+    for body in ["yes", "4", CALM, WORRY]:
+        world.text(NORTH_PARENT, body)
+    for body in ["yes", "5", SOUTH_WORDS]:
+        world.text(SOUTH_PARENT, body)
+    wait_until(lambda: len(_item_ids(world)) == 3)
+    world.officer("all@council.example", (ALL_AREAS,))
+    ids = _item_ids(world)
+    with world.login("all@council.example") as officer:
+        marked = post_form(
+            officer, "/dashboard/to-read", "/dashboard/to-read/read", [("item", str(ids[WORRY]))]
+        )
+        assert marked.status_code == 303
+        long = _csv(officer, layout="long", flow="post_event")
+        read_at = {r["Value"]: r["Read by a person (UTC)"] for r in long if r["Area"] == "north"}
+        assert read_at[CALM] == "not yet"  # nobody has read it
+        assert read_at[WORRY].startswith(world.clock().date().isoformat())
+        assert read_at["4"] == ""  # a rating: nothing to read
+        wide = {r["Area"]: r["Own words read"] for r in _csv(officer, layout="wide")}
+        assert wide == {"north": "1 of 2", "south": "0 of 1"}
+
+        with world.services.session_factory() as s:
+            south = s.scalars(select(Event.id).where(Event.area == "south")).one()
+        report = officer.get("/dashboard/report", params={"event": str(south)}).text
+        assert "Free-text answers in this report" in report
+    # The south event's report counts the south family's one answer, not the north's two.
+    with world.services.session_factory() as s:
+        within = timedelta(hours=72)
+        south_only = to_read.figures(s, within, kind="answer", filters=Filters(event_id=south))
+        everyone = to_read.figures(s, within, kind="answer")
+    assert (south_only.total, south_only.read) == (1, 0)
+    assert (everyone.total, everyone.read) == (3, 1)
