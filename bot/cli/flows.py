@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from bot.cli import rapidpro
 from flows.errors import FlowValidationError
 from flows.library import LIBRARY_DIR, flow_files, load_library
 from flows.lint.checks import lint
@@ -89,3 +90,43 @@ def validate(ctx: click.Context, paths: tuple[str, ...], strict: bool) -> None:
     click.echo(summary, err=bool(errors))
     if errors or (strict and warnings):
         sys.exit(1)
+
+
+@flows_group.command("import")
+@click.argument("export_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="Folder to write the flow files in (add it to FLOW_PATHS to use them).",
+)
+@click.option("--force", is_flag=True, help="Overwrite flow files that already exist.")
+@click.pass_context
+def import_flows(ctx: click.Context, export_file: Path, out_dir: Path, force: bool) -> None:
+    """Turn a RapidPro/TextIt export (flow spec 13 or 14) into flow files; lists what did not map."""
+    known = {flow.id for flow in load_library([LIBRARY_DIR])}
+    ctx.exit(rapidpro.import_file(export_file, out_dir, force=force, known=known))
+
+
+@flows_group.command("export-rapidpro")
+@click.argument("flow_id")
+@click.option(
+    "--out", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default: print)."
+)
+@click.pass_context
+def export_rapidpro(ctx: click.Context, flow_id: str, out: Path | None) -> None:
+    """Write FLOW_ID as a RapidPro/TextIt export (spec 13.1), listing what RapidPro cannot hold."""
+    flows = {f.id: f for f in _library(ctx)}
+    if flow_id not in flows:
+        click.echo(f"error: no flow '{flow_id}'; known: {', '.join(sorted(flows))}", err=True)
+        ctx.exit(1)
+    text, unmapped = rapidpro.export_text(flows[flow_id])
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        out.write_text(text, encoding="utf-8")
+        click.echo(f"{out}: {flow_id} written for RapidPro/TextIt")
+    for line in unmapped:
+        click.echo(f"not exported: {line}", err=True)

@@ -1,0 +1,1 @@
+"""Flows in and out of other tools' formats (RapidPro and TextIt exports), as pure data changes."""
