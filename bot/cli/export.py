@@ -10,11 +10,10 @@ from typing import Any
 import click
 
 from bot.cli.db import open_database
+from bot.cli.library import library_or_exit
 from bot.clock import system_clock
 from bot.config import get_settings
 from bot.reports import exports
-from flows.errors import FlowValidationError
-from flows.library import LIBRARY_DIR, load_library
 from storage.reporting import Filters
 
 PROGRESS_OVER = 500  # rows; smaller exports finish before a bar is worth drawing
@@ -53,12 +52,7 @@ def export_command(
         raise click.BadParameter(
             "an identified export needs --reason (at least 10 characters)", param_hint="--reason"
         )
-    try:
-        library = load_library([LIBRARY_DIR, *settings.flow_path_list()])
-    except FlowValidationError as exc:
-        for problem in exc.problems:
-            click.echo(f"error: {problem}", err=True)
-        raise SystemExit(1) from None
+    library = library_or_exit()
     request = exports.ExportRequest(
         filters=Filters(event_id=event_id, flow_id=flow_id),
         layout=layout,

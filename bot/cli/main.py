@@ -18,6 +18,7 @@ from bot.cli.privacy import privacy_group
 from bot.cli.safeguarding import safeguarding_group
 from bot.cli.scheduler import scheduler_group
 from bot.cli.telegram import telegram_group
+from bot.cli.themes import themes_group
 from bot.config import get_settings
 from bot.logs import configure_logging
 
@@ -39,6 +40,7 @@ main.add_command(safeguarding_group)
 main.add_command(officers_group)
 main.add_command(export_command)
 main.add_command(doctor)
+main.add_command(themes_group)
 
 
 @main.command()
