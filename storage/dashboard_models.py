@@ -123,3 +123,19 @@ class Action(Base):
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class PublishedQuote(Base):
+    """An answer an officer approved for the public "we asked, you said, we did" page, under one
+    theme. Erasing the answer (forget, purge) takes the approval with it."""
+
+    __tablename__ = "published_quotes"
+    __table_args__ = (UniqueConstraint("answer_id", "theme_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    answer_id: Mapped[int] = mapped_column(ForeignKey("answers.id", ondelete="CASCADE"), index=True)
+    theme_id: Mapped[int] = mapped_column(ForeignKey("themes.id", ondelete="CASCADE"), index=True)
+    approved_by: Mapped[int | None] = mapped_column(
+        ForeignKey("officers.id", ondelete="SET NULL"), index=True
+    )
+    approved_at: Mapped[datetime] = mapped_column(UTCDateTime())

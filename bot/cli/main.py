@@ -15,6 +15,7 @@ from bot.cli.flows import flows_group
 from bot.cli.officers import officers_group
 from bot.cli.posters import qr
 from bot.cli.privacy import privacy_group
+from bot.cli.publish import publish_command
 from bot.cli.safeguarding import safeguarding_group
 from bot.cli.scheduler import scheduler_group
 from bot.cli.telegram import telegram_group
@@ -41,6 +42,7 @@ main.add_command(officers_group)
 main.add_command(export_command)
 main.add_command(doctor)
 main.add_command(themes_group)
+main.add_command(publish_command)
 
 
 @main.command()

@@ -11,7 +11,7 @@ from bot.cli.db import open_database
 from bot.cli.library import library_or_exit
 from bot.clock import system_clock
 from bot.config import get_settings
-from storage import audit
+from storage import audit, published
 
 
 @click.group("themes")
@@ -98,3 +98,31 @@ def suggest_tags_command(flow_id: str, question: str, min_confidence: float) -> 
         return
     for view in views:
         click.echo(f'answer {view.answer_id}: {view.theme} ({view.confidence:.0%})  "{view.quote}"')
+
+
+@themes_group.command("approve-quote")
+@click.argument("answer_id", type=click.IntRange(1))
+@click.option("--theme", "theme_id", type=click.IntRange(1), required=True, help="The theme's id.")
+@click.option("--withdraw", is_flag=True, help="Take the approval back.")
+def approve_quote_command(answer_id: int, theme_id: int, withdraw: bool) -> None:
+    """Approve (or withdraw) an answer as a quote under a theme on the public page."""
+    settings = get_settings()
+    now = system_clock()
+    with open_database(settings) as session_factory, session_factory.begin() as session:
+        if withdraw:
+            changed = published.withdraw(session, answer_id, theme_id)
+        else:
+            try:
+                changed = published.approve(session, answer_id, theme_id, None, now)
+            except published.NotCoded as exc:
+                raise click.BadParameter(f"{exc}; tag it first", param_hint="ANSWER_ID") from None
+        if changed:
+            audit.record(
+                session,
+                actor="cli",
+                action="withdraw_quote" if withdraw else "approve_quote",
+                now=now,
+                detail={"answer_id": answer_id, "theme_id": theme_id},
+            )
+    verb = "withdrawn" if withdraw else "approved"
+    click.echo(f"answer {answer_id} {verb} for theme {theme_id}" if changed else "nothing changed")
