@@ -50,6 +50,7 @@ from flows.reading.vocabulary import (
     STARS,
     SUBSET_AFTER,
 )
+from flows.reading.wrapping import asks_back, unwrapped
 from flows.reading.yesno import by_polarity, read_yes_no
 from flows.schema import Step, StepType
 
@@ -89,6 +90,8 @@ MAX_READ = 1000
 def interpret(step: Step, text: str, language: str, today: date) -> Interpretation:
     if step.type is StepType.MESSAGE:
         return refused(NOT_UNDERSTOOD)
+    if step.type is not StepType.TEXT:
+        text = unwrapped(text)
     norm = normalise(text)
     if not norm:
         return refused(EMPTY)
@@ -96,13 +99,15 @@ def interpret(step: Step, text: str, language: str, today: date) -> Interpretati
         return refused(NOT_UNDERSTOOD)
     special = parse_special(text, language)
     if special is None:
+        if step.type is not StepType.TEXT and asks_back(key(norm)):
+            return refused(NOT_UNDERSTOOD)
         return _READERS[step.type](step, text, norm, language, today)
     # An option called "Not sure" is an answer, even though "not sure" is also "don't know".
     if special in step.allow and not _names_an_answer(step, key(norm)):
         return Interpretation(ok=True, special=special)
-    # Only a question with worded answers may hold the special's words as an answer: "dim syniad"
-    # is not "dim" (none) on a number question.
-    if step.type in _WORDED:
+    # A special the question does not allow is an answer only where it is an option's own words:
+    # "none of your business" is not "None of these", "dim syniad" is not "dim" (none).
+    if step.type in _WORDED and _names_an_answer(step, key(norm)):
         answer = _READERS[step.type](step, text, norm, language, today)
         if answer.ok:
             return answer

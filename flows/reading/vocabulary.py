@@ -54,8 +54,11 @@ COMMANDS: dict[str, dict[str, tuple[str, ...]]] = {
 # Politeness and hedges that may come before or after a special without changing it:
 # "skip pls", "can't remember tbh", "nesaf plis", "i honestly can't remember".
 SPECIAL_FILLER: dict[str, frozenset[str]] = {
-    "en": _words("please pls plz tbh sorry honestly really thanks thx ta cheers just i mate"),
-    "cy": _words("plis diolch sori wir"),
+    "en": _words(
+        "please pls plz tbh sorry honestly really thanks thx ta cheers just i mate yet exactly "
+        "atm tbf lol x xx of the date"
+    ),
+    "cy": _words("plis diolch sori wir eto"),
 }
 
 # Keys are flows.schema.Special values. A special must be the whole message (filler aside).
@@ -87,7 +90,8 @@ SPECIALS: dict[str, dict[str, tuple[str, ...]]] = {
             "i'd rather not share that", "that's private", "it's private", "private",
             "that's personal", "personal", "none of your business", "not telling", "not telling you",
             "i'd rather keep that private", "i decline", "decline", "decline to say",
-            "decline to answer",
+            "decline to answer", "would rather not say", "i would rather not say",
+            "would rather not", "rather not answer", "not comfortable saying",
             # A sealed mouth, or the monkey covering its mouth.
             "🤐", "🙊",
         ),
@@ -106,7 +110,9 @@ SPECIALS: dict[str, dict[str, tuple[str, ...]]] = {
             "gwell peidio â dweud", "gwell gen i beidio dweud", "gwell peidio", "dim sylw",
             "gwell peidio deud", "gwell gen i beidio deud", "gwell gen i beidio â dweud",
             "well gen i beidio", "byddai'n well gen i beidio", "preifat", "mae hynny'n breifat",
-            "personol", "dim o'ch busnes", "dim o'ch busnes chi",
+            "personol", "dim o'ch busnes", "dim o'ch busnes chi", "dim eisiau dweud",
+            "ddim eisiau dweud", "dim isio deud", "dim isho deud", "ddim isho deud",
+            "mae'n well gen i beidio", "well gen i beidio dweud", "well gen i beidio deud",
         ),
     },
 }
