@@ -20,8 +20,8 @@ from flows.reading.interpretation import (
 )
 from flows.reading.labels import Candidate
 from flows.reading.meanings import meant, reworded
-from flows.reading.phrases import MORE_NONE, REASON_WORDS
 from flows.reading.numbers import MAX_DIGITS, words_to_digits
+from flows.reading.phrases import MORE_NONE, REASON_WORDS
 from flows.reading.spelling import key
 from flows.reading.vocabulary import (
     ALL,
@@ -126,9 +126,9 @@ def _by_meaning(
     if leading and not _DIGIT.search(norm[leading.end(1) :]):
         said = _position(leading.group(1), len(candidates))
         rest = norm[leading.end(1) :].strip(" ,;:-–")
-        named = _one(candidates, reworded(candidates, rest), language)
-        named = named if isinstance(named, int) else meant(candidates, rest)
-        if isinstance(said, int) and (named in (None, said, NOT_UNDERSTOOD) or _reason_word(rest)):
+        by_words = _one(candidates, reworded(candidates, rest), language)
+        named = by_words if isinstance(by_words, int) else meant(candidates, rest)
+        if isinstance(said, int) and (named in (None, said) or _reason_word(rest)):
             return said  # "2 she started in september", "2 as i work mornings"
     return found
 

@@ -58,9 +58,35 @@ _AGO = re.compile(
 # Words for a stretch of time: "a week today" might be next week, "last week" is seven days.
 _PERIODS = frozenset({"week", "weeks", "wythnos", "month", "months", "mis", "year", "term"})
 _OF = frozenset({"of", "o"})
+_COUPLE = re.compile(r"\b(?:a )?couple (?:of )?")
+_PLURALS = frozenset(
+    {"days", "weeks", "wks", "months", "years", "yrs", "fortnights", "wythnosau", "diwrnodau"}
+    | {"mlynedd", "blynedd", "flynedd"}
+)
+# Words around a day of the month said alone: "on the 10th", "it was the 3rd".
+_DAY_FILLER = frozenset({"on", "the", "it", "was", "its", "i", "think", "about", "around"})
+
+
+def _day_alone(tokens: list[str], today: date) -> DateReading:
+    """ "the 3rd", "on the 10th": that day this month, or last month's if it is still to come."""
+    rest = [t for t in tokens if t not in _DAY_FILLER]
+    suffixed = len(rest) == 2 and rest[1] in ORDINAL_SUFFIXES
+    said_the = len(rest) == 1 and "the" in tokens  # "3" alone is anything
+    if not (suffixed or said_the) or not rest[0].isdecimal() or len(rest[0]) > 2:
+        return None
+    day = int(rest[0])
+    for back in (0, 1):
+        year, month = divmod(today.year * 12 + today.month - 1 - back, 12)
+        if 1 <= day <= monthrange(year, month + 1)[1]:
+            found = date(year, month + 1, day)
+            if found <= today:
+                return found
+    return None
 
 
 def read_date(norm: str, today: date) -> DateReading:
+    if any(t in OR for t in _TOKEN.findall(key(norm))):
+        return None  # "12/04/2019 or 2020", "monday or tuesday": a question back, not a guess
     found = [m.groups() for m in _ISO.finditer(norm)]
     if found:
         return _one({_make(int(y), int(m), int(d), today) for y, _, m, d in found})
@@ -72,8 +98,6 @@ def read_date(norm: str, today: date) -> DateReading:
         return _one({_make(_year(y, today), int(m), int(d), today) for d, m, y in found})
     words = key(norm)
     tokens = _TOKEN.findall(words)
-    if any(t in OR for t in tokens):
-        return None  # "monday or tuesday", "12th or 13th oct": a question back, not a guess
     if any(t in AGO for t in tokens) or "yn ol" in words:
         return _ago(words, today)
     weekday, tokens = _weekday_in(tokens)
@@ -82,6 +106,7 @@ def read_date(norm: str, today: date) -> DateReading:
         or _named(f" {words} ", today)
         or _by_weekday(tokens, weekday, today)
         or _relative(tokens, today)
+        or (_day_alone(tokens, today) if weekday is None else None)
     )
 
 
@@ -113,9 +138,11 @@ def _make(year: int | None, month: int, day: int, today: date) -> date | Literal
 def _ago(words: str, today: date) -> DateReading:
     """ "3 weeks ago", "about a month ago", "pythefnos yn ôl", "dau fis yn ôl"."""
     readings: set[DateReading] = set()
-    text = words_to_digits(words, "cy")
+    text = _COUPLE.sub("2 ", words_to_digits(words, "cy"))
     for m in _AGO.finditer(text):
         n = m.group("n")
+        if n is None and m.group("unit") in _PLURALS:
+            return None  # "years ago", "weeks ago": how many?
         before = (text[: m.start()].split() or [""])[-1]
         if before and before not in AGO_HEDGES:
             return None  # "over a year ago", "a few weeks ago", "dri mis" misread as "mis"

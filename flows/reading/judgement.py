@@ -15,6 +15,15 @@ from flows.reading.spelling import close, key, squeeze
 from flows.schema import Step
 
 Judgement = bool | Literal["neither"] | None
+_YES = frozenset({"yes", "yeah", "yep", "yup", "ie", "ydy", "oedd", "do"})
+_NO = frozenset({"no", "nope", "nah", "na", "naddo"})
+_ANSWERS = _YES | _NO
+
+
+def leading_answer(typed: str) -> bool | None:
+    """ "no, it's out of date" starts with a no; "was useless" starts with no answer."""
+    first = squeeze(typed.split()[0]) if typed else ""
+    return True if first in _YES else False if first in _NO else None
 
 
 def quality_asked(step: Step) -> bool | None:
@@ -28,6 +37,8 @@ def quality_asked(step: Step) -> bool | None:
 def judged(typed: str) -> Judgement:
     """True or False for a clear judgement, "neither" for a lukewarm one, None for no judgement."""
     words = typed.split()
+    if words and squeeze(words[0]) in _ANSWERS:
+        words = words[1:]  # "no, it's out of date": the caller weighs the "no"
     found: list[str] = []  # "good", "bad" or "meh", one per judgement named
     negated = False
     i = 0
@@ -59,10 +70,15 @@ def _judgement_at(words: list[str], i: int) -> tuple[str | None, int]:
             return table[phrase], size
     word = words[i]
     if len(word) >= 5:
-        near = {kind for phrase, kind in table.items() if " " not in phrase and len(phrase) >= 5
-                and close(word, phrase) == 1}
-        if len(near) == 1:
-            return near.pop(), 1
+        near = {
+            (phrase, d)
+            for phrase in table
+            if " " not in phrase and len(phrase) >= 5 and (d := close(word, phrase)) is not None
+        }
+        best = min((d for _, d in near), default=None)
+        kinds = {table[phrase] for phrase, d in near if d == best}
+        if len(kinds) == 1:
+            return kinds.pop(), 1
     return None, 1
 
 

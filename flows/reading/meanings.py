@@ -72,7 +72,9 @@ def _having(candidates: Sequence[Candidate], word: str) -> set[int]:
 
 
 def _starting(candidates: Sequence[Candidate], word: str) -> set[int]:
-    return {i for i, c in enumerate(candidates) if any(f"{k} ".startswith(f"{word} ") for k in c.keys)}
+    return {
+        i for i, c in enumerate(candidates) if any(f"{k} ".startswith(f"{word} ") for k in c.keys)
+    }
 
 
 @cache

@@ -65,7 +65,7 @@ JUDGEMENT_FILLER = _words(
 )
 # "not great", "wasn't helpful", "ddim yn dda": the judgement turned round.
 JUDGEMENT_NEGATIONS = _words(
-    "not isnt wasnt never ddim dim nid nac nag aint werent arent no"
+    "not isnt wasnt never ddim dim nid nac nag aint werent arent"
 )
 
 # Yes and no said with the question's own verb, beside vocabulary.YES and vocabulary.NO.

@@ -255,7 +255,9 @@ SUBSET_AFTER = _words("with has have sydd gyda gydag efo")
 # Weaker: "2 out of 3", "two of my three", "2 allan o 3", when nothing says "with" or "has".
 PART_OF = _words("out of allan")
 # A count said with these is a bound or comes with a catch: "at least 2", "0 but ...".
-NOT_A_COUNT = _words("least more over than nearly almost several sawl rhai but ond except")
+NOT_A_COUNT = _words(
+    "least more over than nearly almost several sawl rhai but ond except bron"
+)
 
 # Position words for choices: "the first one", "2nd", "the last one" (-1 means the last option).
 ORDINALS: dict[str, dict[str, int]] = {
@@ -352,7 +354,9 @@ NOW = ("now", "nawr", "currently", "bellach", "these days")
 LATER = ("next year", "from september", "soon", "will be", "going to", "flwyddyn nesaf")
 
 # Words that turn a label around: "not very useful" must not be read as "very useful".
-NEGATIONS = _words("not no never dont didnt doesnt isnt wasnt cant couldnt wouldnt ddim dim nid na")
+NEGATIONS = _words(
+    "not no never dont didnt doesnt isnt wasnt cant couldnt wouldnt ddim dim nid na nac nag"
+)
 
 MONTHS: dict[str, dict[str, int]] = {
     "en": {
@@ -394,7 +398,7 @@ AGO_UNITS: dict[str, dict[str, tuple[int, int]]] = {
     "cy": {
         "diwrnod": (1, 0), "ddiwrnod": (1, 0), "niwrnod": (1, 0), "diwrnodau": (1, 0),
         "dydd": (1, 0), "wythnos": (7, 0), "wythnosau": (7, 0), "pythefnos": (14, 0),
-        "mis": (0, 1), "fis": (0, 1), "mlynedd": (0, 12), "blynedd": (0, 12),
+        "mis": (0, 1), "fis": (0, 1), "mlynedd": (0, 12), "blynedd": (0, 12), "flynedd": (0, 12),
         "blwyddyn": (0, 12), "flwyddyn": (0, 12), "bythefnos": (14, 0), "deufis": (0, 2),
         "ddeufis": (0, 2),
     },
@@ -451,7 +455,8 @@ SCALE_SYNONYMS: dict[str, dict[str, str]] = {
         "pointless": "not useful", "worthless": "not useful", "a waste of time": "not useful",
         "waste of time": "not useful", "a waste": "not useful", "not at all": "not useful",
         "not useful at all": "not useful", "not at all useful": "not useful",
-        "unhelpful": "not helpful",
+        "unhelpful": "not helpful", "neutral": "neither agree nor disagree",
+        "in the middle": "neither agree nor disagree",
     },
     "cy": {
         "oce": "ok", "ocê": "ok", "di-werth": "ddim yn ddefnyddiol",
@@ -463,7 +468,8 @@ SCALE_SYNONYMS: dict[str, dict[str, str]] = {
 # Words that make a label stronger, read as "very": "really useful" is "Very useful".
 INTENSIFIERS = _words(
     "really super extremely v very so incredibly hugely massively totally mega well truly "
-    "exceptionally amazingly hynod wirioneddol gwirioneddol ofnadwy"
+    "exceptionally amazingly hynod wirioneddol gwirioneddol ofnadwy strongly completely fully "
+    "absolutely"
 )
 # After "not", words that soften it to "not very": "not that useful", "not particularly useful".
 SOFTENERS = _words("that particularly especially too overly really all hugely terribly massively")

@@ -16,7 +16,7 @@ from flows.reading.interpretation import (
     refused,
     understood,
 )
-from flows.reading.judgement import judged, quality_asked
+from flows.reading.judgement import judged, leading_answer, quality_asked
 from flows.reading.labels import Candidate
 from flows.reading.phrases import MORE_NO, MORE_YES
 from flows.reading.spelling import distance, key, squeeze
@@ -70,8 +70,13 @@ def read_yes_no(step: Step, norm: str) -> Interpretation:
         judgement = judged(typed)
         if judgement == "neither":
             return refused(NOT_UNDERSTOOD)  # "it was ok" to "Was it helpful?"
+        said = leading_answer(typed)
         if isinstance(judgement, bool):
-            return understood(judgement == asked)
+            meant_yes = judgement == asked
+            # "yes, useless" contradicts itself: ask.
+            if said not in (None, meant_yes):
+                return refused(NOT_UNDERSTOOD)
+            return understood(meant_yes)
     answer = polarity(typed)
     if answer is None and not is_offer(step) and set(typed.split()) & REASONS_NOT:
         answer = False  # "my son was ill": why they didn't go
