@@ -15,7 +15,7 @@ from fractions import Fraction
 from flows.reading import labels, units
 from flows.reading.choices import read_choice, read_multi
 from flows.reading.commands import parse_special, starts_like_special
-from flows.reading.dates import read_date
+from flows.reading.dates import asks_about_the_past, read_date
 from flows.reading.interpretation import (
     BAD_DATE,
     EMPTY,
@@ -385,7 +385,7 @@ def _an_age(text: str) -> bool:
 
 
 def _date(step: Step, raw: str, norm: str, language: str, today: date) -> Interpretation:
-    reading = read_date(norm, today)
+    reading = read_date(norm, today, past=asks_about_the_past(step.text.values()))
     if isinstance(reading, date):
         return understood(reading.isoformat())
     return refused(NOT_UNDERSTOOD if reading is None else BAD_DATE)

@@ -443,6 +443,8 @@ LAST: frozenset[str] = frozenset({"last", "diwethaf", "dwetha", "diwetha", "dwet
 # "next friday" is the Friday of next week; "this friday" the one in this week.
 NEXT: frozenset[str] = frozenset({"next", "nesaf", "nesa"})
 THIS: frozenset[str] = frozenset({"this", "yma", "hwn", "ma"})
+# A date question asked with these is about the past ("When was the last review?").
+PAST_QUESTIONS = ("when was", "when did", "pryd oedd", "pryd cafodd", "pryd wnaeth", "pryd aeth")
 # Words for "or": a reply naming two days is a question back.
 OR: frozenset[str] = frozenset({"or", "neu"})
 
