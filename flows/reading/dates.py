@@ -309,7 +309,7 @@ def _weekday_and_day(numbers: list[str], weekday: int, today: date) -> DateReadi
     fits = set()
     for back in range(-1, 2):  # next month, this month, last month
         year, month = divmod(today.year * 12 + today.month - 1 - back, 12)
-        if day <= monthrange(year, month + 1)[1]:
+        if 1 <= day <= monthrange(year, month + 1)[1]:
             found = date(year, month + 1, day)
             if found.weekday() == weekday and abs((found - today).days) <= 31:
                 fits.add(found)

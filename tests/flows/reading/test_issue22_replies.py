@@ -68,6 +68,7 @@ CASES = [
     ("d_review", "en", "years ago", REASK),
     ("d_diagnosed", "en", "12/04/2019 or 2020", REASK),
     ("d_diagnosed", "cy", "dwy flynedd yn ôl", "2024-11-18"),
+    ("d_review", "en", "0 monday", REASK),  # once crashed the engine (day 0), found by hypothesis
 ]
 
 
