@@ -49,6 +49,26 @@ _DOTTED = re.compile(r"\b(?:[^\W\d_]\.){2,}(?:[^\W\d_]\b)?")
 _OR = re.compile(r"\b(?:or|neu)\b")
 _LEADING_NUMBER = re.compile(r"^(\d+)\s*[,;:\-–]?\s+[^\W\d_]")
 _DIGIT = re.compile(r"\d")
+# Words that start a sentence of their own after an option's number: "2 she started in september".
+_CLAUSE_STARTS = frozenset(
+    {
+        "i",
+        "im",
+        "ive",
+        "id",
+        "he",
+        "hes",
+        "she",
+        "shes",
+        "we",
+        "were",
+        "they",
+        "theyre",
+        "it",
+        "its",
+    }
+    | {"my", "his", "her", "our", "their", "mae", "maen", "dwi", "rwy", "mi", "fe"}
+)
 _FROM_TO = re.compile(r"\bfrom\b.+?\bto\b\s+(.+)$")
 # Separators that surely list things ("a" is also the English article).
 _LISTED = re.compile(r"[,;&+/|]|\b(?:and|ac|plus)\b|\ba'r\b")
@@ -128,8 +148,14 @@ def _by_meaning(
         rest = norm[leading.end(1) :].strip(" ,;:-–")
         by_words = _one(candidates, reworded(candidates, rest), language)
         named = by_words if isinstance(by_words, int) else meant(candidates, rest)
-        if isinstance(said, int) and (named in (None, said) or _reason_word(rest)):
-            return said  # "2 she started in september", "2 as i work mornings"
+        separated = norm[leading.end(1) :].lstrip()[:1] in (",", ";", ":", "-", "–")
+        why = separated or _reason_word(rest) or key(rest).split()[0] in _CLAUSE_STARTS
+        # "2 she started in september", "2 as i work mornings", "3 after work" (evening either
+        # way); but "2 weeks ago" or "3 kids" is not option 2 or 3.
+        if isinstance(said, int) and (
+            named == said or (why and named is None) or _reason_word(rest)
+        ):
+            return said
     return found
 
 

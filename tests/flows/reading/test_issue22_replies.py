@@ -18,6 +18,7 @@ CASES = [
     ("c_where", "en", "4, a pupil referral unit", "other"),
     ("m_helped", "en", "2 because he can hold a pen now", "ot"),
     ("m_helped", "en", "what is a senco", REASK),
+    ("c_where", "en", "2 weeks ago", REASK),  # a number, but not option 2 with a reason
     # Options by what they mean.
     ("c_contact", "en", "ring me", "phone"),
     ("c_contact", "en", "by post", "letter"),
