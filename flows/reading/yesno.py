@@ -65,7 +65,8 @@ def read_yes_no(step: Step, norm: str) -> Interpretation:
         return understood(True)
     if compact and compact <= NO_EMOJI:
         return understood(False)
-    asked = quality_asked(step)
+    # An offer ("Are you happy for us to call?") is accepted with "fine": not a judgement.
+    asked = None if is_offer(step) else quality_asked(step)
     if asked is not None:
         judgement = judged(typed)
         if judgement == "neither":

@@ -8,6 +8,7 @@ import pytest
 from flows.corpus import REASK, Labelled, read
 from flows.reading.answers import interpret
 from flows.reading.interpretation import WHY_EXCLUSIVE, WHY_NUMBER
+from flows.schema import Step, StepType
 from tests.flows.reading.score import NOW, corpus_flow
 
 CASES = [
@@ -87,3 +88,9 @@ def test_a_doubtful_reply_is_asked_again_saying_why(step: str, reply: str, why: 
     result = interpret(corpus_flow("messy_corpus.yaml").step(step), reply, "en", NOW.date())
     assert not result.ok
     assert result.why == why
+
+
+def test_an_offer_that_names_a_quality_is_still_accepted_with_ok() -> None:
+    offer = Step(id="call", type=StepType.YES_NO, text={"en": "Are you happy for us to call you?"})
+    assert interpret(offer, "ok", "en", NOW.date()).value is True
+    assert interpret(offer, "no thanks", "en", NOW.date()).value is False
