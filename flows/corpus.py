@@ -19,6 +19,7 @@ from flows.state import State
 
 # What a corpus says when a careful person would ask again rather than store anything.
 REASK = "REASK"
+SPECIALS = ("skip", "dont_know", "prefer_not_to_say")
 
 
 @dataclass(frozen=True)
@@ -43,12 +44,18 @@ class Reading:
         """Something was stored, and it is not what the person meant (or they'd have asked)."""
         return not self.right and self.got != REASK
 
+    @property
+    def needless_reask(self) -> bool:
+        """Asked again where a person would have stored an answer: costly, but nothing wrong kept."""
+        return self.got == REASK and self.case.expected != REASK
+
 
 @dataclass
 class Tally:
     right: int = 0
     total: int = 0
     confident_wrong: int = 0
+    needless_reask: int = 0
 
     @property
     def accuracy(self) -> float:
@@ -70,6 +77,15 @@ class Score:
             steps.setdefault(r.case.step, []).append(r)
         return {step: _tally(rs) for step, rs in steps.items()}
 
+    def by_type(self) -> dict[str, Tally]:
+        """Per answer type, plus `special`: replies meant as skip, don't know or prefer not to say."""
+        kinds: dict[str, list[Reading]] = {}
+        for r in self.readings:
+            kinds.setdefault(self.types.get(r.case.step, "?"), []).append(r)
+            if r.case.expected in SPECIALS:
+                kinds.setdefault("special", []).append(r)
+        return {kind: _tally(rs) for kind, rs in kinds.items()}
+
     @property
     def misses(self) -> list[Reading]:
         return [r for r in self.readings if not r.right]
@@ -81,6 +97,7 @@ def _tally(readings: Iterable[Reading]) -> Tally:
         tally.total += 1
         tally.right += r.right
         tally.confident_wrong += r.confident_wrong
+        tally.needless_reask += r.needless_reask
     return tally
 
 
@@ -132,18 +149,23 @@ def score(flow: Flow, cases: Iterable[Labelled], now: datetime) -> Score:
 
 
 def report(result: Score, title: str = "", misses: bool = True) -> str:
-    """Accuracy per question (and its type) and overall, then every miss, as plain text."""
+    """Accuracy per question, per type and overall, then every miss, as plain text.
+
+    "wrong accept" is an answer stored that a person would not store (the costly kind);
+    "needless re-ask" is asking again where a person would have understood.
+    """
     lines = [title] if title else []
     rows = [
         (f"{step} ({result.types.get(step, '?')})", tally)
         for step, tally in sorted(result.by_step().items())
     ]
+    rows += [(f"type {kind}", tally) for kind, tally in sorted(result.by_type().items())]
     rows.append(("overall", result.overall))
     width = max(len(name) for name, _ in rows)
     for name, tally in rows:
         lines.append(
             f"{name:<{width}}  {tally.accuracy:.3f}  ({tally.right}/{tally.total}, "
-            f"{tally.confident_wrong} confident wrong)"
+            f"{tally.confident_wrong} wrong accept, {tally.needless_reask} needless re-ask)"
         )
     if misses and result.misses:
         lines.append("")

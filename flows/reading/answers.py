@@ -12,10 +12,10 @@ from collections.abc import Callable
 from datetime import date
 from fractions import Fraction
 
-from flows.reading import labels
+from flows.reading import labels, units
 from flows.reading.choices import read_choice, read_multi
 from flows.reading.commands import parse_special, starts_like_special
-from flows.reading.dates import read_date
+from flows.reading.dates import asks_about_the_past, read_date
 from flows.reading.interpretation import (
     BAD_DATE,
     EMPTY,
@@ -35,7 +35,7 @@ from flows.reading.numbers import (
     with_sign,
     words_to_digits,
 )
-from flows.reading.spelling import key, normalise
+from flows.reading.spelling import key, normalise, squeeze
 from flows.reading.vocabulary import (
     AGE_AFTER,
     AGE_ALWAYS,
@@ -50,8 +50,9 @@ from flows.reading.vocabulary import (
     STARS,
     SUBSET_AFTER,
 )
+from flows.reading.wrapping import asks_back, unwrapped
 from flows.reading.yesno import by_polarity, read_yes_no
-from flows.schema import Step, StepType
+from flows.schema import Special, Step, StepType
 
 __all__ = ["Interpretation", "interpret", "normalise"]
 
@@ -62,6 +63,8 @@ _OUT_OF = re.compile(r"(?<![\w.])(\d+)\s*(?:/|out of|outta|of|allan o|o)\s*(\d+)
 # The word after a number, and whether a number follows that ("2 of the speakers", "4 of 5").
 _AFTER_NUMBER = re.compile(r"\d\s+([^\W\d_]+)(\s+\d)?")
 _ONLY = re.compile(r"\bdim ond\b")
+_STRONG = ("very", "strongly")
+_NUMBER_MARK = re.compile(r"\b(?:no|nr|num)\.\s*(?=\d)")  # "No.5"
 _AND = re.compile(r"\s*(?:[,&+]|\band\b|\ba\b|\bac\b)\s*")
 _DETERMINERS = frozenset({"my", "fy", "the", "y", "yr", "just", "only", "our", "ein", "mine", "i"})
 _SUBSET = re.compile(
@@ -89,6 +92,8 @@ MAX_READ = 1000
 def interpret(step: Step, text: str, language: str, today: date) -> Interpretation:
     if step.type is StepType.MESSAGE:
         return refused(NOT_UNDERSTOOD)
+    if step.type is not StepType.TEXT:
+        text = unwrapped(text)
     norm = normalise(text)
     if not norm:
         return refused(EMPTY)
@@ -96,17 +101,29 @@ def interpret(step: Step, text: str, language: str, today: date) -> Interpretati
         return refused(NOT_UNDERSTOOD)
     special = parse_special(text, language)
     if special is None:
+        if step.type is not StepType.TEXT and asks_back(key(norm)):
+            return refused(NOT_UNDERSTOOD)
         return _READERS[step.type](step, text, norm, language, today)
     # An option called "Not sure" is an answer, even though "not sure" is also "don't know".
     if special in step.allow and not _names_an_answer(step, key(norm)):
         return Interpretation(ok=True, special=special)
-    # Only a question with worded answers may hold the special's words as an answer: "dim syniad"
-    # is not "dim" (none) on a number question.
+    # A special the question does not allow is an answer only where it is an option's own words:
+    # "none of your business" is not "None of these", "dim syniad" is not "dim" (none).
     if step.type in _WORDED:
         answer = _READERS[step.type](step, text, norm, language, today)
-        if answer.ok:
+        if answer.ok and (
+            _names_an_answer(step, key(norm)) or _says_the_same(step, answer, special, language)
+        ):
             return answer
     return refused(SPECIAL_NOT_ALLOWED)
+
+
+def _says_the_same(step: Step, answer: Interpretation, special: Special, language: str) -> bool:
+    """An option whose own words are that special: "not shure" picks the option "Not sure"."""
+    chosen = answer.value if isinstance(answer.value, list) else [answer.value]
+    texts = [t for o in step.options if o.value in chosen for t in o.label.values()]
+    texts += [t for p in step.points if p.value in chosen for t in p.label.values()]
+    return any(parse_special(t, language) is special for t in texts)
 
 
 def _names_an_answer(step: Step, typed: str) -> bool:
@@ -135,7 +152,7 @@ def _scale(step: Step, raw: str, norm: str, language: str, today: date) -> Inter
     found = labels.exact(candidates, typed)
     if found is not None:
         return understood(step.points[found].value)
-    text = words_to_digits(with_sign(raw, norm), language)
+    text = _NUMBER_MARK.sub("number ", words_to_digits(with_sign(raw, norm), language))
     numbers = numbers_in(text)
     out_of = _OUT_OF.search(text)
     if numbers is None:
@@ -181,7 +198,10 @@ def _rescale(score: int, out_of: int, top: int) -> Fraction | None:
 def _scale_words(candidates: list[labels.Candidate], typed: str, norm: str) -> int | None:
     """A point by its words, read also as "very" for "really" and "not useful" for "useless"."""
     words = typed.split()
-    variants = [labels.find(candidates, v, v) for v in _reworded(typed) if v != typed]
+    strong = next(
+        (w for c in candidates for k in c.keys for w in k.split() if w in _STRONG), "very"
+    )
+    variants = [labels.find(candidates, v, v) for v in _reworded(typed, strong) if v != typed]
     reworded = next((v for v in variants if v is not None), None)
     if set(words) & INTENSIFIERS or any(f" {p} " in f" {typed} " for p, _ in _SCALE_SYNONYMS):
         # Reworded first: "really useful" holds the label "Useful", but means "Very useful".
@@ -197,8 +217,16 @@ def _scale_words(candidates: list[labels.Candidate], typed: str, norm: str) -> i
     return found if found is not None else reworded
 
 
-def _reworded(typed: str) -> list[str]:
+def _reworded(typed: str, strong: str = "very") -> list[str]:
+    """typed in the labels' words; strong is the word the labels say "very" with ("strongly")."""
+    return [v.replace("very", strong) if strong != "very" else v for v in _very(typed)]
+
+
+def _very(typed: str) -> list[str]:
     # Welsh puts "yn" before an adjective: "yn ddefnyddiol" is "defnyddiol".
+    pair = typed.split()
+    if len(pair) == 2 and pair[1] in INTENSIFIERS:
+        typed = f"{pair[1]} {pair[0]}"  # "agree strongly" is "strongly agree"
     text = f" {typed.removeprefix('yn ')} "
     for phrase, instead in _SCALE_SYNONYMS:
         text = text.replace(f" {phrase} ", f" {instead} ")
@@ -258,9 +286,20 @@ def _text(step: Step, raw: str, norm: str, language: str, today: date) -> Interp
 def _number(step: Step, raw: str, norm: str, language: str, today: date) -> Interpretation:
     norm = _ONLY.sub("only", norm)  # "dim ond un" is "only one", not "none, one"
     typed = key(norm)
+    asked = units.asked_in(step)
+    if asked is not None:
+        if units.SCHOOL_YEAR.search(typed):
+            norm = units.SCHOOL_YEAR.sub(" ", key(norm))  # "9 (year 4)" is 9
+            if not any(ch.isdecimal() for ch in norm):
+                return refused(NOT_UNDERSTOOD)  # "year 6": a school year, not a number
+        norm = units.one_of(norm, asked)  # "a fortnight" to "How many weeks?"
+        if not units.fits(asked, units.units_after_numbers(key(norm))):
+            return refused(NOT_UNDERSTOOD)  # "6 months" to "How many weeks?"
+    if asked == units.AGE:
+        return _age(step, raw, norm, language)
     text = words_to_digits(with_sign(raw, norm), language, counts=True)
     numbers = numbers_in(text)
-    if numbers is None or set(typed.split()) & NOT_A_COUNT:
+    if numbers is None or {squeeze(w) for w in typed.split()} & NOT_A_COUNT:
         return refused(NOT_UNDERSTOOD)  # "at least 2", "0 but my nephew lives with us"
     count = _people(text)
     if count is not None:
@@ -275,6 +314,36 @@ def _number(step: Step, raw: str, norm: str, language: str, today: date) -> Inte
     if len(set(numbers)) != 1:
         return refused(NOT_UNDERSTOOD)
     value = numbers[0]
+    if step.integer and value.denominator != 1:
+        return refused(NOT_UNDERSTOOD)
+    low, high = step.minimum, step.maximum
+    if (low is not None and value < low) or (high is not None and value > high):
+        return refused(OUT_OF_RANGE)
+    return understood(as_plain(value))
+
+
+def _age(step: Step, raw: str, norm: str, language: str) -> Interpretation:
+    """ "11 yrs old", "he's 7", "7 and a half", "14 next month" (13) to "How old is your child?"."""
+    typed = key(norm)
+    if {squeeze(w) for w in typed.split()} & NOT_A_COUNT:
+        return refused(NOT_UNDERSTOOD)  # "nearly 5", "bron yn 5"
+    text = units.HALF.sub(r"\1", words_to_digits(with_sign(raw, norm), language))
+    if any(w in PEOPLE for w in text.split()[1:2]) or _names_people_counted(text):
+        return refused(NOT_UNDERSTOOD)  # "3 kids": how many, not how old
+    numbers = numbers_in(text) or []
+    if len(set(numbers)) != 1:
+        return refused(NOT_UNDERSTOOD)
+    value = numbers[0]
+    if units.ABOUT_TO_BE.match(key(text)):
+        value -= 1  # "14 next month" is 13 today
+    return _in_range(step, value)
+
+
+def _names_people_counted(text: str) -> bool:
+    return bool(re.search(r"\d+\s+(?:" + "|".join(sorted(PEOPLE)) + r")\b", text))
+
+
+def _in_range(step: Step, value: Fraction) -> Interpretation:
     if step.integer and value.denominator != 1:
         return refused(NOT_UNDERSTOOD)
     low, high = step.minimum, step.maximum
@@ -316,7 +385,7 @@ def _an_age(text: str) -> bool:
 
 
 def _date(step: Step, raw: str, norm: str, language: str, today: date) -> Interpretation:
-    reading = read_date(norm, today)
+    reading = read_date(norm, today, past=asks_about_the_past(step.text.values()))
     if isinstance(reading, date):
         return understood(reading.isoformat())
     return refused(NOT_UNDERSTOOD if reading is None else BAD_DATE)

@@ -19,7 +19,9 @@ from flows.reading.interpretation import (
     understood,
 )
 from flows.reading.labels import Candidate
+from flows.reading.meanings import meant, reworded
 from flows.reading.numbers import MAX_DIGITS, words_to_digits
+from flows.reading.phrases import MORE_NONE, REASON_WORDS
 from flows.reading.spelling import key
 from flows.reading.vocabulary import (
     ALL,
@@ -45,7 +47,28 @@ _RANGE = re.compile(r"(?<![\d.])(\d+)\s*(?:-|–|to|i)\s*(\d+)(?![\d.])")
 _SEPARATOR = re.compile(r"\s*(?:[,;&+/|]|\b(?:and|ac|a|plus)\b|\ba'r\b)\s*")
 _DOTTED = re.compile(r"\b(?:[^\W\d_]\.){2,}(?:[^\W\d_]\b)?")
 _OR = re.compile(r"\b(?:or|neu)\b")
-_LEADING_NUMBER = re.compile(r"^(\d+)\s+[^\W\d_]")
+_LEADING_NUMBER = re.compile(r"^(\d+)\s*[,;:\-–]?\s+[^\W\d_]")
+_DIGIT = re.compile(r"\d")
+# Words that start a sentence of their own after an option's number: "2 she started in september".
+_CLAUSE_STARTS = frozenset(
+    {
+        "i",
+        "im",
+        "ive",
+        "id",
+        "he",
+        "hes",
+        "she",
+        "shes",
+        "we",
+        "were",
+        "they",
+        "theyre",
+        "it",
+        "its",
+    }
+    | {"my", "his", "her", "our", "their", "mae", "maen", "dwi", "rwy", "mi", "fe"}
+)
 _FROM_TO = re.compile(r"\bfrom\b.+?\bto\b\s+(.+)$")
 # Separators that surely list things ("a" is also the English article).
 _LISTED = re.compile(r"[,;&+/|]|\b(?:and|ac|plus)\b|\ba'r\b")
@@ -54,7 +77,7 @@ _ORDINALS = {w: n for table in ORDINALS.values() for w, n in table.items()}
 _FILLER = frozenset().union(*FILLER.values())
 _CONNECTORS = frozenset({"and", "ac", "a", "plus", "options", "numbers", "+"})
 _ALL = frozenset(key(p) for phrases in ALL.values() for p in phrases)
-_NONE = frozenset(key(p) for phrases in NONE.values() for p in phrases)
+_NONE = frozenset(key(p) for phrases in (*NONE.values(), MORE_NONE) for p in phrases)
 _EXCEPT = frozenset(key(p) for phrases in EXCEPT.values() for p in phrases)
 _BOTH = frozenset(BOTH)
 _ONLY = tuple(sorted(ONLY, key=len, reverse=True))
@@ -93,6 +116,8 @@ def read_choice(step: Step, norm: str, language: str) -> Interpretation:
         if text and text != norm:
             again = _one(candidates, text, language)
             found = again if isinstance(again, int) else found
+    if not isinstance(found, int):
+        found = _by_meaning(candidates, norm, language, found)
     if isinstance(found, int):
         return understood(step.options[found].value)
     if found == NOT_UNDERSTOOD:
@@ -102,6 +127,52 @@ def read_choice(step: Step, norm: str, language: str) -> Interpretation:
     return refused(found)
 
 
+def _by_meaning(
+    candidates: Sequence[Candidate], norm: str, language: str, found: int | str
+) -> int | str:
+    """Read again as a time, "don't mind", everyday words, or an option's number and why."""
+    meaning = meant(candidates, norm)
+    if meaning is not None:
+        return meaning
+    text = reworded(candidates, norm)
+    if text != norm:
+        again = _one(candidates, text, language)
+        if isinstance(again, int):
+            return again
+        meaning = meant(candidates, text)
+        if meaning is not None:
+            return meaning
+    leading = _LEADING_NUMBER.match(norm)
+    if leading and not _DIGIT.search(norm[leading.end(1) :]):
+        said = _position(leading.group(1), len(candidates))
+        rest = norm[leading.end(1) :].strip(" ,;:-–")
+        by_words = _one(candidates, reworded(candidates, rest), language)
+        named = by_words if isinstance(by_words, int) else meant(candidates, rest)
+        separated = norm[leading.end(1) :].lstrip()[:1] in (",", ";", ":", "-", "–")
+        why = separated or _reason_word(rest) or key(rest).split()[0] in _CLAUSE_STARTS
+        # "2 she started in september", "2 as i work mornings", "3 after work" (evening either
+        # way); but "2 weeks ago" or "3 kids" is not option 2 or 3.
+        if isinstance(said, int) and (
+            named == said or (why and named is None) or _reason_word(rest)
+        ):
+            return said
+    return found
+
+
+def _reason_word(rest: str) -> bool:
+    padded = f"{key(rest)} "
+    return any(padded.startswith(f"{key(w)} ") for w in REASON_WORDS)
+
+
+def _before_reason(norm: str) -> str | None:
+    """ "2 because he can hold a pen now", "1 and 3 as they listened": the answer before why."""
+    words = norm.split()
+    for i, word in enumerate(words[1:], start=1):
+        if _reason_word(word) and _DIGIT.search(" ".join(words[:i])):
+            return " ".join(words[:i]).strip(" ,;:-–")
+    return None
+
+
 def read_multi(step: Step, norm: str, language: str) -> Interpretation:
     candidates = labels.from_options(step.options)
     alone = {i for i, o in enumerate(step.options) if o.exclusive}
@@ -109,6 +180,12 @@ def read_multi(step: Step, norm: str, language: str) -> Interpretation:
     head = _REASON.match(norm)
     if isinstance(found, str) and head:  # "1 - he talks in sentences now", "4 (senco)"
         found = _multi(candidates, alone, head.group("head"), language)
+    because = _before_reason(norm)
+    if isinstance(found, str) and because:
+        found = _multi(candidates, alone, because, language)
+    if isinstance(found, str):
+        text = reworded(candidates, norm)
+        found = _multi(candidates, alone, text, language) if text != norm else found
     if isinstance(found, str) and not _LISTED.search(norm):
         one = _one(candidates, norm, language)  # "TA was a lifesaver"
         found = [one] if isinstance(one, int) else found
@@ -221,7 +298,8 @@ def _without_only(typed: str) -> str:
 def _all_n(typed: str, count: int) -> bool:
     """ "all 4", "all four of them": every option, when the number is how many there are."""
     words = words_to_digits(typed, "cy").split()
-    return len(words) >= 2 and words[0] in ("all", "pob", "y") and str(count) in words[1:3]
+    # "all 4", "all four of them", "y 4"; not "all but 4".
+    return len(words) >= 2 and words[0] in ("all", "pob", "y") and words[1] == str(count)
 
 
 def _after_phrase(typed: str, phrases: frozenset[str]) -> str | None:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from flows.reading.spelling import distance, key, normalise, squeeze
-from flows.reading.vocabulary import COMMANDS, SPECIAL_FILLER, SPECIALS
+from flows.reading.vocabulary import COMMANDS, NUMBER_WORDS, SPECIAL_FILLER, SPECIALS
 from flows.schema import Special
 
 
@@ -39,7 +39,10 @@ def parse_command(text: str, language: str) -> Command | None:
     norm = normalise(text)
     if plain.startswith("/"):
         norm = _BOT_NAME.sub("", norm)  # Telegram: "/stop@sendvoice_bot"
-    found = _lookup(_commands(), key(norm), _FORGIVING, min_length=5)
+    typed = key(norm)
+    if typed in _number_words():
+        return None  # "ugain" (twenty) is one letter from "again", but it is an answer
+    found = _lookup(_commands(), typed, _FORGIVING, min_length=5)
     return Command(found) if found else None
 
 
@@ -109,6 +112,11 @@ def _flatten(vocabulary: Mapping[str, Mapping[str, tuple[str, ...]]]) -> dict[st
         for name, phrases in by_name.items()
         for phrase in phrases
     }
+
+
+@cache
+def _number_words() -> frozenset[str]:
+    return frozenset(key(w) for table in NUMBER_WORDS.values() for w in table)
 
 
 @cache

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from calendar import monthrange
+from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Literal
 
@@ -25,6 +26,7 @@ from flows.reading.vocabulary import (
     NEXT,
     OR,
     ORDINAL_SUFFIXES,
+    PAST_QUESTIONS,
     RELATIVE_DAYS,
     THIS,
     WEEKDAYS,
@@ -58,30 +60,67 @@ _AGO = re.compile(
 # Words for a stretch of time: "a week today" might be next week, "last week" is seven days.
 _PERIODS = frozenset({"week", "weeks", "wythnos", "month", "months", "mis", "year", "term"})
 _OF = frozenset({"of", "o"})
+_COUPLE = re.compile(r"\b(?:a )?couple (?:of )?")
+_PLURALS = frozenset(
+    {"days", "weeks", "wks", "months", "years", "yrs", "fortnights", "wythnosau", "diwrnodau"}
+    | {"mlynedd", "blynedd", "flynedd"}
+)
+# Words around a day of the month said alone: "on the 10th", "it was the 3rd".
+_DAY_FILLER = frozenset({"on", "the", "it", "was", "its", "i", "think", "about", "around"})
 
 
-def read_date(norm: str, today: date) -> DateReading:
+def _day_alone(tokens: list[str], today: date) -> DateReading:
+    """ "the 3rd", "on the 10th": that day this month, or last month's if it is still to come."""
+    rest = [t for t in tokens if t not in _DAY_FILLER]
+    suffixed = len(rest) == 2 and rest[1] in ORDINAL_SUFFIXES
+    said_the = len(rest) == 1 and "the" in tokens  # "3" alone is anything
+    if not (suffixed or said_the) or not rest[0].isdecimal() or len(rest[0]) > 2:
+        return None
+    day = int(rest[0])
+    for back in (0, 1):
+        year, month = divmod(today.year * 12 + today.month - 1 - back, 12)
+        if 1 <= day <= monthrange(year, month + 1)[1]:
+            found = date(year, month + 1, day)
+            if found <= today:
+                return found
+    return None
+
+
+def asks_about_the_past(texts: Iterable[str]) -> bool:
+    """ "When was the last review?", "Pryd cafodd ...?": a date without a year is the last one."""
+    padded = " ".join(f" {key(t)} " for t in texts)
+    return any(f" {key(p)} " in padded for p in PAST_QUESTIONS)
+
+
+def read_date(norm: str, today: date, past: bool = False) -> DateReading:
+    """past: the question asks when something happened, so "10th December" is last December."""
+    grace = timedelta(0) if past else FUTURE_GRACE
+    return _read(norm, today, grace)
+
+
+def _read(norm: str, today: date, grace: timedelta) -> DateReading:
+    if any(t in OR for t in _TOKEN.findall(key(norm))):
+        return None  # "12/04/2019 or 2020", "monday or tuesday": a question back, not a guess
     found = [m.groups() for m in _ISO.finditer(norm)]
     if found:
-        return _one({_make(int(y), int(m), int(d), today) for y, _, m, d in found})
+        return _one({_make(int(y), int(m), int(d), today, grace) for y, _, m, d in found})
     found = [(d, m, y) for d, _, m, y in (m.groups() for m in _DMY.finditer(norm))]
     spaced = _SPACED.fullmatch(norm)
     if spaced:
         found = [spaced.groups()]
     if found:
-        return _one({_make(_year(y, today), int(m), int(d), today) for d, m, y in found})
+        return _one({_make(_year(y, today), int(m), int(d), today, grace) for d, m, y in found})
     words = key(norm)
     tokens = _TOKEN.findall(words)
-    if any(t in OR for t in tokens):
-        return None  # "monday or tuesday", "12th or 13th oct": a question back, not a guess
     if any(t in AGO for t in tokens) or "yn ol" in words:
         return _ago(words, today)
     weekday, tokens = _weekday_in(tokens)
     return (
-        _in_words(tokens, weekday, today)
+        _in_words(tokens, weekday, today, grace)
         or _named(f" {words} ", today)
         or _by_weekday(tokens, weekday, today)
         or _relative(tokens, today)
+        or (_day_alone(tokens, today) if weekday is None else None)
     )
 
 
@@ -99,13 +138,15 @@ def _year(text: str | None, today: date) -> int | None:
     return year
 
 
-def _make(year: int | None, month: int, day: int, today: date) -> date | Literal["bad_date"]:
+def _make(
+    year: int | None, month: int, day: int, today: date, grace: timedelta = FUTURE_GRACE
+) -> date | Literal["bad_date"]:
     try:
         if year is not None:
             return date(year, month, day)
         guess = date(today.year, month, day)
         # People tell us about things that happened, so "12 December" in January is last December.
-        return guess if guess <= today + FUTURE_GRACE else date(today.year - 1, month, day)
+        return guess if guess <= today + grace else date(today.year - 1, month, day)
     except (ValueError, OverflowError):
         return BAD_DATE
 
@@ -113,9 +154,11 @@ def _make(year: int | None, month: int, day: int, today: date) -> date | Literal
 def _ago(words: str, today: date) -> DateReading:
     """ "3 weeks ago", "about a month ago", "pythefnos yn ôl", "dau fis yn ôl"."""
     readings: set[DateReading] = set()
-    text = words_to_digits(words, "cy")
+    text = _COUPLE.sub("2 ", words_to_digits(words, "cy"))
     for m in _AGO.finditer(text):
         n = m.group("n")
+        if n is None and m.group("unit") in _PLURALS:
+            return None  # "years ago", "weeks ago": how many?
         before = (text[: m.start()].split() or [""])[-1]
         if before and before not in AGO_HEDGES:
             return None  # "over a year ago", "a few weeks ago", "dri mis" misread as "mis"
@@ -156,7 +199,7 @@ def _weekday_in(tokens: list[str]) -> tuple[int | None, list[str]]:
     return (days.pop() if days else None), rest
 
 
-def _in_words(tokens: list[str], weekday: int | None, today: date) -> DateReading:
+def _in_words(tokens: list[str], weekday: int | None, today: date, grace: timedelta) -> DateReading:
     """ "12th March", "the 12th of October", "march 3rd", "june 23 2026", "14eg o Fedi"."""
     at = [(i, m) for i, t in enumerate(tokens) if (m := _month(t)) is not None]
     if len({m for _, m in at}) != 1 or weekday == -1:
@@ -178,7 +221,7 @@ def _in_words(tokens: list[str], weekday: int | None, today: date) -> DateReadin
         year = _year(year_after, today) if year_after is not None else None
     else:
         return None
-    made = _make(year, month, int(day), today)
+    made = _make(year, month, int(day), today, grace)
     if isinstance(made, date) and weekday is not None and made.weekday() != weekday:
         return None  # "Tuesday 12th March" when the 12th was a Wednesday
     return made
@@ -266,7 +309,7 @@ def _weekday_and_day(numbers: list[str], weekday: int, today: date) -> DateReadi
     fits = set()
     for back in range(-1, 2):  # next month, this month, last month
         year, month = divmod(today.year * 12 + today.month - 1 - back, 12)
-        if day <= monthrange(year, month + 1)[1]:
+        if 1 <= day <= monthrange(year, month + 1)[1]:
             found = date(year, month + 1, day)
             if found.weekday() == weekday and abs((found - today).days) <= 31:
                 fits.add(found)

@@ -175,6 +175,10 @@ def _unique(indexes: Iterable[int]) -> int | None:
 
 
 def _keys(texts: Iterable[str]) -> frozenset[str]:
+    # Welsh "cytuno'n gryf" is also written out in full: "cytuno yn gryf".
+    texts = [
+        t for text in texts for t in (text, text.replace("'n ", " yn ").replace("’n ", " yn "))
+    ]
     return frozenset(k for k in map(key, texts) if k)
 
 

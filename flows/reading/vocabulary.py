@@ -54,8 +54,11 @@ COMMANDS: dict[str, dict[str, tuple[str, ...]]] = {
 # Politeness and hedges that may come before or after a special without changing it:
 # "skip pls", "can't remember tbh", "nesaf plis", "i honestly can't remember".
 SPECIAL_FILLER: dict[str, frozenset[str]] = {
-    "en": _words("please pls plz tbh sorry honestly really thanks thx ta cheers just i mate"),
-    "cy": _words("plis diolch sori wir"),
+    "en": _words(
+        "please pls plz tbh sorry honestly really thanks thx ta cheers just i mate yet exactly "
+        "atm tbf lol x xx of the date"
+    ),
+    "cy": _words("plis diolch sori wir eto"),
 }
 
 # Keys are flows.schema.Special values. A special must be the whole message (filler aside).
@@ -87,7 +90,8 @@ SPECIALS: dict[str, dict[str, tuple[str, ...]]] = {
             "i'd rather not share that", "that's private", "it's private", "private",
             "that's personal", "personal", "none of your business", "not telling", "not telling you",
             "i'd rather keep that private", "i decline", "decline", "decline to say",
-            "decline to answer",
+            "decline to answer", "would rather not say", "i would rather not say",
+            "would rather not", "rather not answer", "not comfortable saying",
             # A sealed mouth, or the monkey covering its mouth.
             "🤐", "🙊",
         ),
@@ -106,7 +110,9 @@ SPECIALS: dict[str, dict[str, tuple[str, ...]]] = {
             "gwell peidio â dweud", "gwell gen i beidio dweud", "gwell peidio", "dim sylw",
             "gwell peidio deud", "gwell gen i beidio deud", "gwell gen i beidio â dweud",
             "well gen i beidio", "byddai'n well gen i beidio", "preifat", "mae hynny'n breifat",
-            "personol", "dim o'ch busnes", "dim o'ch busnes chi",
+            "personol", "dim o'ch busnes", "dim o'ch busnes chi", "dim eisiau dweud",
+            "ddim eisiau dweud", "dim isio deud", "dim isho deud", "ddim isho deud",
+            "mae'n well gen i beidio", "well gen i beidio dweud", "well gen i beidio deud",
         ),
     },
 }
@@ -249,7 +255,9 @@ SUBSET_AFTER = _words("with has have sydd gyda gydag efo")
 # Weaker: "2 out of 3", "two of my three", "2 allan o 3", when nothing says "with" or "has".
 PART_OF = _words("out of allan")
 # A count said with these is a bound or comes with a catch: "at least 2", "0 but ...".
-NOT_A_COUNT = _words("least more over than nearly almost several sawl rhai but ond except")
+NOT_A_COUNT = _words(
+    "least more over than nearly almost several sawl rhai but ond except bron"
+)
 
 # Position words for choices: "the first one", "2nd", "the last one" (-1 means the last option).
 ORDINALS: dict[str, dict[str, int]] = {
@@ -346,7 +354,9 @@ NOW = ("now", "nawr", "currently", "bellach", "these days")
 LATER = ("next year", "from september", "soon", "will be", "going to", "flwyddyn nesaf")
 
 # Words that turn a label around: "not very useful" must not be read as "very useful".
-NEGATIONS = _words("not no never dont didnt doesnt isnt wasnt cant couldnt wouldnt ddim dim nid na")
+NEGATIONS = _words(
+    "not no never dont didnt doesnt isnt wasnt cant couldnt wouldnt ddim dim nid na nac nag"
+)
 
 MONTHS: dict[str, dict[str, int]] = {
     "en": {
@@ -388,7 +398,7 @@ AGO_UNITS: dict[str, dict[str, tuple[int, int]]] = {
     "cy": {
         "diwrnod": (1, 0), "ddiwrnod": (1, 0), "niwrnod": (1, 0), "diwrnodau": (1, 0),
         "dydd": (1, 0), "wythnos": (7, 0), "wythnosau": (7, 0), "pythefnos": (14, 0),
-        "mis": (0, 1), "fis": (0, 1), "mlynedd": (0, 12), "blynedd": (0, 12),
+        "mis": (0, 1), "fis": (0, 1), "mlynedd": (0, 12), "blynedd": (0, 12), "flynedd": (0, 12),
         "blwyddyn": (0, 12), "flwyddyn": (0, 12), "bythefnos": (14, 0), "deufis": (0, 2),
         "ddeufis": (0, 2),
     },
@@ -433,6 +443,8 @@ LAST: frozenset[str] = frozenset({"last", "diwethaf", "dwetha", "diwetha", "dwet
 # "next friday" is the Friday of next week; "this friday" the one in this week.
 NEXT: frozenset[str] = frozenset({"next", "nesaf", "nesa"})
 THIS: frozenset[str] = frozenset({"this", "yma", "hwn", "ma"})
+# A date question asked with these is about the past ("When was the last review?").
+PAST_QUESTIONS = ("when was", "when did", "pryd oedd", "pryd cafodd", "pryd wnaeth", "pryd aeth")
 # Words for "or": a reply naming two days is a question back.
 OR: frozenset[str] = frozenset({"or", "neu"})
 
@@ -445,7 +457,8 @@ SCALE_SYNONYMS: dict[str, dict[str, str]] = {
         "pointless": "not useful", "worthless": "not useful", "a waste of time": "not useful",
         "waste of time": "not useful", "a waste": "not useful", "not at all": "not useful",
         "not useful at all": "not useful", "not at all useful": "not useful",
-        "unhelpful": "not helpful",
+        "unhelpful": "not helpful", "neutral": "neither agree nor disagree",
+        "in the middle": "neither agree nor disagree",
     },
     "cy": {
         "oce": "ok", "ocê": "ok", "di-werth": "ddim yn ddefnyddiol",
@@ -457,7 +470,8 @@ SCALE_SYNONYMS: dict[str, dict[str, str]] = {
 # Words that make a label stronger, read as "very": "really useful" is "Very useful".
 INTENSIFIERS = _words(
     "really super extremely v very so incredibly hugely massively totally mega well truly "
-    "exceptionally amazingly hynod wirioneddol gwirioneddol ofnadwy"
+    "exceptionally amazingly hynod wirioneddol gwirioneddol ofnadwy strongly completely fully "
+    "absolutely"
 )
 # After "not", words that soften it to "not very": "not that useful", "not particularly useful".
 SOFTENERS = _words("that particularly especially too overly really all hugely terribly massively")

@@ -16,7 +16,9 @@ from flows.reading.interpretation import (
     refused,
     understood,
 )
+from flows.reading.judgement import judged, leading_answer, quality_asked
 from flows.reading.labels import Candidate
+from flows.reading.phrases import MORE_NO, MORE_YES
 from flows.reading.spelling import distance, key, squeeze
 from flows.reading.vocabulary import (
     ACKNOWLEDGEMENTS,
@@ -36,8 +38,11 @@ from flows.schema import Step
 # The keys the SMS prompt shows: "1 Yes / 2 No".
 YES_KEY, NO_KEY = "1", "2"
 # Labels the SMS question reads as plain YES or NO, so it lists no numbers.
-PLAIN_YES = frozenset({"yes", "ie", "do", "oes", "ydw", "ydy", "ydyn"})
-PLAIN_NO = frozenset({"no", "na", "naddo", "nac oes", "nac ydw", "nac ydy", "nac ydyn"})
+PLAIN_YES = frozenset({"yes", "ie", "do", "oes", "ydw", "ydy", "ydyn", "ydi", "oedd", "bydd"})
+PLAIN_NO = frozenset(
+    {"no", "na", "naddo", "nac oes", "nac ydw", "nac ydy", "nac ydyn", "nac ydi", "nac oedd"}
+    | {"nag oes", "nag ydw", "nag ydy", "nag oedd", "na fydd"}
+)
 
 
 def read_yes_no(step: Step, norm: str) -> Interpretation:
@@ -60,6 +65,19 @@ def read_yes_no(step: Step, norm: str) -> Interpretation:
         return understood(True)
     if compact and compact <= NO_EMOJI:
         return understood(False)
+    # An offer ("Are you happy for us to call?") is accepted with "fine": not a judgement.
+    asked = None if is_offer(step) else quality_asked(step)
+    if asked is not None:
+        judgement = judged(typed)
+        if judgement == "neither":
+            return refused(NOT_UNDERSTOOD)  # "it was ok" to "Was it helpful?"
+        said = leading_answer(typed)
+        if isinstance(judgement, bool):
+            meant_yes = judgement == asked
+            # "yes, useless" contradicts itself: ask.
+            if said not in (None, meant_yes):
+                return refused(NOT_UNDERSTOOD)
+            return understood(meant_yes)
     answer = polarity(typed)
     if answer is None and not is_offer(step) and set(typed.split()) & REASONS_NOT:
         answer = False  # "my son was ill": why they didn't go
@@ -130,12 +148,12 @@ def by_polarity(candidates: Sequence[Candidate], typed: str) -> int | None:
 
 @cache
 def yes_words() -> frozenset[str]:
-    return frozenset(squeeze(key(p)) for phrases in YES.values() for p in phrases)
+    return frozenset(squeeze(key(p)) for phrases in (*YES.values(), MORE_YES) for p in phrases)
 
 
 @cache
 def no_words() -> frozenset[str]:
-    return frozenset(squeeze(key(p)) for phrases in NO.values() for p in phrases)
+    return frozenset(squeeze(key(p)) for phrases in (*NO.values(), MORE_NO) for p in phrases)
 
 
 @cache

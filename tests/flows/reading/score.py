@@ -2,8 +2,9 @@
 
     python -m tests.flows.reading.score tests/flows/reading/dev.tsv [--misses]
 
-The replies answer the questions in reading_corpus.yaml beside this file, read as on the corpus's
-reference day (Wednesday 2026-11-18, noon in London).
+The replies answer the questions in reading_corpus.yaml beside this file (messy_corpus.yaml for
+the files named messy_*.tsv), read as on the corpus's reference day (Wednesday 2026-11-18, noon in
+London).
 """
 
 from __future__ import annotations
@@ -24,12 +25,19 @@ NOW = datetime(2026, 11, 18, 12, 0, tzinfo=ZoneInfo("Europe/London"))
 
 
 @cache
-def corpus_flow() -> Flow:
-    return load_flow(HERE / "reading_corpus.yaml")
+def corpus_flow(name: str = "reading_corpus.yaml") -> Flow:
+    return load_flow(HERE / name)
+
+
+def flow_for(path: Path) -> Flow:
+    return corpus_flow(
+        "messy_corpus.yaml" if path.name.startswith("messy_") else "reading_corpus.yaml"
+    )
 
 
 def score_file(path: str | Path) -> Score:
-    return score(corpus_flow(), parse_tsv(Path(path).read_text(encoding="utf-8")), NOW)
+    path = Path(path)
+    return score(flow_for(path), parse_tsv(path.read_text(encoding="utf-8")), NOW)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -711,7 +711,8 @@ def test_dates(typed: str, expected: str) -> None:
     ("today", "typed", "expected"),
     [
         (date(2025, 1, 10), "20 December", "2024-12-20"),  # far ahead means last year
-        (date(2025, 3, 20), "15 April", "2025-04-15"),  # within a month ahead: this year
+        # "When was it?" asks about the past, so even a month ahead is last year's.
+        (date(2025, 3, 20), "15 April", "2024-04-15"),
         (date(2025, 3, 20), "25 April", "2024-04-25"),  # more than a month ahead
         (date(2025, 12, 31), "1/1", "2025-01-01"),
     ],
@@ -720,6 +721,11 @@ def test_a_date_without_a_year_is_the_most_likely_past_one(
     today: date, typed: str, expected: str
 ) -> None:
     assert interpret(EVENT_DATE, typed, "en", today).value == expected
+
+
+def test_a_date_question_not_about_the_past_reads_a_day_soon_as_this_year() -> None:
+    step = Step(id="meeting", type=StepType.DATE, text={"en": "What date is the meeting?"})
+    assert interpret(step, "15 April", "en", date(2025, 3, 20)).value == "2025-04-15"
 
 
 @pytest.mark.parametrize(

@@ -1,8 +1,8 @@
 """The reader on messy replies written by someone who never saw its code (see README.md here).
 
-dev.tsv is for tuning, and own.tsv holds more replies written while tuning; frozen.tsv is only
-ever measured. Each floor sits a little under the score reached, so a change that reads replies
-worse fails here.
+dev.tsv and messy_dev.tsv are for tuning, and own.tsv holds more replies written while tuning;
+frozen.tsv and messy_frozen.tsv are only ever measured (their misses are never printed). Each
+floor sits a little under the score reached, so a change that reads replies worse fails here.
 """
 
 from __future__ import annotations
@@ -18,6 +18,10 @@ FLOORS = [
     ("own.tsv", 0.98, 0.95, 3),
     # Measured, never tuned on: 0.749 at first sight, 0.932 after the work on issue 22.
     ("frozen.tsv", 0.92, 0.87, 12),
+    # The second corpus (see README.md): tuned on messy_dev.tsv only.
+    ("messy_dev.tsv", 0.98, 0.93, 2),
+    # Measured, never tuned on: 0.881 at first sight, 0.977 after tuning on messy_dev.tsv.
+    ("messy_frozen.tsv", 0.97, 0.90, 9),
 ]
 
 
@@ -26,7 +30,7 @@ def test_replies_are_read_as_a_person_would(
     name: str, overall: float, each: float, wrong: int
 ) -> None:
     result = score_file(HERE / name)
-    print(report(result, title=name, misses=name != "frozen.tsv"))
+    print(report(result, title=name, misses="frozen" not in name))
     assert result.overall.accuracy >= overall
     assert min(t.accuracy for t in result.by_step().values()) >= each
     assert result.overall.confident_wrong <= wrong
