@@ -247,10 +247,11 @@ def attendees_group() -> None:
 @click.argument("event_ref", metavar="EVENT")
 @click.argument("path", metavar="FILE.csv", type=click.Path(exists=True, dir_okay=False))
 def import_command(event_ref: str, path: str) -> None:
-    """Add everyone in FILE.csv to EVENT and plan their follow-ups; all or nothing.
+    """Add everyone in FILE.csv (or a .xlsx workbook) to EVENT and plan their follow-ups; all or
+    nothing.
 
     Columns: name, phone, telegram (optional), role (parent or young_person), language (en or cy),
-    consent (yes or no). Only people who agreed to be contacted can be imported.
+    consent (yes or no). Someone whose consent is no is recorded as attending but never contacted.
     """
     tz = zone(get_settings().default_timezone)
     try:
@@ -265,7 +266,7 @@ def import_command(event_ref: str, path: str) -> None:
             event = _find(session, event_ref)
         try:
             report = _run_import(session_factory, event, path, people)
-        except ImportConflict as exc:
+        except (ImportConflict, ValueError) as exc:
             click.echo(f"error: {exc}", err=True)
             raise SystemExit(1) from None
     if not report.ok:
@@ -287,6 +288,11 @@ def import_command(event_ref: str, path: str) -> None:
         click.echo(
             f"  opted out earlier:  {report.opted_out} (on the list, but they asked us to stop "
             "and will not be contacted)"
+        )
+    if report.no_consent:
+        click.echo(
+            f"  not to be contacted: {report.no_consent} (came, but did not agree to be "
+            "contacted: counted, never sent anything)"
         )
     first = planned_times(event)["initial"]
     if report.followups_planned and first <= system_clock():
