@@ -115,7 +115,13 @@ class CsvFile:
 
 def _decode(data: bytes) -> tuple[str, str]:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "UTF-16"
+        try:
+            return data.decode("utf-16"), "UTF-16"
+        except UnicodeDecodeError:
+            raise ImportFileError(
+                "the file says it is UTF-16 text but is cut short or damaged: save it again as "
+                "CSV UTF-8"
+            ) from None
     if data.startswith(b"\xef\xbb\xbf"):
         return data.decode("utf-8-sig"), "UTF-8 with BOM"
     try:
@@ -161,9 +167,10 @@ def _rows(records: list[list[str]], encoding: str) -> CsvFile:
     rows = []
     for record in records[1:]:
         row: dict[str, str] = dict.fromkeys(header, "")
-        for i, value in enumerate(record):
+        for i, cell in enumerate(record):
+            value = cell.replace("\x00", "")  # PostgreSQL refuses NUL in text
             key = header[i] if i < len(header) else ""
-            row[key] = f"{row[key]} {value}".strip() if key == "" else value
+            row[key] = f"{row.get(key, '')} {value}".strip() if key == "" else value
         rows.append(row)
     if len({h.lower() for h in header if h}) != len([h for h in header if h]):
         raise ImportFileError(f"a column is named twice in the first row: {', '.join(header)}")

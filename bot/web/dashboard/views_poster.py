@@ -91,5 +91,7 @@ async def poster_pdf(request: Request, who: Who) -> Response:
     pdf = await asyncio.to_thread(to_pdf, html.decode())
     name = f"poster-{context['event'].code}.pdf"
     return secure(
-        Response(pdf, media_type="application/pdf", headers={"Content-Disposition": attachment(name)})
+        Response(
+            pdf, media_type="application/pdf", headers={"Content-Disposition": attachment(name)}
+        )
     )

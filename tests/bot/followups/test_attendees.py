@@ -6,10 +6,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.followups import attendees
+from bot.followups.attendee_rows import read_table
 from bot.followups.attendees import (
     ImportConflict,
     ImportFileError,
@@ -516,3 +519,14 @@ def test_a_cancelled_event_takes_nobody(
     path = _write(tmp_path / "people.csv", [ANNA])
     with pytest.raises(ValueError, match="cancelled"):
         import_attendees(session_factory, event.id, path, region="GB", now=NOW)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(st.binary(max_size=300), st.binary(max_size=300).map(lambda b: b"PK\x03\x04" + b)))
+def test_any_bytes_read_as_a_table_or_are_refused_with_a_reason(data: bytes) -> None:
+    try:
+        table = read_table(data)
+    except ImportFileError as exc:
+        assert str(exc)
+        return
+    assert all(isinstance(v, str) for row in table.rows for v in row.values())
