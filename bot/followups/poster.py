@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import segno
 
 from bot.channels.telegram.links import deep_link
 from bot.config import Settings
 from flows.schema import Flow
+from storage.models import Event
 
 
 def _qr(link: str) -> segno.QRCode:
@@ -28,6 +30,15 @@ def qr_svg(link: str, title: str) -> str:
         scale=1, border=4, omitsize=True, title=title, svgclass="qr", lineclass=None
     )
     return svg
+
+
+def when_words(event: Event, tz: ZoneInfo) -> str:
+    """'Saturday 14 March 2026, 10:00 to 12:00': as a family reads a date on a wall."""
+    start, end = event.starts_at.astimezone(tz), event.ends_at.astimezone(tz)
+    day = f"{start:%A} {start.day} {start:%B %Y}"
+    if end.date() == start.date():
+        return f"{day}, {start:%H:%M} to {end:%H:%M}"
+    return f"{day} {start:%H:%M} to {end:%A} {end.day} {end:%B %Y} {end:%H:%M}"
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from bot.channels.telegram.links import bot_username
-from bot.followups.event_text import span
-from bot.followups.poster import poster, qr_svg
+from bot.followups.poster import poster, qr_svg, when_words
 from bot.web.dashboard.views_events import NOT_FOUND, visible, zone
 from bot.web.dashboard.views_report import pdf_available, to_pdf
 from bot.web.dashboard.web import Who, attachment, db, page, refuse, render, secure, services
@@ -49,7 +48,7 @@ async def _context(request: Request, who: Who) -> dict[str, Any] | None:
         if event is None:
             return None
         flow = library.get(event.flow_id) if event.flow_id in library else None
-        return {"event": event, "flow": flow, "when": span(event, tz)}
+        return {"event": event, "flow": flow, "when": when_words(event, tz)}
 
     context = await db(request, load)
     if context is None:

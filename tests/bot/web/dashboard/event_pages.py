@@ -88,7 +88,7 @@ def create_event_in_browser(page: Any, url: Any, **fields: str) -> int:
     page.get_by_label("Title").fill(values["title"])
     page.get_by_label("Kind of event").select_option(values["kind"])
     page.get_by_label("Starts").fill(values["start"])
-    page.get_by_label("Ends").fill(values["end"])
+    page.get_by_label("Ends", exact=True).fill(values["end"])
     page.get_by_label("Place").fill(values["location"])
     area = page.get_by_label("Area")
     if area.evaluate("e => e.tagName") == "SELECT":

@@ -55,6 +55,11 @@ def test_an_officer_creates_an_event_in_local_time_and_it_is_audited(dash: Dash)
         assert page.status_code == 200
         assert "The event is added" in page.text
         assert "Summer workshop" in page.text
+        # Every form on the page carries the token (an empty one would be refused).
+        assert page.text.count('name="csrf_token" value="') >= 4
+        assert 'name="csrf_token" value=""' not in page.text
+        form = client.get("/dashboard/events/new").text
+        assert 'name="csrf_token" value=""' not in form
     event = _event(dash, event_id)
     assert (event.starts_at, event.ends_at) == (
         datetime(2026, 6, 14, 9, 0, tzinfo=UTC),
