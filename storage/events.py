@@ -6,6 +6,7 @@ from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
+from sqlalchemy import update as sql_update
 from sqlalchemy.orm import Session
 
 from storage import dialect
@@ -113,6 +114,57 @@ def create(
     session.add(event)
     session.flush()
     return event
+
+
+def update(
+    session: Session,
+    event: Event,
+    *,
+    title: str,
+    kind: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    flow_id: str,
+    location: str | None,
+    area: str | None,
+    followup_delay: timedelta,
+    reminders: Sequence[timedelta],
+    request_expires: timedelta,
+    now: datetime,
+) -> list[str]:
+    """Change an event, checked as `create` checks a new one; the names of what changed.
+    What is still to be sent is re-timed by the caller (storage.followups.retime)."""
+    _check(
+        title=title,
+        kind=kind,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        texts={"title": title, "location": location, "area": area, "flow_id": flow_id},
+        followup_delay=followup_delay,
+        reminders=reminders,
+        request_expires=request_expires,
+    )
+    ordered = sorted(reminders)
+    wanted: dict[str, object] = {
+        "title": title.strip(),
+        "kind": kind,
+        "starts_at": starts_at,
+        "ends_at": ends_at,
+        "flow_id": flow_id,
+        "location": location,
+        "area": area,
+        "followup_delay_s": _seconds(followup_delay),
+        "reminder_1_s": _seconds(ordered[0]) if ordered else None,
+        "reminder_2_s": _seconds(ordered[1]) if len(ordered) > 1 else None,
+        "request_expires_s": _seconds(request_expires),
+    }
+    changed = [name for name, value in wanted.items() if getattr(event, name) != value]
+    for name in changed:
+        setattr(event, name, wanted[name])
+    if changed:
+        event.updated_at = now
+        session.flush()
+    return changed
 
 
 def get(session: Session, event_id: int) -> Event | None:
@@ -248,3 +300,25 @@ def counts_by_event(session: Session, event_ids: Sequence[int]) -> dict[int, dic
     ):
         result[event_id][status] = n
     return result
+
+
+def set_consent(
+    session: Session, event_id: int, contact_ids: Collection[int], consent: bool
+) -> list[int]:
+    """Record what the latest attendee list says about agreeing to be contacted; the people
+    whose answer changed."""
+    if not contact_ids:
+        return []
+    changed = list(
+        session.scalars(
+            sql_update(Attendee)
+            .where(
+                Attendee.event_id == event_id,
+                Attendee.contact_id.in_(list(contact_ids)),
+                Attendee.consent.is_not(consent),
+            )
+            .values(consent=consent)
+            .returning(Attendee.contact_id)
+        )
+    )
+    return changed

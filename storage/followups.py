@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import Select, exists, select, update
 from sqlalchemy.orm import Session
 
 from storage import dialect
@@ -60,6 +60,13 @@ def plan_many(session: Session, event: Event, contact_ids: Sequence[int], now: d
     return len(session.execute(statement, rows).all())
 
 
+def due(now: datetime) -> Select[FollowUp]:
+    """The pending rows a pass at `now` takes up: due, and not of an event an officer paused
+    (they stay pending, and go on the first pass after the event is resumed)."""
+    paused = exists().where(Event.id == FollowUp.event_id, Event.paused_at.is_not(None))
+    return select(FollowUp).where(FollowUp.due_at <= now, FollowUp.status == "pending", ~paused)
+
+
 def claim_due(session: Session, now: datetime, *, limit: int) -> list[FollowUp]:
     """Due pending rows, locked for this transaction only.
 
@@ -67,14 +74,9 @@ def claim_due(session: Session, now: datetime, *, limit: int) -> list[FollowUp]:
     leaves nothing half-done: its rows simply become due again. Several schedulers on PostgreSQL
     skip each other's locked rows; on SQLite transactions run one at a time.
     """
-    query = (
-        select(FollowUp)
-        .where(FollowUp.due_at <= now, FollowUp.status == "pending")
-        .order_by(FollowUp.due_at, FollowUp.id)
-        .limit(limit)
-    )
+    query = due(now).order_by(FollowUp.due_at, FollowUp.id).limit(limit)
     if is_postgres(session):
-        query = query.with_for_update(skip_locked=True)
+        query = query.with_for_update(skip_locked=True, of=FollowUp)
     return list(session.scalars(query))
 
 
@@ -140,6 +142,45 @@ def cancel_open(
         query = query.where(FollowUp.kind.in_(list(kinds)))
     result = session.execute(query.values(status="cancelled", reason=reason, updated_at=now))
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+def cancel_for_event(
+    session: Session,
+    event_id: int,
+    reason: str,
+    now: datetime,
+    *,
+    contact_ids: Collection[int] | None = None,
+) -> int:
+    """Cancel what is still to be sent for an event (or for some of its people)."""
+    query = update(FollowUp).where(FollowUp.event_id == event_id, FollowUp.status.in_(OPEN))
+    if contact_ids is not None:
+        query = query.where(FollowUp.contact_id.in_(list(contact_ids)))
+    result = session.execute(query.values(status="cancelled", reason=reason, updated_at=now))
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def retime(session: Session, event: Event, now: datetime) -> int:
+    """After an event's times or plan changed: what is still to be sent falls due when the new
+    plan says, with the new flow; a reminder the plan no longer has is cancelled. Rows already
+    sent or settled are history and stay as they were."""
+    times = planned_times(event)
+    changed = 0
+    for row in session.scalars(
+        select(FollowUp).where(FollowUp.event_id == event.id, FollowUp.status.in_(OPEN))
+    ):
+        if row.kind not in times:
+            row.status, row.reason = "cancelled", "the reminder was taken out of the plan"
+        elif (row.due_at, row.flow_id) == (times[row.kind], event.flow_id):
+            continue
+        else:
+            row.due_at, row.flow_id = times[row.kind], event.flow_id
+            if row.status == "pending":
+                row.reason = None  # a postponement was for the old time
+        row.updated_at = now
+        changed += 1
+    flush(session)
+    return changed
 
 
 def for_event(session: Session, event_id: int) -> list[FollowUp]:

@@ -238,6 +238,10 @@ class Event(Base):
     request_expires_s: Mapped[int] = mapped_column(Integer, default=14 * 24 * 3600)
     # Extra context for the flow's declared variables (you_said_we_did's actions_summary).
     variables: Mapped[dict[str, str] | None] = mapped_column(json_type(none_as_null=True))
+    # While paused the scheduler sends none of its follow-ups; they go when it is resumed.
+    paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # A cancelled event keeps its attendees (they count) but its follow-ups are cancelled.
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 

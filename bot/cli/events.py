@@ -19,9 +19,10 @@ from bot.cli.db import open_database
 from bot.cli.params import Duration, EventKind, LocalDateTime, zone
 from bot.clock import system_clock
 from bot.config import get_settings
+from bot.followups import event_plans
 from bot.followups.attendee_rows import read_csv as read_attendee_csv
 from bot.followups.attendees import ImportConflict, ImportFileError, ImportReport, import_attendees
-from bot.followups.event_text import duration_words, local, plan_words, span
+from bot.followups.event_text import local, plan_words, span
 from flows.errors import FlowValidationError
 from flows.library import LIBRARY_DIR, load_library
 from storage import events
@@ -54,9 +55,10 @@ def _check_flow(flow_id: str) -> None:
         for problem in exc.problems:
             click.echo(f"error: {problem}", err=True)
         raise SystemExit(1) from None
-    if flow_id not in library:
-        known = ", ".join(f.id for f in library)
-        raise click.BadParameter(f"no flow {flow_id!r}; known: {known}", param_hint="--flow")
+    try:
+        event_plans.check_flow(flow_id, library)
+    except event_plans.PlanProblem as exc:
+        raise click.BadParameter(exc.message, param_hint="--flow") from None
 
 
 def _check_reminders(
@@ -64,24 +66,10 @@ def _check_reminders(
 ) -> tuple[timedelta, ...]:
     if none and reminders:
         raise click.UsageError("give --reminder or --no-reminders, not both")
-    if none:
-        return ()
-    if not reminders:
-        return (timedelta(hours=48), timedelta(days=7))
-    if len(reminders) > events.MAX_REMINDERS:
-        raise click.BadParameter(
-            f"at most {events.MAX_REMINDERS} reminders, not {len(reminders)}",
-            param_hint="--reminder",
-        )
-    for reminder in reminders:
-        if reminder >= expires:
-            raise click.BadParameter(
-                f"a reminder {duration_words(int(reminder.total_seconds()))} after the first "
-                f"request would come after it expires ({duration_words(int(expires.total_seconds()))}"
-                "; see --expires)",
-                param_hint="--reminder",
-            )
-    return reminders
+    try:
+        return event_plans.chosen_reminders(reminders, none, expires)
+    except event_plans.PlanProblem as exc:
+        raise click.BadParameter(exc.message, param_hint="--reminder") from None
 
 
 @click.group("events")
@@ -140,23 +128,22 @@ def create_event(
         )
     chosen = _check_reminders(reminders, no_reminders, expires)
     _check_flow(flow_id)
+    details = event_plans.EventDetails(
+        title=title,
+        kind=kind,
+        starts_at=start,
+        ends_at=end,
+        flow_id=flow_id,
+        area=area,
+        location=location,
+        followup_delay=delay,
+        reminders=chosen,
+        request_expires=expires,
+    )
     with _database() as session_factory, session_factory.begin() as session:
         try:
-            event = events.create(
-                session,
-                title=title,
-                kind=kind,
-                starts_at=start,
-                ends_at=end,
-                flow_id=flow_id,
-                location=location,
-                area=area,
-                followup_delay=delay,
-                reminders=chosen,
-                request_expires=expires,
-                now=system_clock(),
-            )
-        except ValueError as exc:
+            event = event_plans.create(session, details, system_clock())
+        except event_plans.PlanProblem as exc:
             raise click.UsageError(str(exc)) from None
     click.echo(f"Created event {event.id}: {event.title} ({event.kind})")
     click.echo(f"  when:  {span(event, tz)}")
@@ -260,10 +247,11 @@ def attendees_group() -> None:
 @click.argument("event_ref", metavar="EVENT")
 @click.argument("path", metavar="FILE.csv", type=click.Path(exists=True, dir_okay=False))
 def import_command(event_ref: str, path: str) -> None:
-    """Add everyone in FILE.csv to EVENT and plan their follow-ups; all or nothing.
+    """Add everyone in FILE.csv (or a .xlsx workbook) to EVENT and plan their follow-ups; all or
+    nothing.
 
     Columns: name, phone, telegram (optional), role (parent or young_person), language (en or cy),
-    consent (yes or no). Only people who agreed to be contacted can be imported.
+    consent (yes or no). Someone whose consent is no is recorded as attending but never contacted.
     """
     tz = zone(get_settings().default_timezone)
     try:
@@ -278,7 +266,7 @@ def import_command(event_ref: str, path: str) -> None:
             event = _find(session, event_ref)
         try:
             report = _run_import(session_factory, event, path, people)
-        except ImportConflict as exc:
+        except (ImportConflict, ValueError) as exc:
             click.echo(f"error: {exc}", err=True)
             raise SystemExit(1) from None
     if not report.ok:
@@ -300,6 +288,11 @@ def import_command(event_ref: str, path: str) -> None:
         click.echo(
             f"  opted out earlier:  {report.opted_out} (on the list, but they asked us to stop "
             "and will not be contacted)"
+        )
+    if report.no_consent:
+        click.echo(
+            f"  not to be contacted: {report.no_consent} (came, but did not agree to be "
+            "contacted: counted, never sent anything)"
         )
     first = planned_times(event)["initial"]
     if report.followups_planned and first <= system_clock():

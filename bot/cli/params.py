@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import click
 
 from bot.config import get_settings
+from bot.followups.event_plans import local_time
 from flows.loader.flowfile import parse_duration
 from storage.events import KINDS
 
@@ -22,16 +23,6 @@ def zone(name: str) -> ZoneInfo:
         raise click.UsageError(
             f"DEFAULT_TIMEZONE is {name!r}, which is not a time zone (try Europe/London)"
         ) from None
-
-
-def local_time(naive: datetime, tz: ZoneInfo) -> datetime:
-    """A wall-clock time in `tz`; ValueError for a time the clocks skip in spring."""
-    aware = naive.replace(tzinfo=tz)
-    if aware.astimezone(UTC).astimezone(tz).replace(tzinfo=None) != naive:
-        raise ValueError(
-            f"{naive:%Y-%m-%d %H:%M} does not exist in {tz.key}: the clocks go forward"
-        )
-    return aware
 
 
 class Duration(click.ParamType[timedelta]):

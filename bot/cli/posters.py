@@ -7,17 +7,12 @@ import sys
 from pathlib import Path
 
 import click
-import segno
 
+from bot.channels.telegram.links import bot_username, deep_link
 from bot.cli.db import open_database
-from bot.cli.telegram import bot_username, deep_link
 from bot.config import get_settings
+from bot.followups.poster import write_qr
 from storage import events as events_repo
-
-
-def write_qr(link: str, out: Path) -> None:
-    # Error correction "Q" survives a poster that is creased, shiny or partly covered.
-    segno.make(link, error="q", micro=False).save(str(out), scale=12, border=4)
 
 
 @click.command("qr")

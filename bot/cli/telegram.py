@@ -26,20 +26,6 @@ async def _with_bot(settings: Settings, action: Any) -> Any:
         return await action(bot)
 
 
-async def bot_username(settings: Settings) -> str:
-    if settings.telegram_bot_username:
-        return settings.telegram_bot_username.lstrip("@")
-
-    async def me(bot: Any) -> str:
-        return str((await bot.get_me()).username)
-
-    return str(await _with_bot(settings, me))
-
-
-def deep_link(username: str, code: str) -> str:
-    return f"https://t.me/{username}?start={code}"
-
-
 @click.group("telegram")
 def telegram_group() -> None:
     """The Telegram bot: webhook registration and checks."""

@@ -1,7 +1,7 @@
 """Attendee lists as officers export them from Excel, checked row by row before anything is written.
 
-The reader copes with what Excel writes (a BOM, Windows-1252, semicolons, UTF-16 "Unicode text") and
-every message names the spreadsheet row a person would look at.
+The reader takes a workbook (.xlsx) or what Excel writes as CSV (a BOM, Windows-1252, semicolons,
+UTF-16 "Unicode text"), and every message names the spreadsheet row a person would look at.
 """
 
 from __future__ import annotations
@@ -9,11 +9,14 @@ from __future__ import annotations
 import csv
 import io
 import re
+import zipfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 
 import phonenumbers
+from openpyxl import load_workbook
 from phonenumbers import PhoneNumberType
 
 from bot.phone import to_e164
@@ -38,6 +41,22 @@ _TELEGRAM_RE = re.compile(r"^\d{1,20}$")
 # Excel shows long numbers as 1.23457E+09 and saves them that way: the digits are lost.
 _EXCEL_NUMBER_RE = re.compile(r"^\d+(\.\d+)?[eE]\+?\d+$")
 _EXCEL_ROUNDED = "was rounded by Excel: format the column as Text and export again"
+# A workbook is a zip: a small upload can unpack to gigabytes, so it is measured before reading.
+_WORKBOOK_UNPACKED_LIMIT = 200 * 1024 * 1024
+WORKBOOK = "Excel workbook"
+# What to do about a problem in each column, for people who will fix it in Excel.
+FIXES = {
+    "header": "Make the first row the column names: name, phone, telegram, role, language, "
+    "consent (telegram may be left out).",
+    "name": "Shorten the name, or leave the cell empty.",
+    "phone": "Type a UK mobile number such as 07700 900123 (format the column as Text), or give "
+    "a Telegram chat id instead for a young person.",
+    "telegram": "Give the Telegram chat id as digits only, or leave the cell empty.",
+    "role": "Write parent or young_person.",
+    "language": "Write en or cy, or leave the cell empty for English.",
+    "consent": "Write yes if they agreed to be contacted afterwards, or no if they did not.",
+    "": "Delete what is in the column with no heading, or give the column a heading.",
+}
 
 
 class ImportFileError(ValueError):
@@ -54,6 +73,10 @@ class RowProblem:
         where = f"row {self.row}: {self.column}" if self.column else f"row {self.row}"
         return f"{where}: {self.message}"
 
+    @property
+    def fix(self) -> str:
+        return FIXES.get(self.column, "")
+
 
 @dataclass(frozen=True)
 class Person:
@@ -63,6 +86,8 @@ class Person:
     telegram: str | None  # chat id, digits
     role: str
     language: str
+    # False: they came (and count) but did not agree to be contacted, so nothing is sent.
+    consent: bool = True
 
     @property
     def key(self) -> tuple[str, str]:
@@ -89,10 +114,14 @@ class CsvFile:
 
 
 def _decode(data: bytes) -> tuple[str, str]:
-    if data.startswith(b"PK\x03\x04"):
-        raise ImportFileError("this is an Excel workbook, not CSV: use Save As > CSV UTF-8")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "UTF-16"
+        try:
+            return data.decode("utf-16"), "UTF-16"
+        except UnicodeDecodeError:
+            raise ImportFileError(
+                "the file says it is UTF-16 text but is cut short or damaged: save it again as "
+                "CSV UTF-8"
+            ) from None
     if data.startswith(b"\xef\xbb\xbf"):
         return data.decode("utf-8-sig"), "UTF-8 with BOM"
     try:
@@ -119,22 +148,75 @@ def _delimiter(first_line: str) -> str:
 
 def read_csv(path: str | Path) -> CsvFile:
     """Rows as {heading: value}; values under no heading are joined under ""."""
-    text, encoding = _decode(Path(path).read_bytes())
+    return read_table(Path(path).read_bytes())
+
+
+def read_table(data: bytes) -> CsvFile:
+    """A workbook's first sheet, or a CSV file, as rows of {heading: value}."""
+    if data.startswith(b"PK\x03\x04"):
+        return _rows(_workbook_records(data), WORKBOOK)
+    text, encoding = _decode(data)
     delimiter = _delimiter(text.split("\n", 1)[0])
-    records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    return _rows(list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)), encoding)
+
+
+def _rows(records: list[list[str]], encoding: str) -> CsvFile:
     if not records or not any(cell.strip() for cell in records[0]):
         raise ImportFileError("the file is empty: the first row must name the columns")
     header = [cell.strip() for cell in records[0]]
     rows = []
     for record in records[1:]:
         row: dict[str, str] = dict.fromkeys(header, "")
-        for i, value in enumerate(record):
+        for i, cell in enumerate(record):
+            value = cell.replace("\x00", "")  # PostgreSQL refuses NUL in text
             key = header[i] if i < len(header) else ""
-            row[key] = f"{row[key]} {value}".strip() if key == "" else value
+            row[key] = f"{row.get(key, '')} {value}".strip() if key == "" else value
         rows.append(row)
     if len({h.lower() for h in header if h}) != len([h for h in header if h]):
         raise ImportFileError(f"a column is named twice in the first row: {', '.join(header)}")
     return CsvFile(rows, encoding)
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # a phone number typed into a number cell
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return str(value)
+
+
+def _workbook_records(data: bytes) -> list[list[str]]:
+    unreadable = ImportFileError(
+        "this looks like an Excel workbook but cannot be opened: open it in Excel and save it "
+        "again as .xlsx or as CSV UTF-8"
+    )
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError):
+        raise unreadable from None
+    if unpacked > _WORKBOOK_UNPACKED_LIMIT:
+        raise ImportFileError("the workbook is too large to read: save the list as CSV UTF-8")
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds for a damaged or foreign zip
+        raise unreadable from None
+    try:
+        sheet = book.worksheets[0]
+        records = [[_cell(value) for value in row] for row in sheet.iter_rows(values_only=True)]
+    except Exception:
+        raise unreadable from None
+    finally:
+        book.close()
+    # Formatting can stretch a sheet far past its last value: trailing empty cells are noise.
+    while records and not any(records[-1]):
+        records.pop()
+    width = max((max((i + 1 for i, v in enumerate(r) if v), default=0) for r in records), default=0)
+    return [record[:width] for record in records]
 
 
 # -- checking every row -----------------------------------------------------------------------
@@ -196,7 +278,7 @@ class _RowChecker:
             self.add(n, "name", f"longer than {_NAME_LIMIT} characters")
         role = self._role(n, row.get("role", ""))
         language = self._language(n, row.get("language", ""))
-        self._consent(n, row.get("consent", ""))
+        consent = self._consent(n, row.get("consent", ""))
         phone = self._phone(n, row.get("phone", ""))
         telegram = self._telegram(n, row.get("telegram", ""))
         raw_phone, raw_telegram = row.get("phone", "").strip(), row.get("telegram", "").strip()
@@ -204,9 +286,9 @@ class _RowChecker:
             self.add(n, "phone", "no phone number or Telegram chat id: we could not reach them")
         elif not raw_phone and role == "parent":
             self.add(n, "phone", "missing: parents are sent text messages, so they need a number")
-        if len(self.problems) > before or role is None or language is None:
+        if len(self.problems) > before or role is None or language is None or consent is None:
             return None
-        return Person(n, name, phone, telegram, role, language)
+        return Person(n, name, phone, telegram, role, language, consent)
 
     def _role(self, n: int, raw: str) -> str | None:
         role = _ROLES.get(_word(raw).replace(" ", "_"))
@@ -221,17 +303,15 @@ class _RowChecker:
             self.add(n, "language", f"{raw.strip()!r} is not en or cy (empty means en)")
         return language
 
-    def _consent(self, n: int, raw: str) -> None:
+    def _consent(self, n: int, raw: str) -> bool | None:
         word = _word(raw)
-        if word in _YES:
-            return
+        if word in _YES or word in _NO:
+            return word in _YES
         if not word:
-            message = "missing: only people who agreed to be contacted can be imported"
-        elif word in _NO:
-            message = f"{raw.strip()!r}: they did not agree to be contacted; remove this row"
+            self.add(n, "consent", "missing: say yes or no, whether they agreed to be contacted")
         else:
-            message = f"{raw.strip()!r} is not yes or no"
-        self.add(n, "consent", message)
+            self.add(n, "consent", f"{raw.strip()!r} is not yes or no")
+        return None
 
     def _phone(self, n: int, raw: str) -> str | None:
         raw = raw.strip()

@@ -1,4 +1,6 @@
-"""Import an event's attendees from CSV: everyone in one transaction, or (if any row is wrong) nobody.
+"""Import an event's attendees from CSV or a workbook: everyone in one transaction, or (if any row is
+wrong) nobody. Someone who came but did not agree to be contacted is recorded (they count in
+attendance) and is never sent anything for the event.
 
 A county consultation can list thousands of families, so the writes go in batches of a few
 statements each rather than a dozen statements a person.
@@ -18,6 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.followups.attendee_rows import (
     COLUMNS,
     CheckResult,
+    CsvFile,
     ImportFileError,
     Person,
     RowProblem,
@@ -42,6 +45,7 @@ __all__ = [
 
 CONSENT_SOURCE = "attendee_import"
 ATTENDEE_SOURCE = "import"
+NO_CONSENT_REASON = "did not agree to be contacted (attendee list)"
 BATCH = 500  # people per batch; also bounds the parameters of each IN (...)
 
 T = TypeVar("T")
@@ -60,6 +64,7 @@ class ImportReport:
     new_contacts: int = 0
     followups_planned: int = 0
     opted_out: int = 0  # imported, but they asked us to stop earlier and will not be contacted
+    no_consent: int = 0  # came, but did not agree to be contacted: recorded, never sent anything
     problems: list[RowProblem] = field(default_factory=list)
 
     @property
@@ -155,7 +160,7 @@ def _update(contact: Contact, person: Person, now: datetime, cipher: IdentifierC
         "preferred_language": person.language,
         "preferred_channel": _channel(person),
     }
-    if contact.consent_at is None:
+    if contact.consent_at is None and person.consent:
         # The first recorded consent stays: re-importing a file must not rewrite its date.
         wanted |= {"consent_at": now, "consent_source": CONSENT_SOURCE}
     changed = False
@@ -183,8 +188,8 @@ def _create_contacts(
             "preferred_language": p.language,
             "preferred_channel": _channel(p),
             "display_name_enc": cipher.encrypt(p.name) if p.name else None,
-            "consent_at": now,
-            "consent_source": CONSENT_SOURCE,
+            "consent_at": now if p.consent else None,
+            "consent_source": CONSENT_SOURCE if p.consent else None,
             "created_at": now,
             "updated_at": now,
         }
@@ -227,13 +232,13 @@ def _write_batch(
     )
     report.new_contacts += len(created)
     identities: list[dict[str, object]] = []
-    attendance: list[tuple[int, str]] = []
+    attendance: dict[bool, list[tuple[int, str]]] = {True: [], False: []}
     for person in people:
         existing = known.contact_id(person)
         if existing is not None:
             contact = known.contacts[existing]
             _update(contact, person, now, cipher)
-            report.opted_out += contact.opted_out_at is not None
+            report.opted_out += person.consent and contact.opted_out_at is not None
             contact_id = existing
         else:
             contact_id = created[person.row]
@@ -241,23 +246,31 @@ def _write_batch(
             identities.append(_identity(cipher, contact_id, channel, address, now))
         if person.phone and person.telegram and person.telegram not in known.telegram:
             identities.append(_identity(cipher, contact_id, "telegram", person.telegram, now))
-        attendance.append((contact_id, person.role))
+        attendance[person.consent].append((contact_id, person.role))
     session.flush()
     _link(session, identities)
-    new = events.add_attendees(
-        session, event, attendance, consent=True, source=ATTENDEE_SOURCE, now=now
-    )
-    report.new_attendees += new
-    report.already_attending += len(attendance) - new
+    for consent, came in attendance.items():
+        new = events.add_attendees(
+            session, event, came, consent=consent, source=ATTENDEE_SOURCE, now=now
+        )
+        report.new_attendees += new
+        report.already_attending += len(came) - new
+        # The latest list says who agreed: an earlier answer for this event is replaced.
+        changed = events.set_consent(session, event.id, [c for c, _ in came], consent)
+        if not consent and changed:
+            followups.cancel_for_event(
+                session, event.id, NO_CONSENT_REASON, now, contact_ids=changed
+            )
+    report.no_consent += len(attendance[False])
     report.followups_planned += followups.plan_many(
-        session, event, [contact_id for contact_id, _ in attendance], now
+        session, event, [contact_id for contact_id, _ in attendance[True]], now
     )
 
 
 def import_attendees(
     session_factory: sessionmaker[Session],
     event_id: int,
-    path: str | Path,
+    path: str | Path | CsvFile,
     *,
     region: str,
     now: datetime,
@@ -265,11 +278,12 @@ def import_attendees(
 ) -> ImportReport:
     """Everyone in the file, or nobody when any row has a problem (listed in the report).
 
-    `progress(n)` is told each time n more people have been written. Raises ImportFileError
-    when the file is not a readable table, LookupError when there is no such event, and
+    `path` is a file to read, or a table already read (an upload). `progress(n)` is told each
+    time n more people have been written. Raises ImportFileError when the file is not a readable
+    table, LookupError when there is no such event, ValueError when the event was cancelled, and
     ImportConflict when a new contact raced the import (nothing is written; run it again).
     """
-    file = read_csv(path)
+    file = path if isinstance(path, CsvFile) else read_csv(path)
     report = ImportReport(file.encoding)
     report.rows = sum(1 for row in file.rows if any(v.strip() for v in row.values()))
     checked = check(file.rows, region)
@@ -280,6 +294,8 @@ def import_attendees(
         event = events.get(session, event_id)
         if event is None:
             raise LookupError(f"there is no event {event_id}")
+        if event.cancelled_at is not None:
+            raise ValueError("this event was cancelled: nobody can be added to it")
         known = _Known(session, checked.people)
         report.problems = known.conflicts(checked.people)
         if report.problems:

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.followups.runner import FollowUpReport, FollowUpRunner
 from bot.services import Services, configured_channels
+from storage import followups as followups_repo
 from storage.models import Contact, Event, FollowUp, Message
 
 
@@ -93,11 +94,7 @@ def _rolled_back(services: Services) -> Iterator[Services]:
 def _due(factory: sessionmaker[Session], at: datetime) -> list[int]:
     """The requests the pass at `at` would take up (as storage.followups.claim_due picks them)."""
     with factory() as session:
-        return list(
-            session.scalars(
-                select(FollowUp.id).where(FollowUp.due_at <= at, FollowUp.status == "pending")
-            )
-        )
+        return list(session.scalars(followups_repo.due(at).with_only_columns(FollowUp.id)))
 
 
 def _outcomes(session: Session, due: list[int]) -> list[Group]:

@@ -3,6 +3,7 @@ is read into memory or spooled to disk, whatever the route does with it afterwar
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 from starlette.requests import ClientDisconnect
@@ -16,19 +17,27 @@ SMALL = 64 * KiB
 _TOO_LARGE = b"Request body too large"
 
 
+def _prefix(path: str) -> re.Pattern[str]:
+    """A path prefix as a pattern: `{name}` stands for any one segment (an id in the path)."""
+    pieces = re.split(r"\{[^}/]*\}", path.rstrip("/"))
+    return re.compile("[^/]+".join(re.escape(piece) for piece in pieces) + "(?:/.*)?")
+
+
 class BodyLimit:
     """At most `default` bytes of body per request, or the limit of the longest path prefix in
-    `routes` that matches. A Content-Length over the limit is refused before any body is read;
-    a body sent without one (chunked) is counted and refused as soon as it passes the limit."""
+    `routes` that matches (`/events/{id}/attendees`: `{id}` is any one segment). A Content-Length
+    over the limit is refused before any body is read; a body sent without one (chunked) is
+    counted and refused as soon as it passes the limit."""
 
     def __init__(self, app: ASGIApp, *, default: int, routes: Mapping[str, int] | None = None):
         self.app = app
         self.default = default
-        self.routes = sorted((routes or {}).items(), key=lambda item: -len(item[0]))
+        ordered = sorted((routes or {}).items(), key=lambda item: -len(item[0]))
+        self.routes = [(_prefix(path), limit) for path, limit in ordered]
 
     def limit_for(self, path: str) -> int:
         for prefix, limit in self.routes:
-            if path == prefix or path.startswith(prefix.rstrip("/") + "/"):
+            if prefix.fullmatch(path):
                 return limit
         return self.default
 

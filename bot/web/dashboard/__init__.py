@@ -18,8 +18,11 @@ from bot.web.dashboard import (
     views_actions,
     views_admin,
     views_coding,
+    views_event_page,
+    views_events,
     views_exports,
     views_overview,
+    views_poster,
     views_reading,
     views_report,
     views_responses,
@@ -30,8 +33,8 @@ from bot.web.dashboard.web import HERE, ID_DIGITS, PREFIX
 
 SESSION_COOKIE = "sendvoice_dashboard"
 # Paths (under /dashboard) that take files, and so get MAX_UPLOAD_MB rather than the small limit
-# every form has. None yet: attendee lists are imported with `sendvoice events attendees import`.
-UPLOADS: tuple[str, ...] = ()
+# every form has; `{id}` is any one path segment.
+UPLOADS: tuple[str, ...] = ("/events/{id}/attendees",)
 
 
 class IdConvertor(Convertor[int]):
@@ -67,6 +70,20 @@ def routes() -> list[BaseRoute]:
         Route("/actions", views_actions.actions_page, methods=["GET"]),
         Route("/actions", views_actions.add_action, methods=["POST"]),
         Route("/actions/{action_id:id}/status", views_actions.action_status, methods=["POST"]),
+        Route("/events", views_events.events_page, methods=["GET"]),
+        Route("/events", views_events.create_event, methods=["POST"]),
+        Route("/events/new", views_events.new_event_page, methods=["GET"]),
+        Route("/events/{event_id:id}", views_event_page.event_page, methods=["GET"]),
+        Route("/events/{event_id:id}/edit", views_events.edit_event_page, methods=["GET"]),
+        Route("/events/{event_id:id}/edit", views_events.edit_event, methods=["POST"]),
+        Route("/events/{event_id:id}/cancel", views_events.cancel_event, methods=["POST"]),
+        Route("/events/{event_id:id}/pause", views_events.pause_plan, methods=["POST"]),
+        Route("/events/{event_id:id}/resume", views_events.resume_plan, methods=["POST"]),
+        Route(
+            "/events/{event_id:id}/attendees", views_event_page.upload_attendees, methods=["POST"]
+        ),
+        Route("/events/{event_id:id}/poster", views_poster.poster_page, methods=["GET"]),
+        Route("/events/{event_id:id}/poster.pdf", views_poster.poster_pdf, methods=["GET"]),
         Route("/events/{event_id:id}/you-said", views_actions.you_said_page, methods=["GET"]),
         Route("/events/{event_id:id}/you-said", views_actions.you_said_send, methods=["POST"]),
         Route("/report", views_report.report, methods=["GET"]),

@@ -246,6 +246,12 @@ def page(
     def wrap(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
         @functools.wraps(handler)
         async def endpoint(request: Request) -> Response:
+            try:
+                return await checked(request)
+            finally:
+                await request.close()  # an uploaded file's temporary copy, whatever happened
+
+        async def checked(request: Request) -> Response:
             if not enabled(request):
                 return secure(PlainTextResponse(DISABLED, status_code=503))
             if request.method == "POST" and not await csrf_ok(request):

@@ -214,12 +214,12 @@ def test_a_file_with_problems_imports_nobody_and_says_which_rows(
     cli: Invoke, event_id: str, tmp_path: Path, session_factory: sessionmaker[Session]
 ) -> None:
     bad = [*PEOPLE, PEOPLE[0] | {"name": "Again"}, {"name": "Z", "phone": "0770090",
-           "role": "parent", "consent": "no"}]  # fmt: skip
+           "role": "parent", "consent": "maybe"}]  # fmt: skip
     result = cli("events", "attendees", "import", event_id, str(_csv(tmp_path / "b.csv", bad)))
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
         "row 5: phone: '07700 900123' is the same number as row 2",
-        "row 6: consent: 'no': they did not agree to be contacted; remove this row",
+        "row 6: consent: 'maybe' is not yes or no",
         "row 6: phone: '0770090' is not a phone number (too short or too long for a mobile)",
         "Nothing was imported: 3 problem(s) in 2 row(s) of b.csv. Fix them and import the file "
         "again.",
@@ -252,14 +252,24 @@ def test_a_large_file_shows_progress(
     assert "new attendees:      250" in result.stdout
 
 
-def test_a_workbook_is_refused_before_touching_the_database(
+def test_a_damaged_workbook_is_refused_before_touching_the_database(
     cli: Invoke, event_id: str, tmp_path: Path
 ) -> None:
     workbook = tmp_path / "came.xlsx"
     workbook.write_bytes(b"PK\x03\x04...")
     result = cli("events", "attendees", "import", event_id, str(workbook))
     assert result.exit_code == 1
-    assert "came.xlsx: this is an Excel workbook, not CSV" in result.stderr
+    assert "came.xlsx: this looks like an Excel workbook but cannot be opened" in result.stderr
+
+
+def test_someone_who_said_no_is_imported_as_attending_and_not_contacted(
+    cli: Invoke, event_id: str, tmp_path: Path, session_factory: sessionmaker[Session]
+) -> None:
+    people = [*PEOPLE, {"name": "Fay", "phone": "07700900199", "role": "parent", "consent": "no"}]
+    result = cli("events", "attendees", "import", event_id, str(_csv(tmp_path / "n.csv", people)))
+    assert result.exit_code == 0, result.stderr
+    assert f"new attendees:      {len(people)}" in result.stdout
+    assert "not to be contacted: 1 (came, but did not agree to be contacted" in result.stdout
 
 
 def test_import_into_an_unknown_event_is_refused(cli: Invoke, tmp_path: Path) -> None:

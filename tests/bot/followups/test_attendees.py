@@ -6,10 +6,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.followups import attendees
+from bot.followups.attendee_rows import read_table
 from bot.followups.attendees import (
     ImportConflict,
     ImportFileError,
@@ -112,7 +115,7 @@ def test_every_bad_row_is_reported_with_its_spreadsheet_row_number() -> None:
         DEE,
         DEE | {"phone": "07700900130"},
         CAI | {"consent": ""},
-        CAI | {"phone": "07700900131", "consent": "no"},
+        CAI | {"phone": "07700900131", "consent": "si"},
         CAI | {"phone": "07700900132", "role": "teacher"},
         CAI | {"phone": "07700900133", "language": "fr"},
         {"name": "Nobody", "role": "parent", "consent": "yes"},
@@ -127,8 +130,8 @@ def test_every_bad_row_is_reported_with_its_spreadsheet_row_number() -> None:
         "row 3: phone: '07700 900123' is the same number as row 2",
         "row 4: phone: '0770090' is not a phone number (too short or too long for a mobile)",
         "row 6: telegram: chat id '5550001' is also on row 5",
-        "row 7: consent: missing: only people who agreed to be contacted can be imported",
-        "row 8: consent: 'no': they did not agree to be contacted; remove this row",
+        "row 7: consent: missing: say yes or no, whether they agreed to be contacted",
+        "row 8: consent: 'si' is not yes or no",
         "row 9: role: 'teacher' is not a role; use parent or young_person",
         "row 10: language: 'fr' is not en or cy (empty means en)",
         "row 11: phone: no phone number or Telegram chat id: we could not reach them",
@@ -145,7 +148,7 @@ def test_every_bad_row_is_reported_with_its_spreadsheet_row_number() -> None:
 
 
 def test_one_row_can_have_several_problems() -> None:
-    row = {"name": "X", "phone": "123", "role": "carer", "language": "de", "consent": "no"}
+    row = {"name": "X", "phone": "123", "role": "carer", "language": "de", "consent": "?"}
     assert [p.column for p in check(_rows(row), "GB").problems] == [
         "role",
         "language",
@@ -183,8 +186,8 @@ def test_extra_and_missing_columns_are_named_once_not_on_every_row() -> None:
 
 def test_blank_rows_are_skipped_but_row_numbers_still_match_the_sheet() -> None:
     blank = dict.fromkeys(HEADER, "")
-    problems = _problems(ANNA, blank, CAI | {"consent": "no"})
-    assert problems == ["row 4: consent: 'no': they did not agree to be contacted; remove this row"]
+    problems = _problems(ANNA, blank, CAI | {"consent": "perhaps"})
+    assert problems == ["row 4: consent: 'perhaps' is not yes or no"]
 
 
 def test_an_empty_list_is_a_problem() -> None:
@@ -203,11 +206,12 @@ def test_row_problem_reads_like_the_spreadsheet() -> None:
 def test_any_problem_means_nobody_is_imported(
     run: Callable[..., attendees.ImportReport], session: Session
 ) -> None:
-    report = run(ANNA, CAI, DEE | {"consent": "no"})
+    report = run(ANNA, CAI, DEE | {"consent": ""})
     assert not report.ok
     assert [str(p) for p in report.problems] == [
-        "row 4: consent: 'no': they did not agree to be contacted; remove this row"
+        "row 4: consent: missing: say yes or no, whether they agreed to be contacted"
     ]
+    assert report.problems[0].fix.startswith("Write yes if they agreed")
     assert report.new_attendees == 0
     for model in (Contact, ChannelIdentity, Attendee, FollowUp):
         assert _count(session, model) == 0
@@ -408,12 +412,12 @@ def test_semicolon_separated_exports_are_read(
     assert (report.ok, report.new_attendees) == (True, 1)
 
 
-def test_a_workbook_or_an_empty_file_is_refused_with_a_reason(
+def test_a_damaged_workbook_or_an_empty_file_is_refused_with_a_reason(
     session_factory: sessionmaker[Session], event: Event, tmp_path: Path
 ) -> None:
     workbook = tmp_path / "people.xlsx"
     workbook.write_bytes(b"PK\x03\x04rest of a zip")
-    with pytest.raises(ImportFileError, match="Excel workbook"):
+    with pytest.raises(ImportFileError, match="Excel workbook but cannot be opened"):
         import_attendees(session_factory, event.id, workbook, region="GB", now=NOW)
     empty = tmp_path / "empty.csv"
     empty.write_text("")
@@ -440,3 +444,89 @@ def test_an_unknown_event_is_refused(
     path = _write(tmp_path / "a.csv", [ANNA])
     with pytest.raises(LookupError):
         import_attendees(session_factory, 999, path, region="GB", now=NOW)
+
+
+# -- consent "no": they came, they count, they are never contacted ----------------------------
+
+
+def test_someone_who_said_no_is_recorded_as_attending_and_never_planned(
+    run: Callable[..., attendees.ImportReport], session: Session, event: Event
+) -> None:
+    report = run(ANNA, CAI | {"consent": "no"})
+    assert report.ok, report.problems
+    assert (report.new_attendees, report.no_consent, report.followups_planned) == (2, 1, 3)
+    came = {a.contact_id: a.consent for a in events.attendees(session, event.id)}
+    assert sorted(came.values()) == [False, True]
+    cai = contacts.find_by_address(session, "sms", "+447700900124")
+    assert cai is not None
+    assert came[cai[0].id] is False
+    # No consent recorded for them, and nothing planned to send.
+    assert (cai[0].consent_at, cai[0].consent_source) == (None, None)
+    assert {r.contact_id for r in followups.for_event(session, event.id)} == {
+        c for c, agreed in came.items() if agreed
+    }
+    assert events.counts(session, event.id)["attendees"] == 2
+
+
+def test_a_later_list_saying_no_cancels_what_was_planned(
+    run: Callable[..., attendees.ImportReport], session: Session, event: Event
+) -> None:
+    run(ANNA, CAI)
+    report = run(ANNA, CAI | {"consent": "N"})
+    assert (report.ok, report.already_attending, report.no_consent) == (True, 2, 1)
+    cai = contacts.find_by_address(session, "sms", "+447700900124")
+    assert cai is not None
+    rows = [r for r in followups.for_event(session, event.id) if r.contact_id == cai[0].id]
+    assert {(r.status, r.reason) for r in rows} == {
+        ("cancelled", "did not agree to be contacted (attendee list)")
+    }
+    # Their earlier consent (given at the first import) is kept on the contact: the list only
+    # speaks for this event.
+    assert cai[0].consent_at == NOW
+
+
+def test_a_workbook_imports_like_the_same_list_as_csv(
+    session_factory: sessionmaker[Session], event: Event, tmp_path: Path, session: Session
+) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(HEADER)
+    sheet.append(["Anna Jones", "07700 900123", None, "parent", "en", "yes"])
+    sheet.append(["Dee", None, 5550001, "young_person", None, "yes"])  # a number cell
+    sheet.append(["Fay", "07700900126", None, "parent", None, "no"])
+    sheet.append([None] * 6)  # formatting left below the list
+    path = tmp_path / "people.xlsx"
+    book.save(path)
+    report = import_attendees(session_factory, event.id, path, region="GB", now=NOW)
+    assert report.ok, report.problems
+    assert (report.encoding, report.rows, report.new_attendees, report.no_consent) == (
+        "Excel workbook",
+        3,
+        3,
+        1,
+    )
+    assert contacts.find_by_address(session, "telegram", "5550001") is not None
+
+
+def test_a_cancelled_event_takes_nobody(
+    session_factory: sessionmaker[Session], event: Event, tmp_path: Path
+) -> None:
+    with session_factory.begin() as s:
+        s.get_one(Event, event.id).cancelled_at = NOW
+    path = _write(tmp_path / "people.csv", [ANNA])
+    with pytest.raises(ValueError, match="cancelled"):
+        import_attendees(session_factory, event.id, path, region="GB", now=NOW)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(st.binary(max_size=300), st.binary(max_size=300).map(lambda b: b"PK\x03\x04" + b)))
+def test_any_bytes_read_as_a_table_or_are_refused_with_a_reason(data: bytes) -> None:
+    try:
+        table = read_table(data)
+    except ImportFileError as exc:
+        assert str(exc)
+        return
+    assert all(isinstance(v, str) for row in table.rows for v in row.values())

@@ -277,3 +277,37 @@ def test_one_request_that_fails_does_not_hold_up_the_others(
     world.at(failed.due_at)
     assert len(world.texts_to(BEN)) == 1
     assert len(world.texts_to(ANN)) == 1
+
+
+def test_a_paused_event_sends_nothing_until_it_is_resumed(world: World) -> None:
+    from bot.followups import event_plans
+    from storage.models import Event
+
+    event = world.event()
+    world.attend(event, ANN)
+    with world.services.session_factory.begin() as s:
+        assert event_plans.pause(s, s.get_one(Event, event), world.clock())
+    assert world.at(NEXT_DAY_NOON).sent == 0
+    assert world.at(NEXT_DAY_NOON + timedelta(hours=1)).sent == 0
+    assert world.texts_to(ANN) == []
+    with world.services.session_factory.begin() as s:
+        assert event_plans.resume(s, s.get_one(Event, event), world.clock())
+    # What fell due while paused goes on the first pass after resuming, once.
+    assert world.at(NEXT_DAY_NOON + timedelta(hours=1, minutes=5)).sent == 1
+    assert world.at(NEXT_DAY_NOON + timedelta(hours=1, minutes=10)).sent == 0
+    [text] = world.texts_to(ANN)
+    assert "Did you go to the EHCP coffee morning?" in text
+
+
+def test_cancelling_an_event_stops_its_requests_and_reminders(world: World) -> None:
+    from bot.followups import event_plans
+    from storage.models import Event
+
+    event = world.event()
+    contact = world.attend(event, ANN)
+    assert world.at(NEXT_DAY_NOON).sent == 1
+    with world.services.session_factory.begin() as s:
+        assert event_plans.cancel(s, s.get_one(Event, event), world.clock()) == 2  # reminders
+    assert world.at(NEXT_DAY_NOON + timedelta(days=8)).sent == 0
+    assert len(world.texts_to(ANN)) == 1
+    assert {r.status for r in rows(world, contact) if r.kind != "initial"} == {"cancelled"}
