@@ -153,7 +153,7 @@ def _entry(node: Node) -> float:
 
 def layout(flow: Flow, language: str | None = None) -> Chart:
     lang = language or flow.default_language
-    nodes: list[Node] = [Node(START, "start", flow.title, [], MARGIN, PILL_H)]
+    nodes: list[Node] = [Node(START, "start", _short(flow.title, 36), [], MARGIN, PILL_H)]
     y = MARGIN + PILL_H + GAP
     for step in flow.steps:
         text = question_text(step, lang)
