@@ -26,7 +26,7 @@ from flows import engine
 from flows.library import FlowLibrary
 from flows.outcome import Event, Prompt, PromptKind, Status
 from flows.render import parse_callback_data, render_chat, render_sms
-from flows.schema import Flow
+from flows.schema import Flow, StepType
 
 Channel = Literal["sms", "telegram"]
 CHANNELS: dict[str, str] = {"sms": "SMS", "telegram": "Telegram chat"}
@@ -221,18 +221,18 @@ def answer(
         msg = InboundMessage(preview.channel, ADDRESS, parsed[1], "preview", now, button=parsed)
         preview.bubbles.append(Bubble("in", f"Pressed: {_pressed(preview, data)}"))
     else:
-        typed = clean_text(text, LIMITS[preview.channel])
+        whole = clean_text(text, len(text))
+        typed = whole[: LIMITS[preview.channel]]
         msg = InboundMessage(preview.channel, ADDRESS, typed, "preview", now)
         shown = typed if len(typed) <= SHOWN_REPLY else typed[:SHOWN_REPLY] + "…"
-        bubble = Bubble("in", shown, characters=len(typed))
-        if len(text) > len(typed):
+        preview.bubbles.append(Bubble("in", shown, characters=len(typed)))
+        if len(whole) > len(typed):
             name = CHANNELS[preview.channel]
             _note(preview, f"{name} keeps only the first {len(typed):,} characters of a message.")
-        preview.bubbles.append(bubble)
     seen = Seen(
         channel=preview.channel,
         opted_out=False,
-        age_band=band_for_age(settings.telegram_min_age),
+        age_band=band_for_age(min(settings.telegram_min_age, 120)),  # old enough
         state=preview.state,
         flow=flow,
         personal=SAMPLE_PERSONAL,
@@ -280,6 +280,13 @@ def answer(
         _note(preview, "They would be opted out: no more surveys until they send START.")
         preview.ended = "stopped"
         return preview
+    if any(
+        a.special is None
+        and flow.has_step(a.step_id)
+        and flow.step(a.step_id).type is StepType.TEXT
+        for a in outcome.answers
+    ):
+        _note(preview, "Their own words: a person would read this answer in the To read list.")
     lead = [_info(lang, reply(settings, lang, "help"))] if decision.help_first else []
     _send(preview, [*lead, *outcome.prompts])
     preview.state = outcome.state

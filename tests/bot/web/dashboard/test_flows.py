@@ -201,3 +201,19 @@ def test_signed_out_the_flow_pages_ask_to_sign_in(bare_dash: Dash) -> None:
         page = anonymous.get("/dashboard/flows/post_event")
         assert page.status_code == 303
         assert "/dashboard/login" in page.headers["location"]
+
+
+def test_a_long_reply_is_cut_as_the_channel_would_and_nul_is_dropped(
+    officer: httpx.Client,
+) -> None:
+    preview = HttpPreview(officer, "post_event").start("en", "sms")
+    preview.send("yes").send("2").send("x" * 10_000)
+    assert preview.status == 200
+    theirs = [b for b in preview.bubbles if b.side == "in"][-1]
+    assert theirs.meta == "1600 characters in all"
+    assert any(
+        b.text == "SMS keeps only the first 1,600 characters of a message." for b in preview.bubbles
+    )
+    preview.send("Roedd y staff yn wych\x00 👍 ŵ")
+    assert preview.status == 200
+    assert [b for b in preview.bubbles if b.side == "in"][-1].text == "Roedd y staff yn wych 👍 ŵ"
