@@ -217,3 +217,31 @@ def test_a_long_reply_is_cut_as_the_channel_would_and_nul_is_dropped(
     preview.send("Roedd y staff yn wych\x00 👍 ŵ")
     assert preview.status == 200
     assert [b for b in preview.bubbles if b.side == "in"][-1].text == "Roedd y staff yn wych 👍 ŵ"
+
+
+WAYS_THROUGH = {
+    "en": ["yes", "4", "The speakers", "skip", "1", "yes", "3"],
+    "cy": ["ie", "4", "Y siaradwyr", "sgip", "1", "ie", "3"],
+}
+
+
+@pytest.mark.parametrize("channel", ["sms", "telegram"])
+@pytest.mark.parametrize("language", ["en", "cy"])
+def test_a_parents_flow_runs_to_the_end_in_each_language_and_channel(
+    officer: httpx.Client, language: str, channel: str
+) -> None:
+    preview = HttpPreview(officer, "post_event").start(language, channel)
+    for reply in WAYS_THROUGH[language]:
+        assert not preview.ended
+        preview.send(reply)
+        assert preview.status == 200
+    assert preview.ended
+    assert "The conversation has finished." in preview.html
+    assert "<dt>stay_in_touch</dt><dd>Both</dd>" in preview.html
+    thanks = "Diolch" if language == "cy" else "Thank you"
+    assert any(b.text.startswith(thanks) for b in preview.bubbles[-2:])
+    sent = [b for b in preview.bubbles if b.side == "out"]
+    if channel == "sms":
+        assert all(b.segments and b.encoding in ("GSM-7", "UCS-2") for b in sent)
+    else:
+        assert all(b.segments is None for b in sent)
