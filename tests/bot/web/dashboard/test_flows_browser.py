@@ -8,9 +8,10 @@ import pytest
 
 from tests.bot.web.dashboard.conftest import PASSWORD, Dash
 from tests.bot.web.dashboard.flow_preview import Press, preview_in_browser
-from tests.bot.web.dashboard.test_browser import open_browser, pytestmark, shot
+from tests.bot.web.dashboard.test_browser import open_browser, shot
+from tests.bot.web.dashboard.test_browser import pytestmark as browser_marks
 
-__all__ = ["pytestmark"]
+pytestmark = browser_marks  # slow, and only where Debian's chromium is installed
 
 
 @pytest.fixture
