@@ -78,9 +78,12 @@ def _texts(step: Step, flow: Flow) -> list[tuple[str, dict[str, str]]]:
     """(what it is, {language: words}) for everything a person reads in this step."""
     rows = [("Question" if step.is_question else "Message", step.text)]
     if step.type in (StepType.CHOICE, StepType.MULTI_CHOICE):
-        rows += [(f"Option {i} ({o.value})", o.label) for i, o in enumerate(step.options, 1)]
+        rows += [
+            (f"Option {i} ({o.value}){_emoji(o.emoji)}", o.label)
+            for i, o in enumerate(step.options, 1)
+        ]
     elif step.type is StepType.SCALE:
-        rows += [(f"{p.value}", p.label) for p in step.points]
+        rows += [(f"{p.value}{_emoji(p.emoji)}", p.label) for p in step.points]
     elif step.type is StepType.YES_NO:
         for word, label in (("Yes", step.yes_label), ("No", step.no_label)):
             if label:
@@ -88,6 +91,10 @@ def _texts(step: Step, flow: Flow) -> list[tuple[str, dict[str, str]]]:
     if step.help:
         rows.append(("Help (on HELP)", step.help))
     return rows
+
+
+def _emoji(emoji: str | None) -> str:
+    return f" {emoji}" if emoji else ""
 
 
 def _allows(step: Step, language: str) -> list[str]:
