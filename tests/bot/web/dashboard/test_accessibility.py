@@ -10,6 +10,7 @@ import pytest
 
 from bot.conversation.inbound import InboundMessage
 from tests.bot.web.dashboard.conftest import PASSWORD, Dash
+from tests.bot.web.dashboard.flow_preview import Press, preview_in_browser
 from tests.bot.web.dashboard.test_browser import CHROMIUM, open_browser
 
 AXE = os.environ.get("AXE_CORE_JS", "")
@@ -33,6 +34,11 @@ PAGES = [
     "/officers",
     "/audit",
     "/account",
+    "/flows",
+    "/flows/post_event",
+    "/flows/young_person_voice",
+    "/flows/post_event/preview",
+    "/flows/young_person_voice/preview?lang=cy&channel=telegram",
 ]
 
 pytestmark = [
@@ -76,4 +82,9 @@ def audit_pages(dash: Dash, page: Any) -> None:
     for path in PAGES:
         page.goto(dash.url(path))
         found[path] = violations(page)
+    # A preview part way through: replies, old and live buttons, a safeguarding note.
+    preview_in_browser(page, dash.url, "young_person_voice", "telegram", [Press("Skip"), "bad"])
+    found["/flows/young_person_voice/preview (replied)"] = violations(page)
+    preview_in_browser(page, dash.url, "post_event", "sms", ["yes", "my dad hits me"])
+    found["/flows/post_event/preview (flagged)"] = violations(page)
     assert {path: v for path, v in found.items() if v} == {}
