@@ -24,6 +24,7 @@ from bot.web.dashboard import (
     views_report,
     views_responses,
     views_safeguarding,
+    views_themes,
 )
 from bot.web.dashboard.config import DashboardConfig
 from bot.web.dashboard.web import HERE, ID_DIGITS, PREFIX
@@ -62,8 +63,9 @@ def routes() -> list[BaseRoute]:
         Route("/responses/{conversation_id:id}", views_responses.transcript, methods=["GET"]),
         Route("/coding", views_coding.coding_page, methods=["GET"]),
         Route("/coding/themes", views_coding.add_theme, methods=["POST"]),
+        Route("/coding/answers", views_coding.code_many, methods=["POST"]),
         Route("/coding/answers/{answer_id:id}", views_coding.tag_answer, methods=["POST"]),
-        Route("/themes", views_coding.themes_page, methods=["GET"]),
+        Route("/themes", views_themes.themes_page, methods=["GET"]),
         Route("/actions", views_actions.actions_page, methods=["GET"]),
         Route("/actions", views_actions.add_action, methods=["POST"]),
         Route("/actions/{action_id:id}/status", views_actions.action_status, methods=["POST"]),

@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -17,6 +18,7 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
+from tests.bot.web.dashboard.coding_helpers import tag_in_browser
 from tests.bot.web.dashboard.conftest import PASSWORD, Dash
 
 CHROMIUM = "/usr/bin/chromium"
@@ -99,16 +101,15 @@ def test_an_officer_works_through_the_dashboard_in_a_browser(
     page.get_by_text("14 conversations match.").wait_for()
     shot(page, "responses")
 
-    # Build a coding frame and tag an answer with keyboard-reachable controls only.
+    # Build a coding frame and tag answers with the keyboard only.
     page.goto(dash.url("/coding?flow=post_event&step=worked_well"))
     page.get_by_label("New theme").fill("Speakers")
     page.get_by_role("button", name="Add theme").click()
-    answer = page.locator("article.answer", has_text="The speakers were brilliant")
-    answer.get_by_label("Speakers").check()
-    answer.get_by_role("button", name="Save themes for this answer").click()
-    page.wait_for_load_state()
-    answer = page.locator("article.answer", has_text="The speakers were brilliant")
-    assert answer.get_by_label("Speakers").is_checked()
+    words = ["The speakers were brilliant", "The speakers knew their stuff"]
+    tag_in_browser(page, dash.url(""), words, "Speakers")
+    assert "2 answers tagged with 'Speakers'." in page.get_by_role("status").inner_text()
+    for said in words:
+        assert "Speakers" in page.locator("li.pick", has_text=said).inner_text()
     assert "&lt;script&gt;" in page.content() or "<script>alert" not in page.content()
     shot(page, "coding")
 
@@ -191,3 +192,52 @@ def test_an_officer_reads_free_text_riskiest_first_in_a_browser(
     # And one on its own.
     page.get_by_role("button", name="Mark read").first.click()
     page.get_by_role("heading", name=f"Unread: {before - 3}").wait_for()
+
+
+def test_an_officer_codes_a_page_of_answers_with_the_keyboard(
+    dash: Dash, browser_page: object
+) -> None:
+    page: Any = browser_page
+    dash.officer("ann@council.example", "officer", ("north",))
+    sign_in_browser(page, dash, "ann@council.example")
+    page.goto(dash.url("/coding?flow=post_event&step=worked_well"))
+    for name in ("Speakers", "Meeting parents"):
+        page.get_by_label("New theme").fill(name)
+        page.get_by_label("New theme").press("Enter")
+        page.locator("ul.themes").get_by_text(name, exact=True).wait_for()
+    tag_in_browser(
+        page,
+        dash.url(""),
+        ["Meeting other parents", "Meeting other parents like me"],
+        "Meeting parents",
+    )
+    # A visible focus ring on the answer the keyboard is on.
+    box = page.get_by_role("checkbox", name="The handouts", exact=True)
+    box.focus()
+    ring = box.evaluate(
+        "el => getComputedStyle(el).outlineStyle + ' ' + getComputedStyle(el).boxShadow"
+    )
+    assert ring.startswith("solid"), ring
+    assert "255, 221, 0" in ring, ring
+    # Everything not yet coded, ticked at once, coded "no theme"; then nothing is left to code.
+    page.goto(dash.url("/coding?flow=post_event&step=worked_well&uncoded=1"))
+    page.get_by_role("link", name=re.compile(r"^Tick all \d+ on this page$")).click()
+    assert page.get_by_role("checkbox", checked=False).count() == 0
+    shot(page, "coding-ticked")
+    page.get_by_label("Theme", exact=True).select_option(label="No theme (read; nothing to code)")
+    page.get_by_role("button", name="Apply to the ticked answers").click()
+    page.get_by_role("status").wait_for()
+    assert "coded as having no theme" in page.get_by_role("status").inner_text()
+    assert page.get_by_text("No free-text answers match.").is_visible()
+    page.goto(dash.url("/coding?flow=post_event&step=worked_well"))
+    shot(page, "coding-done")
+    page.goto(dash.url("/themes?flow=post_event"))
+    page.get_by_role("figure", name="Themes in what people wrote").wait_for()
+    shot(page, "themes-chart")
+
+
+def sign_in_browser(page: Any, dash: Dash, email: str, password: str = PASSWORD) -> None:
+    page.goto(dash.url("/login"))
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()

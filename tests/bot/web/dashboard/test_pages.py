@@ -10,6 +10,7 @@ from bot.followups.runner import FollowUpRunner
 from storage import audit
 from storage import contacts as contacts_repo
 from storage.models import Conversation, Event, FollowUp, Message
+from tests.bot.web.dashboard.coding_helpers import add_theme, answers_on, code_answers, coding_url
 from tests.bot.web.dashboard.conftest import Dash, post_form
 from tests.bot.web.dashboard.seed import NORTH, SCRIPT, TYPED_NUMBER
 
@@ -30,22 +31,9 @@ def test_a_viewer_sees_counts_but_never_transcripts_or_quotes(dash: Dash) -> Non
     dash.officer("val@council.example", "viewer")
     conversation_id, _ = conversation_of(dash, dash.seeded.north_numbers[0])
     with dash.login("ann@council.example") as ann:
-        post_form(
-            ann,
-            "/dashboard/coding?flow=post_event",
-            "/dashboard/coding/themes",
-            {"flow": "post_event", "name": "Speakers"},
-        )
-        page = ann.get("/dashboard/coding?flow=post_event&step=worked_well").text
-        theme_id = re.search(r'name="theme" value="(\d+)"', page).group(1)  # type: ignore[union-attr]
-        answer_ids = re.findall(r'/coding/answers/(\d+)"', page)
-        for answer_id in answer_ids[:6]:
-            post_form(
-                ann,
-                "/dashboard/coding?flow=post_event",
-                f"/dashboard/coding/answers/{answer_id}",
-                [("theme", theme_id)],
-            )
+        theme_id = add_theme(ann, "Speakers")
+        answer_ids = list(answers_on(ann.get(coding_url(step="worked_well")).text).values())
+        assert code_answers(ann, answer_ids[:6], theme_id).status_code == 303
         themes = ann.get("/dashboard/themes?flow=post_event").text
         assert "<blockquote>" in themes  # officers read quotes
     with dash.login("val@council.example") as val:
