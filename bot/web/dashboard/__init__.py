@@ -86,6 +86,7 @@ def routes() -> list[BaseRoute]:
         Route("/officers/{officer_id:id}/active", views_admin.set_active, methods=["POST"]),
         Route("/officers/{officer_id:id}/role", views_admin.set_role, methods=["POST"]),
         Route("/officers/{officer_id:id}/sessions/end", views_admin.end_sessions, methods=["POST"]),
+        Route("/officers/{officer_id:id}/password", views_admin.reset_password, methods=["POST"]),
         Route(
             "/officers/{officer_id:id}/safeguarding-lead",
             views_admin.set_safeguarding_lead,

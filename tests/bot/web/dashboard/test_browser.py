@@ -241,3 +241,37 @@ def sign_in_browser(page: Any, dash: Dash, email: str, password: str = PASSWORD)
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+
+
+def test_an_admin_resets_a_password_and_the_officer_must_choose_a_new_one(
+    dash: Dash, browser_page: object
+) -> None:
+    page: Any = browser_page
+    dash.officer("admin@council.example", "admin")
+    dash.officer("bo@council.example", "officer", ("north",))
+    sign_in_browser(page, dash, "admin@council.example")
+    page.get_by_role("link", name="Officers").click()
+    page.get_by_role("button", name="Reset password of bo@council.example").click()
+    page.get_by_role("heading", name="Password reset for bo@council.example").wait_for()
+    temporary = page.locator("#temporary").inner_text()
+    shot(page, "password-reset")
+    page.get_by_role("button", name="Sign out").click()
+
+    sign_in_browser(page, dash, "bo@council.example", temporary)
+    page.get_by_role("heading", name="Choose your own password").wait_for()
+    assert page.get_by_role("navigation", name="Main").count() == 0
+    page.goto(dash.url("/responses"))  # nothing else opens until they have chosen
+    page.get_by_role("heading", name="Choose your own password").wait_for()
+    page.get_by_label("Temporary password").fill(temporary)
+    page.get_by_label("New password", exact=False).first.fill("short")
+    page.get_by_label("New password again").fill("short")
+    # The browser's own check stops a short one first; the server refuses it too.
+    page.get_by_role("button", name="Save my password").click()
+    assert page.url.endswith("/dashboard/account")
+    page.get_by_label("New password", exact=False).first.fill("my own passphrase 7")
+    page.get_by_label("New password again").fill("my own passphrase 7")
+    page.get_by_role("button", name="Save my password").click()
+    page.get_by_text("Your password is changed.").wait_for()
+    shot(page, "password-chosen")
+    page.get_by_role("link", name="Responses").click()
+    page.get_by_role("heading", name="Responses").wait_for()
