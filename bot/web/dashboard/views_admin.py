@@ -1,4 +1,4 @@
-"""Admin pages: the audit log, and the officers who may sign in."""
+"""Admin pages: the officers who may sign in (the audit log is views_audit)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,6 @@ from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import Response
 
-from bot.conversation.inbound import clean_text
-from bot.privacy.retention import ACTION as RETENTION_PURGE
 from bot.web.dashboard import passwords
 from bot.web.dashboard.web import (
     Who,
@@ -26,24 +24,6 @@ from bot.web.dashboard.web import (
 from storage import audit, officer_sessions
 from storage import officers as officers_repo
 from storage.dashboard_models import OFFICER_ROLES, Officer
-
-AUDIT_PAGE = 200
-
-
-@page(("admin",))
-async def audit_page(request: Request, who: Who) -> Response:
-    raw = request.query_params.get("action", "")
-    action = clean_text(raw, 64) or None
-
-    def load(session: Session) -> dict[str, Any]:
-        last_purge = audit.recent(session, limit=1, action=RETENTION_PURGE)
-        return {
-            "entries": audit.recent(session, limit=AUDIT_PAGE, action=action),
-            "last_purge": last_purge[0] if last_purge else None,
-        }
-
-    context = await db(request, load)
-    return render(request, "audit.html", {**context, "action": action or ""}, who=who)
 
 
 @page(("admin",))
