@@ -74,6 +74,7 @@ def routes() -> list[BaseRoute]:
         Route("/events/{event_id:id}/you-said", views_actions.you_said_send, methods=["POST"]),
         Route("/report", views_report.report, methods=["GET"]),
         Route("/report.pdf", views_report.report_pdf, methods=["GET"]),
+        Route("/report.docx", views_report.report_docx, methods=["GET"]),
         Route("/exports", views_exports.exports_page, methods=["GET"]),
         Route("/exports/download", views_exports.download, methods=["GET"]),
         Route("/exports/identified", views_exports.download_identified, methods=["POST"]),

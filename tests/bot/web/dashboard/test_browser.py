@@ -20,6 +20,7 @@ from openpyxl import load_workbook
 
 from tests.bot.web.dashboard.coding_helpers import tag_in_browser
 from tests.bot.web.dashboard.conftest import PASSWORD, Dash
+from tests.bot.web.dashboard.report_helpers import download_docx_in_browser, headings
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
@@ -136,6 +137,8 @@ def test_an_officer_works_through_the_dashboard_in_a_browser(
     page.get_by_role("heading", name="Committee report: North coffee morning").wait_for()
     assert page.get_by_role("heading", name="Top themes in what people wrote").is_visible()
     shot(page, "report")
+    document = download_docx_in_browser(page)
+    assert "Committee report: North coffee morning" in headings(document)
     page.emulate_media(media="print")
     assert not page.get_by_role("navigation", name="Main").is_visible()
 
