@@ -25,12 +25,22 @@ from bot.conversation.inbound import clean_text
 from bot.health import Check, failures
 from bot.services import Services
 from bot.web.dashboard.config import DashboardConfig
+from bot.web.dashboard.funnel import GROUP_LABELS
 from bot.web.headers import HEADERS
 from storage import officer_sessions
 from storage import officers as officers_repo
 
 T = TypeVar("T")
 UK = ZoneInfo("Europe/London")
+STATUS_LABELS = {
+    "active": "In progress",
+    "completed": "Completed",
+    "stopped": "Stopped",
+    "expired": "Ran out of time",
+    "planned": "Planned",
+    "in_progress": "In progress",
+    "done": "Done",
+}
 HERE = Path(__file__).resolve().parent
 PREFIX = "/dashboard"
 CSRF_FIELD = "csrf_token"
@@ -48,9 +58,11 @@ templates = Environment(
 )
 templates.filters["pair"] = lambda value: (value, value)
 templates.filters["uk"] = lambda when: f"{when.astimezone(UK):%-d %b %Y %H:%M}" if when else ""
-templates.filters["answer"] = lambda value: (
-    "; ".join(map(str, value)) if isinstance(value, list) else "" if value is None else str(value)
-)
+# Stored codes as officers read them: "Parent or carer", not `parent`; "SMS", not `sms`.
+templates.filters["group"] = lambda value: GROUP_LABELS.get(value, value) if value else ""
+templates.filters["labelled"] = lambda values: [(v, GROUP_LABELS.get(v, v)) for v in values]
+templates.filters["status"] = lambda value: STATUS_LABELS.get(value, value) if value else ""
+templates.filters["statused"] = lambda values: [(v, STATUS_LABELS.get(v, v)) for v in values]
 
 
 @dataclass(frozen=True)
