@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import ColumnElement, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from storage import dialect
-from storage.dashboard_models import ACTION_STATUSES, Action, Coding, Theme
+from storage.dashboard_models import ACTION_STATUSES, Action, Coding, NoTheme, Theme
 from storage.models import Answer, Contact, Conversation
 from storage.reporting import Filters, conversations_query
 
@@ -87,7 +88,7 @@ def free_text(
         Answer.step_id.in_(list(step_ids)), Answer.special.is_(None), Answer.value.is_not(None)
     )
     if uncoded_only:
-        query = query.where(~select(Coding.id).where(Coding.answer_id == Answer.id).exists())
+        query = query.where(~coded(Answer.id))
     total = session.execute(
         select(func.count()).select_from(query.order_by(None).subquery())
     ).scalar_one()
@@ -95,6 +96,14 @@ def free_text(
         query.order_by(Answer.answered_at.desc(), Answer.id.desc()).limit(limit).offset(offset)
     ).all()
     return [FreeText(a, c, p, s, str(v), at) for a, c, p, s, v, at in rows], int(total)
+
+
+def coded(answer_id: Any) -> ColumnElement[bool]:
+    """An answer is coded once it has a theme, or was marked as having none."""
+    return or_(
+        select(Coding.id).where(Coding.answer_id == answer_id).exists(),
+        select(NoTheme.id).where(NoTheme.answer_id == answer_id).exists(),
+    )
 
 
 def answer_in_scope(
@@ -119,6 +128,89 @@ def codings_for(session: Session, answer_ids: Collection[int]) -> dict[int, set[
     return found
 
 
+def answers_in_scope(
+    session: Session, answer_ids: Collection[int], scope: frozenset[str] | None
+) -> list[Answer]:
+    """The free-text answers with these ids that an officer with this scope may code."""
+    if not answer_ids:
+        return []
+    return list(
+        session.scalars(
+            conversations_query(Filters(scope=scope), Answer)
+            .join(Answer, Answer.conversation_id == Conversation.id)
+            .where(Answer.id.in_(sorted(answer_ids)), Answer.value.is_not(None))
+            .order_by(Answer.id)
+        )
+    )
+
+
+def no_theme_for(session: Session, answer_ids: Collection[int]) -> set[int]:
+    if not answer_ids:
+        return set()
+    return set(
+        session.scalars(select(NoTheme.answer_id).where(NoTheme.answer_id.in_(list(answer_ids))))
+    )
+
+
+def tag_many(
+    session: Session,
+    answers: Sequence[Answer],
+    theme: Theme,
+    *,
+    officer_id: int | None,
+    now: dt.datetime,
+) -> int:
+    """Add the theme to each answer (a "no theme" mark goes); how many newly carry it."""
+    if any(a.flow_id != theme.flow_id for a in answers):
+        raise ValueError(f"the theme {theme.name!r} belongs to another flow's coding frame")
+    ids = sorted({a.id for a in answers})
+    if not ids:
+        return 0
+    session.execute(delete(NoTheme).where(NoTheme.answer_id.in_(ids)))
+    rows = [
+        {"answer_id": a, "theme_id": theme.id, "officer_id": officer_id, "at": now} for a in ids
+    ]
+    added = session.execute(
+        dialect.insert(session, Coding)
+        .on_conflict_do_nothing(index_elements=["answer_id", "theme_id"])
+        .returning(Coding.id),
+        rows,
+    ).all()
+    session.flush()
+    return len(added)
+
+
+def untag_many(session: Session, answer_ids: Collection[int], theme_id: int) -> int:
+    result = session.execute(
+        delete(Coding).where(Coding.answer_id.in_(list(answer_ids)), Coding.theme_id == theme_id)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def mark_no_theme(
+    session: Session, answer_ids: Collection[int], *, officer_id: int | None, now: dt.datetime
+) -> int:
+    """Read, and nothing in them to code ("ok"): their themes go, and they count as coded."""
+    ids = sorted(set(answer_ids))
+    if not ids:
+        return 0
+    session.execute(delete(Coding).where(Coding.answer_id.in_(ids)))
+    rows = [{"answer_id": a, "officer_id": officer_id, "at": now} for a in ids]
+    added = session.execute(
+        dialect.insert(session, NoTheme)
+        .on_conflict_do_nothing(index_elements=["answer_id"])
+        .returning(NoTheme.id),
+        rows,
+    ).all()
+    session.flush()
+    return len(added)
+
+
+def clear_no_theme(session: Session, answer_ids: Collection[int]) -> int:
+    result = session.execute(delete(NoTheme).where(NoTheme.answer_id.in_(list(answer_ids))))
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
 def set_codings(
     session: Session,
     answer: Answer,
@@ -140,6 +232,7 @@ def set_codings(
         delete(Coding).where(Coding.answer_id == answer.id, Coding.theme_id.not_in(list(wanted)))
     )
     if wanted:
+        session.execute(delete(NoTheme).where(NoTheme.answer_id == answer.id))
         rows = [
             {"answer_id": answer.id, "theme_id": t, "officer_id": officer_id, "at": now}
             for t in sorted(wanted)
@@ -164,6 +257,35 @@ def theme_counts(session: Session, flow_id: str, f: Filters) -> list[tuple[Theme
     counts = {theme_id: int(n) for theme_id, n in session.execute(counted)}
     themes = themes_for(session, flow_id)
     return sorted(((t, counts.get(t.id, 0)) for t in themes), key=lambda tc: (-tc[1], tc[0].name))
+
+
+@dataclass(frozen=True)
+class ThemeTally:
+    themes: list[tuple[Theme, int]]
+    no_theme: int
+    coded: int  # answers with a theme or marked "no theme": what percentages are of
+
+
+def theme_tally(session: Session, flow_id: str, f: Filters) -> ThemeTally:
+    """Theme counts with the answers coded "no theme" and how many answers are coded at all."""
+    answers = (
+        conversations_query(f, Answer.id)
+        .join(Answer, Answer.conversation_id == Conversation.id)
+        .where(Answer.flow_id == flow_id)
+    )
+    return ThemeTally(
+        themes=theme_counts(session, flow_id, f),
+        no_theme=_count(session, answers.join(NoTheme, NoTheme.answer_id == Answer.id)),
+        coded=_count(session, answers.where(coded(Answer.id))),
+    )
+
+
+def _count(session: Session, query: Any) -> int:
+    return int(
+        session.execute(
+            select(func.count()).select_from(query.order_by(None).subquery())
+        ).scalar_one()
+    )
 
 
 def quotes(session: Session, theme_id: int, f: Filters, *, limit: int = 3) -> list[str]:

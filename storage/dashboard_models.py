@@ -42,6 +42,10 @@ class Officer(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # A designated safeguarding lead sees and acknowledges every area's flags.
     safeguarding_lead: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Set when an admin resets the password: the temporary one works once, to choose a new one,
+    # and not after password_expires_at.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
+    password_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class OfficerSession(Base):
@@ -106,6 +110,21 @@ class Coding(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
+class NoTheme(Base):
+    """An answer an officer read and found nothing to code in ("ok", "thanks"): coded, no theme."""
+
+    __tablename__ = "no_theme_marks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    answer_id: Mapped[int] = mapped_column(
+        ForeignKey("answers.id", ondelete="CASCADE"), unique=True
+    )
+    officer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("officers.id", ondelete="SET NULL"), index=True
+    )
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 class Action(Base):
     """What the council did about a theme: the "we did" of "you said, we did"."""
 
@@ -139,3 +158,20 @@ class PublishedQuote(Base):
         ForeignKey("officers.id", ondelete="SET NULL"), index=True
     )
     approved_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class YouSaidUpdate(Base):
+    """One "you said, we did" update about an event: what it said, who planned it, for how many.
+
+    The requests themselves are the event's follow-up rows that name this update."""
+
+    __tablename__ = "you_said_updates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    summary: Mapped[str] = mapped_column(Text)
+    people: Mapped[int] = mapped_column(Integer)
+    officer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("officers.id", ondelete="SET NULL"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())

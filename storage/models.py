@@ -277,7 +277,8 @@ class FollowUp(Base):
         ForeignKey("contacts.id", ondelete="CASCADE"), index=True
     )
     flow_id: Mapped[str] = mapped_column(String(64))
-    kind: Mapped[str] = mapped_column(String(16))  # "initial", "reminder_1", "reminder_2"
+    # "initial", "reminder_1", "reminder_2", or "update_<id>" for a "you said, we did" update
+    kind: Mapped[str] = mapped_column(String(16))
     due_at: Mapped[datetime] = mapped_column(UTCDateTime())
     # pending -> sent | skipped | cancelled | expired (postponed rows stay pending, due later);
     # pending <-> held while the person's channel cannot send (see bot.followups.holds)
@@ -285,6 +286,10 @@ class FollowUp(Base):
     reason: Mapped[str | None] = mapped_column(String(200))
     conversation_id: Mapped[int | None] = mapped_column(
         ForeignKey("conversations.id", ondelete="SET NULL"), index=True
+    )
+    # A "you said, we did" update about the event (kind "update_<id>"), rather than its own flow.
+    update_id: Mapped[int | None] = mapped_column(
+        ForeignKey("you_said_updates.id", ondelete="CASCADE"), index=True
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -91,10 +91,31 @@ def set_active(session: Session, officer: Officer, active: bool) -> None:
 
 
 def set_password(session: Session, officer: Officer, password_hash: str) -> None:
-    """A new password ends every session: whoever knew the old one is signed out."""
+    """A new password ends every session: whoever knew the old one is signed out. A password the
+    officer chose (or typed at the command line) is not a temporary one."""
     officer.password_hash = password_hash
+    officer.must_change_password = False
+    officer.password_expires_at = None
     officer_sessions.end_all(session, officer.id)
     session.flush()
+
+
+def reset_password(
+    session: Session, officer: Officer, password_hash: str, expires_at: datetime
+) -> int:
+    """An admin's reset: a temporary password, to be changed at the next sign-in and refused
+    after `expires_at`; every session ends. Returns how many sessions there were."""
+    officer.password_hash = password_hash
+    officer.must_change_password = True
+    officer.password_expires_at = expires_at
+    ended = officer_sessions.end_all(session, officer.id)
+    session.flush()
+    return ended
+
+
+def temporary_expired(officer: Officer, now: datetime) -> bool:
+    expires = officer.password_expires_at
+    return officer.must_change_password and expires is not None and now >= expires
 
 
 def set_role(session: Session, officer: Officer, role: str, areas: Sequence[str]) -> bool:

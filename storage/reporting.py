@@ -71,6 +71,10 @@ def conversation_conditions(f: Filters) -> list[ColumnElement[bool]]:
     where: list[ColumnElement[bool]] = []
     if f.event_id is not None:
         where.append(Conversation.event_id == f.event_id)
+        if f.flow_id is None:
+            # The event's own survey: a "you said, we did" update about it is a conversation of
+            # another flow, reported under that flow.
+            where.append(Conversation.flow_id == Event.flow_id)
     if f.flow_id is not None:
         where.append(Conversation.flow_id == f.flow_id)
     if f.since is not None:

@@ -19,6 +19,7 @@ from flows import engine
 from flows.outcome import Prompt, PromptKind
 from storage import conversations as conversations_repo
 from storage import followups as followups_repo
+from storage import you_said
 from storage.db import deferred_flush
 from storage.followup_lookups import BatchLookups, RowLookups
 from storage.models import ChannelIdentity, Contact, Conversation, Event, FollowUp
@@ -138,15 +139,24 @@ class FollowUpRunner:
         if event is None or row.flow_id not in self.s.library:
             settle("skipped", "the event or its flow no longer exists")
             return
-        initial_due = followups_repo.planned_times(event)["initial"]
-        if now >= initial_due + timedelta(seconds=event.request_expires_s):
+        update = you_said.get_update(session, row.update_id) if row.update_id else None
+        if row.update_id is not None and update is None:
+            settle("skipped", "the update no longer exists")
+            return
+        if update is not None:
+            # An update about the event, weeks after it: its own clock, its own conversation.
+            expires_at, earlier = row.created_at + you_said.EXPIRES, None
+        else:
+            initial_due = followups_repo.planned_times(event)["initial"]
+            expires_at = initial_due + timedelta(seconds=event.request_expires_s)
+            earlier = lookups.conversation_for(contact.id, event.id)
+        if now >= expires_at:
             settle("expired", "the request expired before it could be sent")
             return
-        earlier = lookups.conversation_for(contact.id, event.id)
         if row.kind == "initial" and earlier is not None:
             settle("skipped", "already started (deep link or earlier request)", earlier)
             return
-        if row.kind != "initial":
+        if row.kind != "initial" and update is None:
             if earlier is None:
                 settle("skipped", "no request was sent, so there is nothing to remind")
                 return
@@ -184,7 +194,7 @@ class FollowUpRunner:
         if quiet is not None:
             postpone(quiet, "quiet hours")
             return
-        if row.kind == "initial":
+        if row.kind == "initial" or update is not None:
             cap_until = self._capped_until(lookups.requests_sent(contact.id))
             if cap_until is not None:
                 postpone(cap_until, "frequency cap")
@@ -193,7 +203,8 @@ class FollowUpRunner:
             context = self.s.dispatcher.context_for(
                 contact,
                 {
-                    **(event.variables or {}),  # e.g. the actions summary of "you said, we did"
+                    **(event.variables or {}),
+                    **({"actions_summary": update.summary} if update is not None else {}),
                     "event_name": event.title,
                     "event_date": f"{event.starts_at.astimezone(zone(contact.timezone)):%-d %B}",
                 },

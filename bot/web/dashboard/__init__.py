@@ -17,6 +17,7 @@ from bot.web.dashboard import (
     views_account,
     views_actions,
     views_admin,
+    views_audit,
     views_coding,
     views_event_page,
     views_events,
@@ -28,6 +29,7 @@ from bot.web.dashboard import (
     views_report,
     views_responses,
     views_safeguarding,
+    views_themes,
 )
 from bot.web.dashboard.config import DashboardConfig
 from bot.web.dashboard.web import HERE, ID_DIGITS, PREFIX
@@ -66,8 +68,9 @@ def routes() -> list[BaseRoute]:
         Route("/responses/{conversation_id:id}", views_responses.transcript, methods=["GET"]),
         Route("/coding", views_coding.coding_page, methods=["GET"]),
         Route("/coding/themes", views_coding.add_theme, methods=["POST"]),
+        Route("/coding/answers", views_coding.code_many, methods=["POST"]),
         Route("/coding/answers/{answer_id:id}", views_coding.tag_answer, methods=["POST"]),
-        Route("/themes", views_coding.themes_page, methods=["GET"]),
+        Route("/themes", views_themes.themes_page, methods=["GET"]),
         Route("/actions", views_actions.actions_page, methods=["GET"]),
         Route("/actions", views_actions.add_action, methods=["POST"]),
         Route("/actions/{action_id:id}/status", views_actions.action_status, methods=["POST"]),
@@ -89,6 +92,7 @@ def routes() -> list[BaseRoute]:
         Route("/events/{event_id:id}/you-said", views_actions.you_said_send, methods=["POST"]),
         Route("/report", views_report.report, methods=["GET"]),
         Route("/report.pdf", views_report.report_pdf, methods=["GET"]),
+        Route("/report.docx", views_report.report_docx, methods=["GET"]),
         Route("/exports", views_exports.exports_page, methods=["GET"]),
         Route("/exports/download", views_exports.download, methods=["GET"]),
         Route("/exports/identified", views_exports.download_identified, methods=["POST"]),
@@ -101,11 +105,13 @@ def routes() -> list[BaseRoute]:
         Route("/flows/{flow_id}/preview", views_flows.preview_start, methods=["GET"]),
         Route("/flows/{flow_id}/preview", views_flows.preview_reply, methods=["POST"]),
         Route("/audit", views_admin.audit_page, methods=["GET"]),
+        Route("/audit", views_audit.audit_page, methods=["GET"]),
         Route("/officers", views_admin.officers_page, methods=["GET"]),
         Route("/officers", views_admin.add_officer, methods=["POST"]),
         Route("/officers/{officer_id:id}/active", views_admin.set_active, methods=["POST"]),
         Route("/officers/{officer_id:id}/role", views_admin.set_role, methods=["POST"]),
         Route("/officers/{officer_id:id}/sessions/end", views_admin.end_sessions, methods=["POST"]),
+        Route("/officers/{officer_id:id}/password", views_admin.reset_password, methods=["POST"]),
         Route(
             "/officers/{officer_id:id}/safeguarding-lead",
             views_admin.set_safeguarding_lead,

@@ -34,6 +34,10 @@ from storage import audit, login_throttle, officer_sessions
 from storage import officers as officers_repo
 
 log = logging.getLogger(__name__)
+EXPIRED = (
+    "That temporary password has expired. Ask an admin to reset your password again; it then "
+    "works for another 3 days."
+)
 
 
 def _failed(request: Request) -> str:
@@ -61,6 +65,8 @@ class _Outcome:
     token: str | None = None
     throttled_until: datetime | None = None
     officer: int | None = None
+    expired: bool = False  # the right temporary password, after its time
+    must_change: bool = False
 
 
 def _next(request: Request, value: str) -> str:
@@ -132,6 +138,12 @@ async def login(request: Request) -> Response:
             return failed(session, officer.id, recognised)
         if not good:
             return failed(session, officer.id, recognised)
+        if officers_repo.temporary_expired(officer, at):
+            # Said only to whoever knows the temporary password: it is no secret from them.
+            audit.record(
+                session, actor=f"officer:{officer.id}", action="login_temporary_expired", now=at
+            )
+            return _Outcome(expired=True)
         if passwords.needs_rehash(officer.password_hash):
             officer.password_hash = passwords.hash_password(password)
         officers_repo.record_success(session, officer, at)
@@ -139,16 +151,24 @@ async def login(request: Request) -> Response:
         login_throttle.prune(session, at, limits)
         officer_sessions.prune(session, at, lifetime)
         audit.record(session, actor=f"officer:{officer.id}", action="login", now=at)
-        return _Outcome(token=officer_sessions.start(session, officer.id, at), officer=officer.id)
+        return _Outcome(
+            token=officer_sessions.start(session, officer.id, at),
+            officer=officer.id,
+            must_change=officer.must_change_password,
+        )
 
     outcome = await db(request, attempt)
     if outcome.throttled_until is not None:
         return _throttled(request, outcome.throttled_until)
     if outcome.token is None:
-        context = {"error": _failed(request), "email": email, "next": form_text(form, "next")}
+        error = EXPIRED if outcome.expired else _failed(request)
+        context = {"error": error, "email": email, "next": form_text(form, "next")}
         return secure(render(request, "login.html", context, status=401))
     begin_session(request, outcome.token)
-    response = redirect(_next(request, form_text(form, "next")))
+    # A temporary password leads straight to choosing one's own.
+    response = redirect(
+        "/account" if outcome.must_change else _next(request, form_text(form, "next"))
+    )
     if outcome.officer is not None:
         devices.remember(request, response, outcome.officer)
     return response

@@ -38,7 +38,7 @@ def _int(value: str | None, name: str) -> int | None:
     return number
 
 
-def _day(value: str | None, name: str) -> date | None:
+def parse_day(value: str | None, name: str) -> date | None:
     if not value:
         return None
     try:
@@ -78,8 +78,8 @@ def parse(params: Mapping[str, str], who: Who | None = None) -> tuple[Filters, Q
     values = {k: params[k].strip() for k in FIELDS if params.get(k, "").strip()}
     for name in TEXT_FIELDS:
         _text(values.get(name, ""))
-    since = _day(values.get("since"), "From")
-    until = _day(values.get("until"), "To")
+    since = parse_day(values.get("since"), "From")
+    until = parse_day(values.get("until"), "To")
     if since and until and until < since:
         raise BadFilter("'To' is before 'From'")
     filters = Filters(

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import secrets
+from datetime import timedelta
 from functools import lru_cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 MIN_LENGTH = 12
+# An admin's reset gives a temporary password that works until then, once, to choose a new one.
+TEMPORARY_LIFETIME = timedelta(hours=72)
+# No 0/O, 1/l/I: it is read out over the phone or copied by hand.
+_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 _hasher = PasswordHasher()
 
 
@@ -16,6 +22,12 @@ def check_strength(password: str) -> None:
         raise ValueError(f"a password needs at least {MIN_LENGTH} characters")
     if password.strip() != password or not password.strip():
         raise ValueError("a password cannot start or end with spaces")
+
+
+def temporary() -> str:
+    """A temporary password: four groups of four (about 79 bits), easy to read out."""
+    groups = ("".join(secrets.choice(_ALPHABET) for _ in range(4)) for _ in range(4))
+    return "-".join(groups)
 
 
 def hash_password(password: str) -> str:

@@ -1,8 +1,12 @@
-"""An officer's own account: changing their password, which signs them out everywhere else."""
+"""An officer's own account: changing their password, which signs them out everywhere else.
+
+After an admin's reset the officer signs in with a temporary password and is sent here, and
+only here, until they have chosen their own."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.orm import Session
 from starlette.requests import Request
@@ -19,7 +23,6 @@ from bot.web.dashboard.web import (
     now,
     page,
     redirect,
-    refuse,
     render,
 )
 from storage import audit, login_throttle, officer_sessions
@@ -27,6 +30,8 @@ from storage import officers as officers_repo
 
 WRONG = "Your current password was not right, so nothing changed."
 LOCKED = "Too many wrong passwords from here: wait and try again later."
+SAME = "Your new password must be different from the current one."
+DIFFERENT = "The two new passwords are not the same."
 
 
 @dataclass(frozen=True)
@@ -36,23 +41,39 @@ class _Changed:
     status: int = 400
 
 
-@page()
+async def _page(
+    request: Request, who: Who, *, error: str | None = None, status: int = 200
+) -> Response:
+    def load(session: Session) -> Any:
+        officer = officers_repo.get(session, who.id)
+        return officer.password_expires_at if officer is not None else None
+
+    context = {
+        "min_length": passwords.MIN_LENGTH,
+        "changed": "changed" in request.query_params and error is None,
+        "error": error,
+        "expires_at": await db(request, load) if who.must_change else None,
+        "nav": "account",
+    }
+    return render(request, "account.html", context, who=who, status=status)
+
+
+@page(temporary_ok=True)
 async def account_page(request: Request, who: Who) -> Response:
-    context = {"min_length": passwords.MIN_LENGTH, "changed": "changed" in request.query_params}
-    return render(request, "account.html", context, who=who)
+    return await _page(request, who)
 
 
-@page()
+@page(temporary_ok=True)
 async def change_password(request: Request, who: Who) -> Response:
     form = await request.form()
     current = form_text(form, "current_password", limit=1024)
     new, again = form_text(form, "new_password", limit=1024), form_text(form, "confirm", limit=1024)
     if new != again:
-        return refuse(request, who, 400, "The two new passwords are not the same.")
+        return await _page(request, who, error=DIFFERENT, status=400)
     try:
         hashed = passwords.hash_password(new)
     except ValueError as exc:
-        return refuse(request, who, 400, str(exc))
+        return await _page(request, who, error=f"Choose another: {exc}.", status=400)
     at, client, limits = now(request), client_address(request), config(request).limits
 
     def change(session: Session) -> _Changed:
@@ -74,12 +95,22 @@ async def change_password(request: Request, who: Who) -> Response:
                 recognised=True,
             )
             return _Changed(problem=WRONG)
-        officers_repo.set_password(session, officer, hashed)
-        audit.record(session, actor=who.actor, action="change_password", subject=who.actor, now=at)
+        if passwords.verify(officer.password_hash, new):
+            return _Changed(problem=SAME)
+        was_temporary = officer.must_change_password
+        officers_repo.set_password(session, officer, hashed)  # ends every session
+        audit.record(
+            session,
+            actor=who.actor,
+            action="change_password",
+            subject=who.actor,
+            detail={"after_reset": True} if was_temporary else {},
+            now=at,
+        )
         return _Changed(token=officer_sessions.start(session, officer.id, at))
 
     done = await db(request, change)
     if done.token is None:
-        return refuse(request, who, done.status, done.problem or WRONG)
+        return await _page(request, who, error=done.problem or WRONG, status=done.status)
     begin_session(request, done.token)
     return redirect("/account", changed=1)

@@ -182,7 +182,7 @@ async def you_said_send(request: Request, who: Who) -> Response:
         if event is None or (who.scope is not None and event.area not in who.scope):
             return "missing", 0, 0
         try:
-            update, people = you_said.send(session, event, summary, at)
+            update, people = you_said.send(session, event, summary, at, officer_id=who.id)
         except ValueError as exc:
             return str(exc), 0, 0
         audit.record(
@@ -190,7 +190,7 @@ async def you_said_send(request: Request, who: Who) -> Response:
             actor=who.actor,
             action="send_you_said_we_did",
             subject=f"event:{event.id}",
-            detail={"new_event_id": update.id, "people": people},
+            detail={"update_id": update.id, "people": people},
             now=at,
         )
         return None, update.id, people

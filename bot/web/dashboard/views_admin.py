@@ -1,4 +1,4 @@
-"""Admin pages: the audit log, and the officers who may sign in."""
+"""Admin pages: the officers who may sign in (the audit log is views_audit)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,6 @@ from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import Response
 
-from bot.conversation.inbound import clean_text
-from bot.privacy.retention import ACTION as RETENTION_PURGE
 from bot.web.dashboard import passwords
 from bot.web.dashboard.web import (
     Who,
@@ -27,24 +25,6 @@ from storage import audit, officer_sessions
 from storage import officers as officers_repo
 from storage.dashboard_models import OFFICER_ROLES, Officer
 
-AUDIT_PAGE = 200
-
-
-@page(("admin",))
-async def audit_page(request: Request, who: Who) -> Response:
-    raw = request.query_params.get("action", "")
-    action = clean_text(raw, 64) or None
-
-    def load(session: Session) -> dict[str, Any]:
-        last_purge = audit.recent(session, limit=1, action=RETENTION_PURGE)
-        return {
-            "entries": audit.recent(session, limit=AUDIT_PAGE, action=action),
-            "last_purge": last_purge[0] if last_purge else None,
-        }
-
-    context = await db(request, load)
-    return render(request, "audit.html", {**context, "action": action or ""}, who=who)
-
 
 @page(("admin",))
 async def officers_page(request: Request, who: Who) -> Response:
@@ -60,7 +40,12 @@ async def officers_page(request: Request, who: Who) -> Response:
     return render(
         request,
         "officers.html",
-        {**context, "roles": OFFICER_ROLES, "min_length": passwords.MIN_LENGTH},
+        {
+            **context,
+            "roles": OFFICER_ROLES,
+            "min_length": passwords.MIN_LENGTH,
+            "temporary_hours": int(passwords.TEMPORARY_LIFETIME.total_seconds() // 3600),
+        },
         who=who,
     )
 
@@ -208,6 +193,42 @@ async def end_sessions(request: Request, who: Who) -> Response:
     if officer_id == who.id:
         return redirect("/login")  # that included this one
     return redirect("/officers")
+
+
+@page(("admin",))
+async def reset_password(request: Request, who: Who) -> Response:
+    """A temporary password, shown to the admin once and never stored: the officer must choose
+    their own at the next sign-in, and it stops working after passwords.TEMPORARY_LIFETIME. The
+    officer's sessions end, so whoever was using the old password is out too."""
+    officer_id = int(request.path_params["officer_id"])
+    if officer_id == who.id:
+        return refuse(request, who, 400, "Change your own password on Your account.")
+    temporary = passwords.temporary()
+    hashed = passwords.hash_password(temporary)
+    at = now(request)
+    expires = at + passwords.TEMPORARY_LIFETIME
+
+    def reset(session: Session) -> Officer | None:
+        officer = officers_repo.get(session, officer_id)
+        if officer is None:
+            return None
+        ended = officers_repo.reset_password(session, officer, hashed, expires)
+        audit.record(
+            session,
+            actor=who.actor,
+            action="reset_password",
+            subject=f"officer:{officer.id}",
+            detail={"sessions_ended": ended, "expires_at": expires.isoformat()},
+            now=at,
+        )
+        return officer
+
+    officer = await db(request, reset)
+    if officer is None:
+        return refuse(request, who, 404, "No such officer.")
+    context = {"officer": officer, "temporary": temporary, "expires_at": expires, "nav": "officers"}
+    # Not a redirect: the password is in this one response and nowhere else (no-store).
+    return render(request, "password_reset.html", context, who=who)
 
 
 @page(("admin",))

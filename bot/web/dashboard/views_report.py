@@ -13,8 +13,10 @@ from starlette.responses import Response
 
 from bot.privacy.redact import redact
 from bot.web.dashboard import filters as filtering
+from bot.web.dashboard import report_docx as report_docx_writer
 from bot.web.dashboard import suppress
 from bot.web.dashboard.views_overview import summary
+from bot.web.dashboard.views_themes import theme_chart
 from bot.web.dashboard.web import (
     HERE,
     Who,
@@ -71,19 +73,22 @@ async def _context(request: Request, who: Who) -> dict[str, Any] | str:
     def load(session: Session) -> dict[str, Any]:
         context = summary(request, session, f)
         flow = context["flow"]
-        themes = []
+        themes, chart = [], None
         if flow is not None:
-            for theme, n in coding.theme_counts(session, flow.id, f)[:TOP_THEMES]:
+            chart = theme_chart(session, flow.id, f, threshold)
+            counted = coding.theme_counts(session, flow.id, f)
+            # The chart's own (suppressed) figures: the list below it must not say more.
+            for (theme, n), bar in list(zip(counted, chart.bars, strict=False))[:TOP_THEMES]:
                 if n == 0:
                     continue
-                # Quotes go to a committee: never for viewers, never from a small group, and
-                # with phone numbers, emails, postcodes and names blanked out.
+                # Quotes go to a committee: never for viewers, never from a hidden or small
+                # group, and with phone numbers, emails, postcodes and names blanked out.
                 quotes = []
-                if who.reads_rows and n >= threshold:
+                if who.reads_rows and bar.cell.shown and n >= threshold:
                     quotes = [
                         redact(q) for q in coding.quotes(session, theme.id, scoped, limit=QUOTES)
                     ]
-                themes.append((theme, suppress.one(n, threshold), quotes))
+                themes.append((theme, bar.cell, quotes))
         event = session.get(Event, f.event_id) if f.event_id is not None else None
         flow_ids = [each.id for each in services(request).library]
         within = timedelta(hours=services(request).settings.read_within_hours)
@@ -97,6 +102,7 @@ async def _context(request: Request, who: Who) -> dict[str, Any] | str:
             **context,
             "choices": filtering.choices(session, flow_ids),
             "themes": themes,
+            "theme_chart": chart,
             "actions": coding.actions_for(session, flow.id if flow else None),
             "event": event,
         }
@@ -154,5 +160,24 @@ async def report_pdf(request: Request, who: Who) -> Response:
             pdf,
             media_type="application/pdf",
             headers={"Content-Disposition": attachment("committee-report.pdf")},
+        )
+    )
+
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@page()
+async def report_docx(request: Request, who: Who) -> Response:
+    """The same report as a Word document, for committee papers that are edited before they go."""
+    context = await _context(request, who)
+    if isinstance(context, str):
+        return refuse(request, who, 400, context)
+    data = await asyncio.to_thread(report_docx_writer.build, context, config(request).threshold)
+    return secure(
+        Response(
+            data,
+            media_type=DOCX,
+            headers={"Content-Disposition": attachment("committee-report.docx")},
         )
     )

@@ -25,12 +25,22 @@ from bot.conversation.inbound import clean_text
 from bot.health import Check, failures
 from bot.services import Services
 from bot.web.dashboard.config import DashboardConfig
+from bot.web.dashboard.funnel import GROUP_LABELS
 from bot.web.headers import HEADERS
 from storage import officer_sessions
 from storage import officers as officers_repo
 
 T = TypeVar("T")
 UK = ZoneInfo("Europe/London")
+STATUS_LABELS = {
+    "active": "In progress",
+    "completed": "Completed",
+    "stopped": "Stopped",
+    "expired": "Ran out of time",
+    "planned": "Planned",
+    "in_progress": "In progress",
+    "done": "Done",
+}
 HERE = Path(__file__).resolve().parent
 PREFIX = "/dashboard"
 CSRF_FIELD = "csrf_token"
@@ -48,9 +58,11 @@ templates = Environment(
 )
 templates.filters["pair"] = lambda value: (value, value)
 templates.filters["uk"] = lambda when: f"{when.astimezone(UK):%-d %b %Y %H:%M}" if when else ""
-templates.filters["answer"] = lambda value: (
-    "; ".join(map(str, value)) if isinstance(value, list) else "" if value is None else str(value)
-)
+# Stored codes as officers read them: "Parent or carer", not `parent`; "SMS", not `sms`.
+templates.filters["group"] = lambda value: GROUP_LABELS.get(value, value) if value else ""
+templates.filters["labelled"] = lambda values: [(v, GROUP_LABELS.get(v, v)) for v in values]
+templates.filters["status"] = lambda value: STATUS_LABELS.get(value, value) if value else ""
+templates.filters["statused"] = lambda values: [(v, STATUS_LABELS.get(v, v)) for v in values]
 
 
 @dataclass(frozen=True)
@@ -60,6 +72,7 @@ class Who:
     role: str
     scope: frozenset[str] | None  # None: every area
     lead: bool = False  # a designated safeguarding lead: sees every area's safeguarding flags
+    must_change: bool = False  # signed in with an admin's temporary password: only /account
 
     @property
     def actor(self) -> str:
@@ -229,6 +242,7 @@ async def signed_in(request: Request) -> Who | None:
             officer.role,
             officers_repo.area_scope(officer),
             lead=officer.safeguarding_lead,
+            must_change=officer.must_change_password,
         )
 
     who = await db(request, load)
@@ -238,9 +252,10 @@ async def signed_in(request: Request) -> Who | None:
 
 
 def page(
-    roles: Collection[str] | None = None,
+    roles: Collection[str] | None = None, *, temporary_ok: bool = False
 ) -> Callable[[Handler], Callable[[Request], Awaitable[Response]]]:
-    """A signed-in page: CSRF on every POST, then sign-in, then the role check."""
+    """A signed-in page: CSRF on every POST, then sign-in, then the role check. Someone signed in
+    with a temporary password reaches only the pages marked `temporary_ok` (choosing their own)."""
     allowed = frozenset(roles or ("admin", "officer", "viewer"))
 
     def wrap(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
@@ -261,6 +276,10 @@ def page(
                 if request.method == "GET":
                     return redirect("/login", next=request.url.path)
                 return refuse(request, None, 403, "Please sign in again.")
+            if who.must_change and not temporary_ok:
+                if request.method == "GET":
+                    return redirect("/account")
+                return refuse(request, who, 403, CHOOSE_FIRST)
             if who.role == "admin":
                 request.state.health_problems = await health_problems(request)
             if who.role not in allowed:
@@ -293,6 +312,7 @@ def form_text(form: Any, name: str, *, limit: int = 2000) -> str:
     return clean_text(value, len(value)).strip()[:limit] if isinstance(value, str) else ""
 
 
+CHOOSE_FIRST = "You signed in with a temporary password: choose your own on Your account first."
 DISABLED = "The dashboard is turned off: set SESSION_SECRET (at least 32 random characters)."
 FORBIDDEN_CSRF = (
     "This form has expired or did not come from this dashboard. Go back, reload the page and try "

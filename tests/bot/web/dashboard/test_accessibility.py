@@ -20,7 +20,9 @@ PAGES = [
     "/responses",
     "/responses/1",
     "/coding?flow=post_event&step=worked_well",
+    "/coding?flow=post_event&select=all&uncoded=1",
     "/themes",
+    "/themes?flow=post_event",
     "/actions",
     "/events",
     "/events/new",
@@ -28,11 +30,14 @@ PAGES = [
     "/events/1/edit",
     "/events/1/poster",
     "/report",
+    "/report?flow=post_event",
+    "/events/1/you-said",
     "/exports",
     "/safeguarding",
     "/to-read",
     "/officers",
     "/audit",
+    "/audit?action=login&page=1",
     "/account",
     "/flows",
     "/flows/post_event",
@@ -87,4 +92,22 @@ def audit_pages(dash: Dash, page: Any) -> None:
     found["/flows/young_person_voice/preview (replied)"] = violations(page)
     preview_in_browser(page, dash.url, "post_event", "sms", ["yes", "my dad hits me"])
     found["/flows/post_event/preview (flagged)"] = violations(page)
+    # A password reset's one-time page, then the officer's forced change, with an error shown.
+    page.goto(dash.url("/officers"))
+    page.get_by_role("button", name="Reset password of bo@council.example").click()
+    page.get_by_role("heading", name="Password reset for bo@council.example").wait_for()
+    found["password reset"] = violations(page)
+    temporary = page.locator("#temporary").inner_text()
+    page.get_by_role("button", name="Sign out").click()
+    page.get_by_label("Email").fill("bo@council.example")
+    page.get_by_label("Password").fill(temporary)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("heading", name="Choose your own password").wait_for()
+    found["choose a password"] = violations(page)
+    page.get_by_label("Temporary password").fill("not it at all")
+    page.get_by_label("New password", exact=False).first.fill("a long enough one")
+    page.get_by_label("New password again").fill("a long enough one")
+    page.get_by_role("button", name="Save my password").click()
+    page.get_by_role("heading", name="Your password was not changed").wait_for()
+    found["choose a password, refused"] = violations(page)
     assert {path: v for path, v in found.items() if v} == {}

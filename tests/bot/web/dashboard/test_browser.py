@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -17,7 +18,9 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
+from tests.bot.web.dashboard.coding_helpers import tag_in_browser
 from tests.bot.web.dashboard.conftest import PASSWORD, Dash
+from tests.bot.web.dashboard.report_helpers import download_docx_in_browser, headings
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
@@ -99,16 +102,15 @@ def test_an_officer_works_through_the_dashboard_in_a_browser(
     page.get_by_text("14 conversations match.").wait_for()
     shot(page, "responses")
 
-    # Build a coding frame and tag an answer with keyboard-reachable controls only.
+    # Build a coding frame and tag answers with the keyboard only.
     page.goto(dash.url("/coding?flow=post_event&step=worked_well"))
     page.get_by_label("New theme").fill("Speakers")
     page.get_by_role("button", name="Add theme").click()
-    answer = page.locator("article.answer", has_text="The speakers were brilliant")
-    answer.get_by_label("Speakers").check()
-    answer.get_by_role("button", name="Save themes for this answer").click()
-    page.wait_for_load_state()
-    answer = page.locator("article.answer", has_text="The speakers were brilliant")
-    assert answer.get_by_label("Speakers").is_checked()
+    words = ["The speakers were brilliant", "The speakers knew their stuff"]
+    tag_in_browser(page, dash.url(""), words, "Speakers")
+    assert "2 answers tagged with 'Speakers'." in page.get_by_role("status").inner_text()
+    for said in words:
+        assert "Speakers" in page.locator("li.pick", has_text=said).inner_text()
     assert "&lt;script&gt;" in page.content() or "<script>alert" not in page.content()
     shot(page, "coding")
 
@@ -135,6 +137,8 @@ def test_an_officer_works_through_the_dashboard_in_a_browser(
     page.get_by_role("heading", name="Committee report: North coffee morning").wait_for()
     assert page.get_by_role("heading", name="Top themes in what people wrote").is_visible()
     shot(page, "report")
+    document = download_docx_in_browser(page)
+    assert "Committee report: North coffee morning" in headings(document)
     page.emulate_media(media="print")
     assert not page.get_by_role("navigation", name="Main").is_visible()
 
@@ -191,3 +195,86 @@ def test_an_officer_reads_free_text_riskiest_first_in_a_browser(
     # And one on its own.
     page.get_by_role("button", name="Mark read").first.click()
     page.get_by_role("heading", name=f"Unread: {before - 3}").wait_for()
+
+
+def test_an_officer_codes_a_page_of_answers_with_the_keyboard(
+    dash: Dash, browser_page: object
+) -> None:
+    page: Any = browser_page
+    dash.officer("ann@council.example", "officer", ("north",))
+    sign_in_browser(page, dash, "ann@council.example")
+    page.goto(dash.url("/coding?flow=post_event&step=worked_well"))
+    for name in ("Speakers", "Meeting parents"):
+        page.get_by_label("New theme").fill(name)
+        page.get_by_label("New theme").press("Enter")
+        page.locator("ul.themes").get_by_text(name, exact=True).wait_for()
+    tag_in_browser(
+        page,
+        dash.url(""),
+        ["Meeting other parents", "Meeting other parents like me"],
+        "Meeting parents",
+    )
+    # A visible focus ring on the answer the keyboard is on.
+    box = page.get_by_role("checkbox", name="The handouts", exact=True)
+    box.focus()
+    ring = box.evaluate(
+        "el => getComputedStyle(el).outlineStyle + ' ' + getComputedStyle(el).boxShadow"
+    )
+    assert ring.startswith("solid"), ring
+    assert "255, 221, 0" in ring, ring
+    # Everything not yet coded, ticked at once, coded "no theme"; then nothing is left to code.
+    page.goto(dash.url("/coding?flow=post_event&step=worked_well&uncoded=1"))
+    page.get_by_role("link", name=re.compile(r"^Tick all \d+ on this page$")).click()
+    assert page.get_by_role("checkbox", checked=False).count() == 0
+    shot(page, "coding-ticked")
+    page.get_by_label("Theme", exact=True).select_option(label="No theme (read; nothing to code)")
+    page.get_by_role("button", name="Apply to the ticked answers").click()
+    page.get_by_role("status").wait_for()
+    assert "coded as having no theme" in page.get_by_role("status").inner_text()
+    assert page.get_by_text("No free-text answers match.").is_visible()
+    page.goto(dash.url("/coding?flow=post_event&step=worked_well"))
+    shot(page, "coding-done")
+    page.goto(dash.url("/themes?flow=post_event"))
+    page.get_by_role("figure", name="Themes in what people wrote").wait_for()
+    shot(page, "themes-chart")
+
+
+def sign_in_browser(page: Any, dash: Dash, email: str, password: str = PASSWORD) -> None:
+    page.goto(dash.url("/login"))
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def test_an_admin_resets_a_password_and_the_officer_must_choose_a_new_one(
+    dash: Dash, browser_page: object
+) -> None:
+    page: Any = browser_page
+    dash.officer("admin@council.example", "admin")
+    dash.officer("bo@council.example", "officer", ("north",))
+    sign_in_browser(page, dash, "admin@council.example")
+    page.get_by_role("link", name="Officers").click()
+    page.get_by_role("button", name="Reset password of bo@council.example").click()
+    page.get_by_role("heading", name="Password reset for bo@council.example").wait_for()
+    temporary = page.locator("#temporary").inner_text()
+    shot(page, "password-reset")
+    page.get_by_role("button", name="Sign out").click()
+
+    sign_in_browser(page, dash, "bo@council.example", temporary)
+    page.get_by_role("heading", name="Choose your own password").wait_for()
+    assert page.get_by_role("navigation", name="Main").count() == 0
+    page.goto(dash.url("/responses"))  # nothing else opens until they have chosen
+    page.get_by_role("heading", name="Choose your own password").wait_for()
+    page.get_by_label("Temporary password").fill(temporary)
+    page.get_by_label("New password", exact=False).first.fill("short")
+    page.get_by_label("New password again").fill("short")
+    # The browser's own check stops a short one first; the server refuses it too.
+    page.get_by_role("button", name="Save my password").click()
+    assert page.url.endswith("/dashboard/account")
+    page.get_by_label("New password", exact=False).first.fill("my own passphrase 7")
+    page.get_by_label("New password again").fill("my own passphrase 7")
+    page.get_by_role("button", name="Save my password").click()
+    page.get_by_text("Your password is changed.").wait_for()
+    shot(page, "password-chosen")
+    page.get_by_role("link", name="Responses").click()
+    page.get_by_role("heading", name="Responses").wait_for()

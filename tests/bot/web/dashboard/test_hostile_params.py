@@ -55,6 +55,7 @@ NAMES = [
     *("page", "step", "uncoded", "action", "layout", "format", "next", "sent", "update"),
     *("theme", "what", "owner", "date", "name", "description", "summary", "back", "reason"),
     *("email", "password", "areas", "active", "junk"),
+    *("answer", "op", "select", "officer", "current_password", "new_password", "confirm"),
 ]
 
 

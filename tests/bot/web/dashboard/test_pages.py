@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from bot.followups.runner import FollowUpRunner
 from storage import audit
 from storage import contacts as contacts_repo
+from storage.dashboard_models import YouSaidUpdate
 from storage.models import Conversation, Event, FollowUp, Message
+from tests.bot.web.dashboard.coding_helpers import add_theme, answers_on, code_answers, coding_url
 from tests.bot.web.dashboard.conftest import Dash, post_form
 from tests.bot.web.dashboard.seed import NORTH, SCRIPT, TYPED_NUMBER
 
@@ -30,22 +32,9 @@ def test_a_viewer_sees_counts_but_never_transcripts_or_quotes(dash: Dash) -> Non
     dash.officer("val@council.example", "viewer")
     conversation_id, _ = conversation_of(dash, dash.seeded.north_numbers[0])
     with dash.login("ann@council.example") as ann:
-        post_form(
-            ann,
-            "/dashboard/coding?flow=post_event",
-            "/dashboard/coding/themes",
-            {"flow": "post_event", "name": "Speakers"},
-        )
-        page = ann.get("/dashboard/coding?flow=post_event&step=worked_well").text
-        theme_id = re.search(r'name="theme" value="(\d+)"', page).group(1)  # type: ignore[union-attr]
-        answer_ids = re.findall(r'/coding/answers/(\d+)"', page)
-        for answer_id in answer_ids[:6]:
-            post_form(
-                ann,
-                "/dashboard/coding?flow=post_event",
-                f"/dashboard/coding/answers/{answer_id}",
-                [("theme", theme_id)],
-            )
+        theme_id = add_theme(ann, "Speakers")
+        answer_ids = list(answers_on(ann.get(coding_url(step="worked_well")).text).values())
+        assert code_answers(ann, answer_ids[:6], theme_id).status_code == 303
         themes = ann.get("/dashboard/themes?flow=post_event").text
         assert "<blockquote>" in themes  # officers read quotes
     with dash.login("val@council.example") as val:
@@ -164,15 +153,20 @@ def test_you_said_we_did_goes_to_those_who_asked_to_hear_back(dash: Dash) -> Non
         report = ann.get("/dashboard/report?flow=post_event").text
         assert "We booked the big hall for the next one" in report
     with dash.services.session_factory() as s:
-        update = s.scalars(select(Event).where(Event.kind == "you_said_we_did")).one()
-        assert update.flow_id == "you_said_we_did"
-        assert update.area == "north"
-        assert update.variables == {"actions_summary": "We booked the big hall for the next one."}
-        planned = s.scalars(select(FollowUp).where(FollowUp.event_id == update.id)).all()
+        # No second event: the update is recorded against the real one.
+        assert s.scalars(select(Event).where(Event.kind == "you_said_we_did")).all() == []
+        assert s.scalar(select(func.count()).select_from(Event)) == 2
+        [update] = s.scalars(select(YouSaidUpdate)).all()
+        assert (update.event_id, update.people) == (north, 10)
+        assert update.summary == "We booked the big hall for the next one."
+        planned = s.scalars(select(FollowUp).where(FollowUp.update_id == update.id)).all()
         assert len(planned) == 10
-        assert {f.kind for f in planned} == {"initial"}
+        assert {(f.event_id, f.flow_id, f.kind) for f in planned} == {
+            (north, "you_said_we_did", f"update_{update.id}")
+        }
         [entry] = audit.recent(s, action="send_you_said_we_did")
-        assert entry.detail["people"] == 10
+        assert entry.subject == f"event:{north}"
+        assert entry.detail == {"update_id": update.id, "people": 10}
 
 
 def test_the_update_message_carries_the_actions_summary(dash: Dash) -> None:
@@ -191,8 +185,17 @@ def test_the_update_message_carries_the_actions_summary(dash: Dash) -> None:
             for m in s.scalars(select(Message).where(Message.direction == "out"))
             if "Here is what we did" in m.body
         ]
+        updates = s.scalars(select(Conversation).where(Conversation.flow_id == "you_said_we_did"))
+        assert {c.event_id for c in updates} == {dash.seeded.north}
     assert len(bodies) == 10
     assert all("We moved the coffee mornings to after school drop-off." in b for b in bodies)
+    assert all("about North coffee morning" in b for b in bodies)
+    with dash.login("ann@council.example") as ann:
+        page = ann.get(f"/dashboard/events/{dash.seeded.north}/you-said").text
+        assert re.search(r"<td>We moved the coffee mornings[^<]*</td><td>10</td><td>10</td>", page)
+        # The event's own report still counts only its survey, not the replies to the update.
+        report = ann.get(f"/dashboard/report?event={dash.seeded.north}").text
+        assert '<th scope="row">Started</th><td>14</td>' in report.replace("\n", "")
 
 
 def test_the_committee_report_prints_and_downloads_as_pdf(dash: Dash) -> None:
@@ -212,3 +215,26 @@ def test_the_committee_report_prints_and_downloads_as_pdf(dash: Dash) -> None:
     assert pdf.headers["content-type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF")
     assert TYPED_NUMBER.encode() not in pdf.content
+
+
+def test_stored_codes_read_as_labels_on_every_page(dash: Dash) -> None:
+    dash.officer("admin@council.example", "admin")
+    conversation_id, _ = conversation_of(dash, dash.seeded.north_numbers[0])
+    with dash.login("admin@council.example") as admin:
+        listing = admin.get("/dashboard/responses").text
+        transcript = admin.get(f"/dashboard/responses/{conversation_id}").text
+        to_read = admin.get("/dashboard/to-read").text
+    row = re.search(r"<tbody>\s*<tr>(.*?)</tr>", listing, re.S)
+    assert row is not None
+    cells = re.findall(r"<td>([^<]*)</td>", row.group(1))
+    assert "Parent or carer" in cells
+    assert "SMS" in cells
+    assert "English" in cells
+    assert {"parent", "sms", "en", "completed"}.isdisjoint(cells)
+    assert '<option value="young_person">Young person</option>' in listing
+    assert '<option value="expired">Ran out of time</option>' in listing
+    assert "<dd>Parent or carer</dd>" in transcript
+    assert "<dd>SMS, English</dd>" in transcript
+    assert "News only" in transcript
+    assert ">updates<" not in transcript
+    assert "Parent or carer;" in to_read
