@@ -104,7 +104,6 @@ def routes() -> list[BaseRoute]:
         Route("/flows/{flow_id}", views_flows.flow_page, methods=["GET"]),
         Route("/flows/{flow_id}/preview", views_flows.preview_start, methods=["GET"]),
         Route("/flows/{flow_id}/preview", views_flows.preview_reply, methods=["POST"]),
-        Route("/audit", views_admin.audit_page, methods=["GET"]),
         Route("/audit", views_audit.audit_page, methods=["GET"]),
         Route("/officers", views_admin.officers_page, methods=["GET"]),
         Route("/officers", views_admin.add_officer, methods=["POST"]),

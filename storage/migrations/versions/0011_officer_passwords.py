@@ -2,7 +2,7 @@
 having no theme, and "you said, we did" updates recorded against the real event.
 
 Revision ID: 0011_officer_passwords
-Revises: 0009_to_read
+Revises: 0010_event_admin
 Create Date: 2026-12-02
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0011_officer_passwords"
-down_revision: str | None = "0009_to_read"
+down_revision: str | None = "0010_event_admin"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
