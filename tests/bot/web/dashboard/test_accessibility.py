@@ -54,12 +54,12 @@ pytestmark = [
 ]
 
 
-def violations(page: Any) -> list[str]:
+def violations(page: Any, *, at_least: int = 10) -> list[str]:
     page.add_script_tag(path=AXE)
     result = page.evaluate(
         "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", TAGS
     )
-    assert len(result["passes"]) > 10  # axe really checked this page
+    assert len(result["passes"]) > at_least  # axe really checked this page
     return [
         f"{v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes']][:3]}"
         for v in result["violations"]
