@@ -20,6 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
 
 from storage.base import Base
 from storage.crypto import IdentifierCipher, cipher_of
+from storage.sealed import SealedJSON, SealedText
 from storage.types import UTCDateTime, json_type
 
 # "staff": a safeguarding lead's own number, which alerts are sent to; never surveyed or counted.
@@ -140,9 +141,10 @@ class Answer(Base):
     )
     flow_id: Mapped[str] = mapped_column(String(64))
     step_id: Mapped[str] = mapped_column(String(64))
-    value: Mapped[Any | None] = mapped_column(json_type(none_as_null=True))
+    # Encrypted, every kind of answer: a free-text answer may hold names, places, anything.
+    value: Mapped[Any | None] = mapped_column(SealedJSON())
     special: Mapped[str | None] = mapped_column(String(32))
-    raw_text: Mapped[str | None] = mapped_column(Text)
+    raw_text: Mapped[str | None] = mapped_column(SealedText())  # the reply as typed
     message_id: Mapped[int | None] = mapped_column(
         ForeignKey("messages.id", ondelete="SET NULL"), index=True
     )
@@ -184,12 +186,13 @@ class Message(Base):
     )
     direction: Mapped[str] = mapped_column(String(3))
     channel: Mapped[str] = mapped_column(String(16))
-    body: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(SealedText())  # a family's words, or a text naming them
     meta: Mapped[dict[str, Any]] = mapped_column(json_type(), default=dict)
     provider_id: Mapped[str | None] = mapped_column(String(128))
     status: Mapped[str] = mapped_column(String(16))
     error_code: Mapped[str | None] = mapped_column(String(32))
-    error_message: Mapped[str | None] = mapped_column(Text)
+    # A provider's words about a failure may quote the number.
+    error_message: Mapped[str | None] = mapped_column(SealedText())
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     segments: Mapped[int | None] = mapped_column(Integer)
@@ -318,8 +321,9 @@ class SafeguardingFlag(Base):
     )
     channel: Mapped[str] = mapped_column(String(16))
     category: Mapped[str] = mapped_column(String(32))
-    reasons: Mapped[list[str]] = mapped_column(json_type(), default=list)
-    text: Mapped[str] = mapped_column(Text)  # the exact words
+    # Why it was flagged, quoting excerpts of the words.
+    reasons: Mapped[list[str]] = mapped_column(SealedJSON(), default=list)
+    text: Mapped[str] = mapped_column(SealedText())  # the exact words
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     alert_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     alert_attempts: Mapped[int] = mapped_column(Integer, default=0)
@@ -327,7 +331,7 @@ class SafeguardingFlag(Base):
     alert_error: Mapped[str | None] = mapped_column(String(200))
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     acknowledged_by: Mapped[str | None] = mapped_column(String(120))
-    acknowledge_note: Mapped[str | None] = mapped_column(Text)  # what was done about it
+    acknowledge_note: Mapped[str | None] = mapped_column(SealedText())  # what was done about it
     # The event area it belongs to, so officers see only their areas' flags; None: no known area.
     area: Mapped[str | None] = mapped_column(String(64), index=True)
     realert_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
