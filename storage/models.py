@@ -371,3 +371,33 @@ class ReadItem(Base):
     read_by: Mapped[str | None] = mapped_column(String(120))
     # When the lead was reminded that it was still unread past READ_WITHIN_HOURS: once per item.
     reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class ExportFile(Base):
+    """A file with people's data that a command wrote to disk (`sendvoice export --out`, `privacy
+    export --out`): erasing a person, by request or by retention, deletes each file that holds
+    them, so no copy of them outlives the database's."""
+
+    __tablename__ = "export_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    path: Mapped[str] = mapped_column(SealedText())  # officers name files after people
+    kind: Mapped[str] = mapped_column(String(32))  # "responses" or "subject_access"
+    identified: Mapped[bool] = mapped_column(Boolean)  # numbers and chat ids, or pseudonyms only
+    actor: Mapped[str] = mapped_column(String(120))
+    written_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    removed_because: Mapped[str | None] = mapped_column(String(32))  # "forget", "retention_purge"
+
+
+class ExportFileContact(Base):
+    """One person whose data an export file holds."""
+
+    __tablename__ = "export_file_contacts"
+
+    file_id: Mapped[int] = mapped_column(
+        ForeignKey("export_files.id", ondelete="CASCADE"), primary_key=True
+    )
+    contact_id: Mapped[int] = mapped_column(
+        ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True, index=True
+    )

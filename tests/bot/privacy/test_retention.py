@@ -19,6 +19,7 @@ from bot.privacy.retention import PurgeReport, count, purge
 from bot.services import Services, build_services
 from storage import contacts as contacts_repo
 from storage import conversations as conversations_repo
+from storage import export_files
 from storage.models import (
     AuditEntry,
     ChannelIdentity,
@@ -99,8 +100,23 @@ def county(services: Services) -> None:
         )
 
 
-def test_the_dry_run_reports_exactly_what_the_real_run_does(services: Services) -> None:
+def test_the_dry_run_reports_exactly_what_the_real_run_does(
+    services: Services, tmp_path: Path
+) -> None:
     county(services)
+    exported = tmp_path / "coffee morning.csv"
+    exported.write_text("pseudonym,answer\n")
+    with services.session_factory.begin() as s:
+        old = contacts_repo.find_by_address(s, "sms", OLD)[0]  # type: ignore[index]
+        export_files.record(
+            s,
+            path=str(exported),
+            kind="responses",
+            identified=False,
+            actor="cli",
+            contact_ids=[old.id],
+            now=LATER,
+        )
     dry = purge(
         services.session_factory, services.library, retention_days=730, now=LATER, dry_run=True
     )
@@ -108,6 +124,8 @@ def test_the_dry_run_reports_exactly_what_the_real_run_does(services: Services) 
         services.session_factory, services.library, retention_days=730, now=LATER, dry_run=False
     )
     assert dry.figures() == real.figures()
+    assert [f.path for f in dry.files] == [f.path for f in real.files] == [str(exported)]
+    assert not exported.exists()
     # Every figure was exercised: a dry run that agreed only on zeros would prove nothing.
     assert all(real.figures().values()), real
     assert (real.contacts, real.identities, real.follow_ups, real.free_text_answers) == (2, 2, 1, 3)
