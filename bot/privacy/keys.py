@@ -24,9 +24,13 @@ from storage.tables import metadata
 
 def demo_cipher(settings: Settings) -> IdentifierCipher:
     """The configured keys; failing that, a key kept beside the demo's own SQLite file."""
+    return IdentifierCipher(demo_keys(settings))
+
+
+def demo_keys(settings: Settings) -> list[str]:
     keys = settings.encryption_keys()
     if keys:
-        return IdentifierCipher(keys)
+        return keys
     url = make_url(settings.database_url)
     if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
         raise EncryptionKeyError(
@@ -35,7 +39,7 @@ def demo_cipher(settings: Settings) -> IdentifierCipher:
     path = Path(url.database + ".key")
     if not path.exists():
         _write_private(path, generate_key() + "\n")
-    return IdentifierCipher([path.read_text(encoding="utf-8").strip()])
+    return [path.read_text(encoding="utf-8").strip()]
 
 
 def _write_private(path: Path, content: str) -> None:
