@@ -63,6 +63,9 @@ def _configure_sqlite(engine: Engine) -> None:
         try:
             _use_wal(cursor)
             cursor.execute("PRAGMA foreign_keys=ON")
+            # What is deleted (a forgotten person's rows, purged messages) is overwritten with
+            # zeros in the file, not left in free pages for anyone reading it raw.
+            cursor.execute("PRAGMA secure_delete=ON")
             cursor.execute(f"PRAGMA busy_timeout={_SQLITE_BUSY_TIMEOUT_MS}")
         finally:
             cursor.close()

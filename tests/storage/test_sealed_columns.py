@@ -6,18 +6,21 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from alembic import command
 from sqlalchemy import Engine, insert, select, text, update
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from storage.crypto import EncryptionKeyError, IdentifierCipher
 from storage.db import make_engine, make_session_factory
-from storage.migrate import alembic_config
+from storage.migrate import alembic_config, upgrade
 from storage.models import Answer, Message, SafeguardingFlag
 from storage.sealed import SealedValueError, sealed_columns
 from storage.tables import metadata
+from tests.helpers import IS_POSTGRES
 
 WORDS = "Our keyworker Ffion never rings back"
 NOW = "2026-03-01 10:00:00"
@@ -167,3 +170,19 @@ def test_words_written_by_core_statements_are_encrypted_too(session: Session) ->
     raw = session.execute(text("SELECT body, error_message FROM messages")).one()
     assert "Ffion" not in " ".join(raw)
     assert session.scalars(select(Message.error_message)).one() == "The 'To' number " + WORDS
+
+
+@pytest.mark.skipif(IS_POSTGRES, reason="reads the SQLite file's bytes")
+def test_after_upgrading_no_clear_word_is_left_in_the_sqlite_file(
+    empty_database_url: str, empty_engine: Engine
+) -> None:
+    """Encrypting rows in place must not leave the clear text in free pages or the write-ahead log
+    (it did not before either: rows that grow are rewritten; this guards against a change)."""
+    upgrade(empty_database_url, "0009_to_read")
+    _plant_words(empty_engine)
+    empty_engine.dispose()
+    upgrade(empty_database_url)
+    path = Path(make_url(empty_database_url).database or "")
+    raw = b"".join(p.read_bytes() for p in path.parent.glob(path.name + "*"))
+    assert b"Ffion" not in raw
+    assert b"keyworker" not in raw
