@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
 # CI runs the suite twice: without DATABASE_URL (SQLite) and with a PostgreSQL URL.
@@ -68,3 +68,13 @@ def readable_dump(database_url: str, *, skip: frozenset[str] = frozenset()) -> s
     finally:
         engine.dispose()
     return "\n".join(rows)
+
+
+def opened_engine(database_url: str) -> Engine:
+    """An engine beside the one under test that reads encrypted columns with the tests' key."""
+    from storage.crypto import IdentifierCipher
+    from storage.sealed import attach
+
+    engine = create_engine(database_url)
+    attach(engine, IdentifierCipher(os.environ["DATA_ENCRYPTION_KEY"].split(",")))
+    return engine
