@@ -177,7 +177,7 @@ def new_key() -> None:
 
 @privacy_group.command("rotate-key")
 def rotate_key() -> None:
-    """Re-encrypt every identifier under the first key in DATA_ENCRYPTION_KEY.
+    """Re-encrypt every identifier and everyone's words under the first key in DATA_ENCRYPTION_KEY.
 
     To rotate: put the new key first and keep the old one after it ("NEW,OLD"), restart, run this,
     then remove the old key. Run once with your one key after upgrading, to seal conversations an
