@@ -13,6 +13,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry
 
+from storage import sealed
 from storage.crypto import SESSION_KEY, IdentifierCipher
 
 DEFAULT_URL = "sqlite:///./sendvoice.db"
@@ -62,6 +63,9 @@ def _configure_sqlite(engine: Engine) -> None:
         try:
             _use_wal(cursor)
             cursor.execute("PRAGMA foreign_keys=ON")
+            # What is deleted (a forgotten person's rows, purged messages) is overwritten with
+            # zeros in the file, not left in free pages for anyone reading it raw.
+            cursor.execute("PRAGMA secure_delete=ON")
             cursor.execute(f"PRAGMA busy_timeout={_SQLITE_BUSY_TIMEOUT_MS}")
         finally:
             cursor.close()
@@ -94,7 +98,10 @@ def _use_wal(cursor: Any) -> None:
 def make_session_factory(
     engine: Engine, cipher: IdentifierCipher | None = None
 ) -> sessionmaker[Session]:
-    """Sessions carry the identifier cipher, so models can decrypt what they hold on access."""
+    """Sessions carry the identifier cipher, so models can decrypt what they hold on access; the
+    engine gets it too, for the encrypted columns (storage.sealed) of every statement it runs."""
+    if cipher is not None:
+        sealed.attach(engine, cipher)
     return sessionmaker(bind=engine, expire_on_commit=False, info={SESSION_KEY: cipher})
 
 

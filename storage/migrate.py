@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from alembic import command
@@ -25,7 +26,9 @@ def alembic_config(url: str) -> Config:
     return config
 
 
-def upgrade(url: str, revision: str = "head") -> None:
+def upgrade(url: str, revision: str = "head", keys: Sequence[str] = ()) -> None:
+    """`keys`: the encryption keys, for migrations that encrypt what is already stored (without
+    them, DATA_ENCRYPTION_KEY from the environment)."""
     engine = make_engine(url)
     try:
         with engine.begin() as connection:
@@ -36,6 +39,7 @@ def upgrade(url: str, revision: str = "head") -> None:
                 )
             config = alembic_config(url)
             config.attributes["connection"] = connection
+            config.attributes["encryption_keys"] = list(keys)
             command.upgrade(config, revision)
     finally:
         engine.dispose()
@@ -63,11 +67,11 @@ def check_schema(engine: Engine) -> None:
     raise SchemaOutOfDate(current, head, newer=current is not None and current not in known)
 
 
-def ensure_schema(url: str) -> None:
+def ensure_schema(url: str, keys: Sequence[str] = ()) -> None:
     engine = make_engine(url)
     try:
         if current_revision(engine) == head_revision():
             return
     finally:
         engine.dispose()
-    upgrade(url)
+    upgrade(url, keys=keys)

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
 
 from storage.base import Base
 from storage.crypto import IdentifierCipher, cipher_of
+from storage.sealed import SealedJSON, SealedText
 from storage.types import UTCDateTime, json_type
 
 # "staff": a safeguarding lead's own number, which alerts are sent to; never surveyed or counted.
@@ -142,9 +143,10 @@ class Answer(Base):
     )
     flow_id: Mapped[str] = mapped_column(String(64))
     step_id: Mapped[str] = mapped_column(String(64))
-    value: Mapped[Any | None] = mapped_column(json_type(none_as_null=True))
+    # Encrypted, every kind of answer: a free-text answer may hold names, places, anything.
+    value: Mapped[Any | None] = mapped_column(SealedJSON())
     special: Mapped[str | None] = mapped_column(String(32))
-    raw_text: Mapped[str | None] = mapped_column(Text)
+    raw_text: Mapped[str | None] = mapped_column(SealedText())  # the reply as typed
     message_id: Mapped[int | None] = mapped_column(
         ForeignKey("messages.id", ondelete="SET NULL"), index=True
     )
@@ -186,12 +188,13 @@ class Message(Base):
     )
     direction: Mapped[str] = mapped_column(String(3))
     channel: Mapped[str] = mapped_column(String(16))
-    body: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(SealedText())  # a family's words, or a text naming them
     meta: Mapped[dict[str, Any]] = mapped_column(json_type(), default=dict)
     provider_id: Mapped[str | None] = mapped_column(String(128))
     status: Mapped[str] = mapped_column(String(16))
     error_code: Mapped[str | None] = mapped_column(String(32))
-    error_message: Mapped[str | None] = mapped_column(Text)
+    # A provider's words about a failure may quote the number.
+    error_message: Mapped[str | None] = mapped_column(SealedText())
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     segments: Mapped[int | None] = mapped_column(Integer)
@@ -329,8 +332,9 @@ class SafeguardingFlag(Base):
     )
     channel: Mapped[str] = mapped_column(String(16))
     category: Mapped[str] = mapped_column(String(32))
-    reasons: Mapped[list[str]] = mapped_column(json_type(), default=list)
-    text: Mapped[str] = mapped_column(Text)  # the exact words
+    # Why it was flagged, quoting excerpts of the words.
+    reasons: Mapped[list[str]] = mapped_column(SealedJSON(), default=list)
+    text: Mapped[str] = mapped_column(SealedText())  # the exact words
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     alert_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     alert_attempts: Mapped[int] = mapped_column(Integer, default=0)
@@ -338,7 +342,7 @@ class SafeguardingFlag(Base):
     alert_error: Mapped[str | None] = mapped_column(String(200))
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     acknowledged_by: Mapped[str | None] = mapped_column(String(120))
-    acknowledge_note: Mapped[str | None] = mapped_column(Text)  # what was done about it
+    acknowledge_note: Mapped[str | None] = mapped_column(SealedText())  # what was done about it
     # The event area it belongs to, so officers see only their areas' flags; None: no known area.
     area: Mapped[str | None] = mapped_column(String(64), index=True)
     realert_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
@@ -378,3 +382,33 @@ class ReadItem(Base):
     read_by: Mapped[str | None] = mapped_column(String(120))
     # When the lead was reminded that it was still unread past READ_WITHIN_HOURS: once per item.
     reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class ExportFile(Base):
+    """A file with people's data that a command wrote to disk (`sendvoice export --out`, `privacy
+    export --out`): erasing a person, by request or by retention, deletes each file that holds
+    them, so no copy of them outlives the database's."""
+
+    __tablename__ = "export_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    path: Mapped[str] = mapped_column(SealedText())  # officers name files after people
+    kind: Mapped[str] = mapped_column(String(32))  # "responses" or "subject_access"
+    identified: Mapped[bool] = mapped_column(Boolean)  # numbers and chat ids, or pseudonyms only
+    actor: Mapped[str] = mapped_column(String(120))
+    written_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    removed_because: Mapped[str | None] = mapped_column(String(32))  # "forget", "retention_purge"
+
+
+class ExportFileContact(Base):
+    """One person whose data an export file holds."""
+
+    __tablename__ = "export_file_contacts"
+
+    file_id: Mapped[int] = mapped_column(
+        ForeignKey("export_files.id", ondelete="CASCADE"), primary_key=True
+    )
+    contact_id: Mapped[int] = mapped_column(
+        ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True, index=True
+    )

@@ -189,23 +189,38 @@ class StepCounts:
 
 
 def step_counts(session: Session, f: Filters) -> dict[str, StepCounts]:
-    """Per question of the filtered conversations: how many chose each value, in one query."""
-    rows = session.execute(
-        conversations_query(f, Answer.step_id, Answer.value, Answer.special, func.count())
-        .join(Answer, Answer.conversation_id == Conversation.id)
-        .group_by(Answer.step_id, Answer.value, Answer.special)
-    ).all()
+    """Per question of the filtered conversations: how many chose each value.
+
+    Values are encrypted, so the database counts answers and specials, and the values are counted
+    here as they are read (one decryption per answer).
+    """
+
+    def answers(*columns: Any) -> Select[Any]:
+        return conversations_query(f, *columns).join(
+            Answer, Answer.conversation_id == Conversation.id
+        )
+
     out: dict[str, StepCounts] = {}
-    for step_id, value, special, n in rows:
+    for step_id, special, n in session.execute(
+        answers(Answer.step_id, Answer.special, func.count()).group_by(
+            Answer.step_id, Answer.special
+        )
+    ):
         counts = out.setdefault(step_id, StepCounts())
         counts.answered += n
         if special is not None:
             counts.specials[special] += n
-        elif isinstance(value, list):  # multi_choice: each chosen option counts once
+    for step_id, value in session.execute(
+        answers(Answer.step_id, Answer.value).where(
+            Answer.special.is_(None), Answer.value.is_not(None)
+        )
+    ):
+        counts = out[step_id]
+        if isinstance(value, list):  # multi_choice: each chosen option counts once
             for item in value:
-                counts.values[str(item)] += n
-        elif value is not None:
-            counts.values[_key(value)] += n
+                counts.values[str(item)] += 1
+        else:
+            counts.values[_key(value)] += 1
     return out
 
 

@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
 # CI runs the suite twice: without DATABASE_URL (SQLite) and with a PostgreSQL URL.
@@ -47,3 +47,34 @@ def wait_until(predicate: Callable[[], object], timeout: float = 10.0) -> None:
         if time.monotonic() > deadline:
             raise AssertionError("timed out waiting for the condition")
         time.sleep(0.02)
+
+
+def readable_dump(database_url: str, *, skip: frozenset[str] = frozenset()) -> str:
+    """Every row of every table as the application reads it, encrypted columns decrypted: to show
+    that words were erased, not only that they are encrypted."""
+    from storage.crypto import IdentifierCipher
+    from storage.db import make_engine
+    from storage.sealed import attach
+    from storage.tables import metadata
+
+    engine = make_engine(database_url)
+    attach(engine, IdentifierCipher(os.environ["DATA_ENCRYPTION_KEY"].split(",")))
+    rows = []
+    try:
+        with engine.connect() as connection:
+            for table in metadata.sorted_tables:
+                if table.name not in skip:
+                    rows += [" ".join(map(str, row)) for row in connection.execute(table.select())]
+    finally:
+        engine.dispose()
+    return "\n".join(rows)
+
+
+def opened_engine(database_url: str) -> Engine:
+    """An engine beside the one under test that reads encrypted columns with the tests' key."""
+    from storage.crypto import IdentifierCipher
+    from storage.sealed import attach
+
+    engine = create_engine(database_url)
+    attach(engine, IdentifierCipher(os.environ["DATA_ENCRYPTION_KEY"].split(",")))
+    return engine

@@ -16,7 +16,7 @@ from bot.config import Settings
 from bot.conversation.dispatch import Dispatcher
 from bot.conversation.inbound import InboundMessage
 from bot.delivery.outbox import Outbox
-from bot.privacy.keys import demo_cipher
+from bot.privacy.keys import demo_cipher, demo_keys
 from flows.library import FlowLibrary
 from flows.schema import Audience
 from storage import answers as answers_repo
@@ -43,7 +43,8 @@ async def run_demo(
 ) -> int:
     flow = library.get(flow_id)
     url = settings.database_url
-    await asyncio.to_thread(ensure_schema, url)
+    # Upgrading may encrypt what an earlier version stored: with the demo's own key too.
+    await asyncio.to_thread(ensure_schema, url, demo_keys(settings))
     engine = make_engine(url)
     try:
         cipher = demo_cipher(settings)

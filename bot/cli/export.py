@@ -14,6 +14,7 @@ from bot.cli.library import library_or_exit
 from bot.clock import system_clock
 from bot.config import get_settings
 from bot.reports import exports
+from storage import export_files
 from storage.reporting import Filters
 
 PROGRESS_OVER = 500  # rows; smaller exports finish before a bar is worth drawing
@@ -74,6 +75,8 @@ def export_command(
             for bar in bars:
                 bar.update(1)
 
+        holders: set[int] = set()
+        now = system_clock()
         try:
             with partial.open("wb") as out:
                 written = exports.export(
@@ -81,9 +84,21 @@ def export_command(
                     request,
                     library,
                     out,
-                    now=system_clock(),
+                    now=now,
                     on_total=on_total,
                     tick=tick,
+                    holders=holders,
+                )
+            # Recorded before it is in place: erasing anyone in it will delete it.
+            with session_factory.begin() as session:
+                export_files.record(
+                    session,
+                    path=str(out_path.resolve()),
+                    kind="responses",
+                    identified=identified,
+                    actor="cli",
+                    contact_ids=holders,
+                    now=now,
                 )
         except BaseException:
             partial.unlink(missing_ok=True)

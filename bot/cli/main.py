@@ -160,7 +160,8 @@ def db_upgrade() -> None:
     """Apply every pending migration to DATABASE_URL."""
     from storage.migrate import upgrade
 
-    upgrade(get_settings().database_url)
+    settings = get_settings()
+    upgrade(settings.database_url, keys=settings.encryption_keys())
     click.echo("database schema is up to date")
 
 

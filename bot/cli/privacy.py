@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -11,7 +12,9 @@ import click
 from bot.cli.db import open_database
 from bot.clock import system_clock
 from bot.config import get_settings
+from bot.privacy.files import FileFate
 from flows.library import FlowLibrary
+from storage import export_files
 from storage.crypto import generate_key
 
 
@@ -67,9 +70,10 @@ def purge_command(dry_run: bool) -> None:
         f"{report.receipts} delivery receipts, identifiers of {report.contacts} people "
         f"({report.identities} numbers or chat ids, {report.follow_ups} planned follow-ups "
         f"cancelled), free text of {report.free_text_answers} answers, replies as typed of "
-        f"{report.typed_answers} answers, and the saved state of {report.conversations} "
-        "conversations"
+        f"{report.typed_answers} answers, the saved state of {report.conversations} "
+        f"conversations, and {report.export_files} export files"
     )
+    _say_files(report.files, verb)
 
 
 @privacy_group.command("forget")
@@ -106,6 +110,16 @@ def forget_command(who: str, delete_answers: bool, yes: bool) -> None:
         f"{report.follow_ups} planned requests; structured answers {kept}; "
         "written to the audit log"
     )
+    _say_files(report.files, "deleted")
+
+
+def _say_files(fates: list[FileFate], verb: str) -> None:
+    """Export files that held the people erased (or past retention themselves): each by its path,
+    and what became of it."""
+    if fates:
+        click.echo(f"{verb} {len(fates)} export files:")
+        for fate in fates:
+            click.echo(f"  {fate.line()}")
 
 
 @privacy_group.command("export")
@@ -128,13 +142,31 @@ def export_command(who: str, out: Path | None) -> None:
             click.echo("nobody with that number or chat id is held", err=True)
             sys.exit(1)
         data = subject_access(session, contact, actor="cli", now=system_clock())
+        if out is not None:
+            # Recorded with the request: erasing them later deletes this file too.
+            export_files.record(
+                session,
+                path=str(out.resolve()),
+                kind="subject_access",
+                identified=True,
+                actor="cli",
+                contact_ids=[contact.id],
+                now=system_clock(),
+            )
     text = json.dumps(data, ensure_ascii=False, indent=2, default=str)
     if out is None:
         click.echo(text)
     else:
-        out.write_text(text + "\n", encoding="utf-8")
-        out.chmod(0o600)
+        _write_private(out, text + "\n")
         click.echo(f"written to {out}", err=True)
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Readable by its owner only from the first byte (a chmod afterwards leaves a window)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(text)
+    path.chmod(0o600)  # an existing file keeps its mode through O_CREAT
 
 
 @privacy_group.command("new-key")
@@ -145,7 +177,7 @@ def new_key() -> None:
 
 @privacy_group.command("rotate-key")
 def rotate_key() -> None:
-    """Re-encrypt every identifier under the first key in DATA_ENCRYPTION_KEY.
+    """Re-encrypt every identifier and everyone's words under the first key in DATA_ENCRYPTION_KEY.
 
     To rotate: put the new key first and keep the old one after it ("NEW,OLD"), restart, run this,
     then remove the old key. Run once with your one key after upgrading, to seal conversations an

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -11,9 +11,10 @@ from sqlalchemy.orm import Session
 
 from bot.phone import to_e164
 from bot.privacy.erasure import ERASED, erase_free_text, strip_identifiers
+from bot.privacy.files import FileFate, remove_files
 from flows.library import FlowLibrary
 from flows.schema import StepType
-from storage import audit
+from storage import audit, export_files
 from storage import contacts as contacts_repo
 from storage.dashboard_models import Coding
 from storage.models import (
@@ -52,6 +53,7 @@ class ForgetReport:
     answers_deleted: int = 0
     flags: int = 0  # safeguarding flags whose words were erased (the records stay)
     follow_ups: int = 0  # planned requests removed
+    files: list[FileFate] = field(default_factory=list)  # export files that held them
 
 
 # What a safeguarding flag says once its words are gone: the flag itself (category, when, who
@@ -71,11 +73,18 @@ def forget(
     """Remove every copy of a person's identifiers and words; structured answers stay, anonymised.
 
     Their words live in messages, answers (typed text and free-text values), the engine's state,
-    safeguarding flags (the text and the excerpts quoted in its reasons) and the themes officers
-    tagged on their free text. What is left is a pseudonym with choices and numbers, which the
-    reports still count.
+    safeguarding flags (the text and the excerpts quoted in its reasons), the themes officers
+    tagged on their free text, and export files written to disk (each one that holds them is
+    deleted; the export's other people go with it, to be exported again if needed). What is left
+    is a pseudonym with choices and numbers, which the reports still count.
     """
     report = ForgetReport(contact.pseudonym)
+    report.files = remove_files(
+        session,
+        export_files.present(session, export_files.holding(Contact.id == contact.id)),
+        "forget",
+        now,
+    )
     report.identities = strip_identifiers(session, contact.id, now)
     # Planned requests are the schedule of what would be sent; requests already sent stay so
     # that the reports' "invited" still matches the answers kept.
@@ -130,6 +139,7 @@ def forget(
             "answers_deleted": report.answers_deleted,
             "flags": report.flags,
             "follow_ups": report.follow_ups,
+            "export_files": [f.audited() for f in report.files],
         },
     )
     return report

@@ -14,17 +14,23 @@ from sqlalchemy.orm import Session
 
 from bot.config import Settings
 from bot.conversation.context import PERSONAL_KEYS
-from storage import audit
+from storage import audit, sealed
 from storage.conversations import SEALED, seal_with
 from storage.crypto import EncryptionKeyError, IdentifierCipher, generate_key
 from storage.models import ChannelIdentity, Contact, Conversation
+from storage.sealed import sealed_columns
+from storage.tables import metadata
 
 
 def demo_cipher(settings: Settings) -> IdentifierCipher:
     """The configured keys; failing that, a key kept beside the demo's own SQLite file."""
+    return IdentifierCipher(demo_keys(settings))
+
+
+def demo_keys(settings: Settings) -> list[str]:
     keys = settings.encryption_keys()
     if keys:
-        return IdentifierCipher(keys)
+        return keys
     url = make_url(settings.database_url)
     if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
         raise EncryptionKeyError(
@@ -33,7 +39,7 @@ def demo_cipher(settings: Settings) -> IdentifierCipher:
     path = Path(url.database + ".key")
     if not path.exists():
         _write_private(path, generate_key() + "\n")
-    return IdentifierCipher([path.read_text(encoding="utf-8").strip()])
+    return [path.read_text(encoding="utf-8").strip()]
 
 
 def _write_private(path: Path, content: str) -> None:
@@ -59,7 +65,8 @@ def _personal_in(state: dict[str, Any]) -> bool:
 
 
 def rotate(session: Session, cipher: IdentifierCipher, *, actor: str, now: datetime) -> int:
-    """Re-encrypt and re-hash every identifier, and reseal every conversation's answers, under the
+    """Re-encrypt and re-hash every identifier, reseal every conversation's answers, and re-encrypt
+    every encrypted column (messages, answers, flags, export records: storage.sealed) under the
     first configured key. Conversations stored in clear by earlier versions are sealed, their
     copy of the name dropped."""
     rows = 0
@@ -85,5 +92,7 @@ def rotate(session: Session, cipher: IdentifierCipher, *, actor: str, now: datet
             conversation.state = seal_with(cipher, {**state, "context": context})
             rows += 1
     session.flush()
+    for table, column in sealed_columns(metadata):
+        rows += sealed.rotate(session.connection(), table, column, cipher)
     audit.record(session, actor=actor, action="rotate_key", now=now, detail={"rows": rows})
     return rows

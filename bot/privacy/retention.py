@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -39,8 +39,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.sql.elements import ColumnElement
 
 from bot.privacy.erasure import ERASED, free_text_steps
+from bot.privacy.files import FileFate, foresee, remove_files
 from flows.library import FlowLibrary
-from storage import audit
+from storage import audit, export_files
 from storage import followups as followups_repo
 from storage.models import (
     Answer,
@@ -48,6 +49,7 @@ from storage.models import (
     Contact,
     Conversation,
     DeliveryReceipt,
+    ExportFile,
     FollowUp,
     Message,
 )
@@ -69,12 +71,14 @@ class PurgeReport:
     contacts: int = 0  # people whose identifiers were removed
     identities: int = 0  # numbers and chat ids deleted
     follow_ups: int = 0  # planned follow-ups cancelled for people no longer reachable
+    export_files: int = 0  # files on disk deleted (or found already gone)
+    files: list[FileFate] = field(default_factory=list)  # each of them, by path
 
     def figures(self) -> dict[str, int]:
-        return asdict(self)
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.type == "int"}
 
     def total(self) -> int:
-        return sum(getattr(self, f.name) for f in fields(self))
+        return sum(self.figures().values())
 
 
 @dataclass(frozen=True)
@@ -113,6 +117,14 @@ class _Rules:
                 Conversation.status.in_(("active", "paused")),
                 Conversation.wake_at.is_not(None),
             ),
+        )
+
+    def old_export_file(self) -> ColumnElement[bool]:
+        # A file past retention itself, or one holding someone whose identifiers are gone (erased
+        # by an earlier run or a request) or go in this run.
+        return or_(
+            ExportFile.written_at < self.cutoff,
+            export_files.holding(or_(Contact.erased_at.is_not(None), self.stale_contact())),
         )
 
     def stale_contact(self) -> ColumnElement[bool]:
@@ -162,6 +174,7 @@ def count(
             ),
         ).where(rules.stale_contact())
     ).one()
+    found = foresee(export_files.present(session, rules.old_export_file()))
     return PurgeReport(
         messages=_count(session, Message.id, rules.old_message()),
         receipts=_count(session, DeliveryReceipt.id, rules.old_receipt()),
@@ -171,6 +184,8 @@ def count(
         contacts=int(contacts),
         identities=int(identities),
         follow_ups=int(follow_ups),
+        export_files=len(found),
+        files=found,
     )
 
 
@@ -300,6 +315,17 @@ def _purge_contacts(rules: _Rules, run: _Run, report: PurgeReport, now: datetime
     run.each_batch(Contact.id, rules.stale_contact(), act)
 
 
+def _purge_export_files(rules: _Rules, run: _Run, report: PurgeReport, now: datetime) -> None:
+    began = time.monotonic()
+    with run.session_factory.begin() as session:
+        fates = remove_files(
+            session, export_files.present(session, rules.old_export_file()), ACTION, now
+        )
+    report.files += fates
+    report.export_files += len(fates)
+    run.after_batch(time.monotonic() - began)
+
+
 def purge(
     session_factory: sessionmaker[Session],
     library: FlowLibrary,
@@ -341,6 +367,7 @@ def purge(
         ("receipts", lambda: _purge_receipts(rules, run, report)),
         ("conversations", lambda: _purge_conversations(rules, run, report)),
         ("contacts", lambda: _purge_contacts(rules, run, report, now)),
+        ("export files", lambda: _purge_export_files(rules, run, report, now)),
     ]
     for name, phase in steps:
         began = time.monotonic()
@@ -361,6 +388,8 @@ def purge(
                 "longest_batch_ms": round(1000 * longest),
                 "seconds": round(time.monotonic() - started, 1),
                 "phase_seconds": phases,
+                # By id: the paths stay out of the log (officers name files after people).
+                "files": [f.audited() for f in report.files],
             },
         )
     return report

@@ -182,9 +182,16 @@ def count(session: Session, request: ExportRequest) -> int:
 
 
 def rows(
-    session: Session, request: ExportRequest, library: FlowLibrary, cols: Columns
+    session: Session,
+    request: ExportRequest,
+    library: FlowLibrary,
+    cols: Columns,
+    holders: set[int] | None = None,
 ) -> Iterator[list[Any]]:
+    """Each row of the export; `holders` collects the contact of every row written."""
     for batch in responses_repo.iterate(session, request.filters):
+        if holders is not None:
+            holders.update(r.contact_id for r in batch)
         ids = [r.conversation_id for r in batch]
         answers = responses_repo.answers_for(session, ids)
         read = to_read.read_times(session, [a.id for each in answers.values() for a in each])
@@ -275,8 +282,10 @@ def export(
     now: datetime,
     on_total: Callable[[int], None] = lambda _n: None,
     tick: Callable[[], None] = lambda: None,
+    holders: set[int] | None = None,
 ) -> int:
-    """Write the export to `out`; returns the number of data rows. Audited before anything is read."""
+    """Write the export to `out`; returns the number of data rows. Audited before anything is read.
+    `holders` is told whose data was written (for a file on disk, see storage.export_files)."""
     request.check()
     with session_factory.begin() as session:
         total = count(session, request)
@@ -297,7 +306,7 @@ def export(
     on_total(total)
     with session_factory() as session:
         cols = columns(session, request, library)
-        data = rows(session, request, library, cols)
+        data = rows(session, request, library, cols, holders)
         writer = write_csv if request.format == "csv" else write_xlsx
         return writer(out, [*cols.headers], data, tick)
 

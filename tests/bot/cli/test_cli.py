@@ -9,11 +9,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storage.models import Answer, Conversation
-from tests.helpers import IS_POSTGRES
+from tests.helpers import IS_POSTGRES, opened_engine
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -53,7 +53,7 @@ def test_demo_runs_post_event_end_to_end_from_piped_input(demo_db: str, tmp_path
     assert "post_event, completed" in out
     assert "rating" in out
     assert "4" in out
-    engine = create_engine(demo_db)
+    engine = opened_engine(demo_db)
     with Session(engine) as s:
         conversation = s.scalars(select(Conversation).order_by(Conversation.id.desc())).first()
         assert conversation is not None

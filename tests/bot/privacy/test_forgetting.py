@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import MetaData, create_engine, select
+from sqlalchemy import select
 
 from bot.clock import FrozenClock
 from bot.config import Settings
@@ -21,6 +20,7 @@ from storage import events as events_repo
 from storage import followups as followups_repo
 from storage.dashboard_models import Coding, Theme
 from storage.models import Answer, Contact, Conversation, FollowUp, Message, SafeguardingFlag
+from tests.helpers import readable_dump
 
 NOW = datetime(2026, 3, 16, 12, 0, tzinfo=UTC)
 NUMBER, OTHER = "+447700900555", "+447700900556"
@@ -116,26 +116,13 @@ def a_whole_life(services: Services) -> None:
         )
 
 
-def raw_dump(database_url: str) -> str:
-    engine = create_engine(database_url)
-    metadata = MetaData()
-    metadata.reflect(engine)
-    rows = []
-    with engine.connect() as connection:
-        for table in metadata.sorted_tables:
-            for row in connection.execute(table.select()).mappings():
-                rows.append(json.dumps(dict(row), default=str, ensure_ascii=False))
-    engine.dispose()
-    return "\n".join(rows)
-
-
 def test_forget_leaves_no_copy_of_their_identifiers_or_words(
     services: Services, database_url: str
 ) -> None:
     """Failed before: the flags kept the words and quoted excerpts, the retired survey's answer
     kept its words, the officer's tags and the planned requests stayed."""
     a_whole_life(services)
-    before = raw_dump(database_url)
+    before = readable_dump(database_url)
     assert all(secret in before for secret in ["Zebedee", "drunk", "sensory tent", "keyworker"])
     with services.session_factory.begin() as s:
         contact = find_person(s, "07700 900555", "GB")
@@ -143,7 +130,7 @@ def test_forget_leaves_no_copy_of_their_identifiers_or_words(
         contact_id = contact.id
         report = forget(s, services.library, contact, delete_answers=False, actor="cli", now=NOW)
 
-    after = raw_dump(database_url)
+    after = readable_dump(database_url)
     for secret in SECRETS:
         assert secret not in after, secret
     assert OTHERS_WORDS in after  # someone else's words are untouched
@@ -187,6 +174,6 @@ def test_forget_with_delete_answers_leaves_no_answers_or_plans(
         assert contact is not None
         report = forget(s, services.library, contact, delete_answers=True, actor="cli", now=NOW)
     assert report.answers_deleted == 5
-    after = raw_dump(database_url)
+    after = readable_dump(database_url)
     for secret in SECRETS:
         assert secret not in after, secret

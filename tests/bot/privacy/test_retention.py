@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import MetaData, create_engine, select
+from sqlalchemy import select
 
 from bot.clock import FrozenClock
 from bot.config import Settings
@@ -19,6 +19,7 @@ from bot.privacy.retention import PurgeReport, count, purge
 from bot.services import Services, build_services
 from storage import contacts as contacts_repo
 from storage import conversations as conversations_repo
+from storage import export_files
 from storage.models import (
     AuditEntry,
     ChannelIdentity,
@@ -29,6 +30,7 @@ from storage.models import (
     FollowUp,
     SafeguardingFlag,
 )
+from tests.helpers import readable_dump
 from tests.serve import EXE
 
 NOW = datetime(2026, 3, 16, 12, 0, tzinfo=UTC)
@@ -98,23 +100,23 @@ def county(services: Services) -> None:
         )
 
 
-def dump(database_url: str, *, skip: frozenset[str] = frozenset()) -> str:
-    engine = create_engine(database_url)
-    metadata = MetaData()
-    metadata.reflect(engine)
-    rows = []
-    try:
-        with engine.connect() as connection:
-            for table in metadata.sorted_tables:
-                if table.name not in skip:
-                    rows += [" ".join(map(str, row)) for row in connection.execute(table.select())]
-    finally:
-        engine.dispose()
-    return "\n".join(rows)
-
-
-def test_the_dry_run_reports_exactly_what_the_real_run_does(services: Services) -> None:
+def test_the_dry_run_reports_exactly_what_the_real_run_does(
+    services: Services, tmp_path: Path
+) -> None:
     county(services)
+    exported = tmp_path / "coffee morning.csv"
+    exported.write_text("pseudonym,answer\n")
+    with services.session_factory.begin() as s:
+        old = contacts_repo.find_by_address(s, "sms", OLD)[0]  # type: ignore[index]
+        export_files.record(
+            s,
+            path=str(exported),
+            kind="responses",
+            identified=False,
+            actor="cli",
+            contact_ids=[old.id],
+            now=LATER,
+        )
     dry = purge(
         services.session_factory, services.library, retention_days=730, now=LATER, dry_run=True
     )
@@ -122,6 +124,8 @@ def test_the_dry_run_reports_exactly_what_the_real_run_does(services: Services) 
         services.session_factory, services.library, retention_days=730, now=LATER, dry_run=False
     )
     assert dry.figures() == real.figures()
+    assert [f.path for f in dry.files] == [f.path for f in real.files] == [str(exported)]
+    assert not exported.exists()
     # Every figure was exercised: a dry run that agreed only on zeros would prove nothing.
     assert all(real.figures().values()), real
     assert (real.contacts, real.identities, real.follow_ups, real.free_text_answers) == (2, 2, 1, 3)
@@ -135,13 +139,13 @@ def test_a_purged_person_keeps_no_copy_of_their_name_or_their_words(
     services: Services, database_url: str
 ) -> None:
     county(services)
-    before = dump(database_url)
+    before = readable_dump(database_url)
     # The name is never in clear, even before the purge: the state is sealed (see test_at_rest).
     assert "Rhiannon" not in before
     assert all(words in before for words in WORDS)
     purge(services.session_factory, services.library, retention_days=730, now=LATER, dry_run=False)
     # Safeguarding flags keep the exact words by policy (see bot.privacy.retention).
-    everything_else = dump(database_url, skip=frozenset({"safeguarding_flags"}))
+    everything_else = readable_dump(database_url, skip=frozenset({"safeguarding_flags"}))
     for secret in ("Rhiannon", *WORDS):
         assert secret not in everything_else
     with services.session_factory() as s:

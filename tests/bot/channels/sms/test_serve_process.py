@@ -12,12 +12,12 @@ from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import create_engine, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storage.models import Answer
 from tests.fakes.twilio import FakeTwilio, inbound_sms_form, sign
-from tests.helpers import wait_until
+from tests.helpers import opened_engine, wait_until
 from tests.serve import EXE, STOP_SECONDS, free_port, serve, stop
 
 
@@ -75,7 +75,7 @@ def _converse(base: str, fake_twilio: FakeTwilio, number: str) -> None:
 
 
 def _stored_answers(database_url: str) -> dict[str, object]:
-    engine = create_engine(database_url)
+    engine = opened_engine(database_url)
     with Session(engine) as s:
         stored = {a.step_id: a.value for a in s.scalars(select(Answer))}
     engine.dispose()
@@ -135,7 +135,7 @@ def test_serve_with_several_web_processes_answers_everyone_in_order(
     # Same answers, same flow: each parent heard the same questions in the same order.
     assert first == second
     assert len(first) == len(REPLIES) == len(set(first))
-    engine = create_engine(database_url)
+    engine = opened_engine(database_url)
     with Session(engine) as s:
         answers = s.scalars(select(Answer)).all()
     engine.dispose()

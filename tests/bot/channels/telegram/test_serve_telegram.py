@@ -5,13 +5,14 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from sqlalchemy import create_engine, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.services import build_services
 from storage.models import Answer
 from tests.bot.channels.telegram.conftest import CHAT, SECRET, make_event, telegram_settings
 from tests.fakes.telegram import FakeTelegram
+from tests.helpers import opened_engine
 from tests.serve import serve
 
 
@@ -50,7 +51,7 @@ def test_serve_runs_young_person_voice_from_deep_link_to_last_answer(
         press("Don't know", 8)
         send(f.text_update(CHAT, "Nothing, it's fine"), 10)
         log = served.log
-    engine = create_engine(database_url)
+    engine = opened_engine(database_url)
     with Session(engine) as s:
         stored = {a.step_id: (a.special or a.value) for a in s.scalars(select(Answer))}
     engine.dispose()

@@ -35,7 +35,7 @@ def test_the_queue_shows_the_words_escaped_and_how_to_reach_them(dash: Dash) -> 
         assert response.status_code == 303
         assert "&lt;script&gt;alert(1)" not in dsl.get("/dashboard/safeguarding").text
     with dash.services.session_factory() as s:
-        raised = s.scalars(select(SafeguardingFlag).where(SafeguardingFlag.text == WORDS)).one()
+        [raised] = [f for f in s.scalars(select(SafeguardingFlag)) if f.text == WORDS]
         assert raised.acknowledged_by.startswith("officer:")
         actions = {e.action for e in audit.recent(s)}
     assert {"view_safeguarding_queue", "acknowledge_safeguarding_flag"} <= actions
@@ -90,7 +90,9 @@ def flag_in_area(dash: Dash, area: str, number: str, words: str) -> None:
 
 def flag_id(dash: Dash, words: str) -> int:
     with dash.services.session_factory() as s:
-        return s.scalars(select(SafeguardingFlag.id).where(SafeguardingFlag.text == words)).one()
+        # The words are encrypted: found by reading them, not by asking the database.
+        [found] = [f.id for f in s.scalars(select(SafeguardingFlag)) if f.text == words]
+        return found
 
 
 NORTH_WORDS = "my partner hit me and the kids again last night"
