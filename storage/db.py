@@ -78,6 +78,26 @@ def _configure_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+@contextlib.contextmanager
+def foreign_keys_off(connection: Connection) -> Iterator[None]:
+    """For migrations on SQLite: batch mode rebuilds a table by dropping it, and with foreign keys
+    on, SQLite cascades that drop to every child row (answers, codings, attendees). Off around the
+    migration's transaction (the pragma cannot change inside one), then every reference checked."""
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    raw = connection.connection.driver_connection
+    assert raw is not None
+    raw.execute("PRAGMA foreign_keys=OFF")  # autocommit: outside any transaction
+    try:
+        yield
+        broken = raw.execute("PRAGMA foreign_key_check").fetchall()
+        if broken:
+            raise RuntimeError(f"the migration left {len(broken)} broken references")
+    finally:
+        raw.execute("PRAGMA foreign_keys=ON")
+
+
 def _use_wal(cursor: Any) -> None:
     # WAL is kept in the file, so usually it is already on. Turning it on needs the database to
     # itself, and SQLite answers "locked" at once, without waiting on busy_timeout, when another

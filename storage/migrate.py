@@ -9,7 +9,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, text
 
-from storage.db import is_postgres, make_engine
+from storage.db import foreign_keys_off, is_postgres, make_engine
 from storage.errors import SchemaOutOfDate
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -31,7 +31,11 @@ def upgrade(url: str, revision: str = "head", keys: Sequence[str] = ()) -> None:
     them, DATA_ENCRYPTION_KEY from the environment)."""
     engine = make_engine(url)
     try:
-        with engine.begin() as connection:
+        with (
+            engine.connect() as connection,
+            foreign_keys_off(connection),
+            connection.begin(),
+        ):
             if is_postgres(connection):
                 # Two processes starting at once must not both create the tables.
                 connection.execute(

@@ -3,7 +3,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
-from storage.db import make_engine
+from storage.db import foreign_keys_off, make_engine
 from storage.tables import metadata
 
 config = context.config
@@ -41,7 +41,11 @@ def run_online() -> None:
         return
     engine = make_engine(config.get_main_option("sqlalchemy.url"))
     try:
-        with engine.begin() as own_connection:
+        with (
+            engine.connect() as own_connection,
+            foreign_keys_off(own_connection),
+            own_connection.begin(),
+        ):
             _configure(own_connection)
     finally:
         engine.dispose()
