@@ -29,6 +29,16 @@ _IDIOMS = re.compile(
 )
 
 
+# Emoji that can stand for harm on their own ("🔪😭", "💊💊💊"): a person glances at any message
+# with one, whatever the words say. Not 💀, which young people use for laughing.
+_DANGER_EMOJI = frozenset("🔪🗡🩸🪢🆘🔫⚰💊🩹🤕😵🚑🚨⛓")
+
+
+def danger_emoji(text: str) -> str | None:
+    """The first emoji in the text that can signal harm, or None."""
+    return next((c for c in text if c in _DANGER_EMOJI), None)
+
+
 def needs_review(text: str) -> str | None:
     """The risk word that caught this message, or None."""
     tidied = normalise(text[:5000]).line
