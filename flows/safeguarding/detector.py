@@ -83,7 +83,11 @@ class _Compiled:
 
 def check(text: str, *, every_rule: bool = False) -> Finding:
     """`every_rule` tries all the rules, not only those the message's words allow (for tests)."""
-    message = normalise(text)
+    return check_normalised(normalise(text), every_rule=every_rule)
+
+
+def check_normalised(message: Normalised, *, every_rule: bool = False) -> Finding:
+    """`check` for a message already tidied, so a caller reading it twice tidies it once."""
     rules = _compiled() if every_rule else _index().candidates(message.line)
     return _finding(message, rules)
 

@@ -99,5 +99,8 @@ VETOES: tuple[Rule, ...] = (
         + _TOPIC_NOUN,
         "a topic, not an event",
     ),
-    Rule("(no one|nobody|no body|noone) (is|has|ever|hits|hurts|touches|was) ...4", "denied"),
+    Rule(
+        "(no one|nobody|no body|noone) (is|was|has been|ever is) ...2 (mean|nasty|horrible|unkind)",
+        "denied",
+    ),
 )
