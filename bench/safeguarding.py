@@ -31,21 +31,24 @@ def main() -> int:
     texts = [row.text for row in read_tsv(FROZEN.read_text(encoding="utf-8").splitlines())]
     assess(texts[0])  # load the model and compile the rules outside the timing
     rounds = 1 if args.quick else 5
-    best = float("inf")
+    best = cpu = float("inf")
     for _ in range(rounds):
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         for text in texts:
             assess(text)
         best = min(best, (time.perf_counter() - started) / len(texts) * 1000)
+        cpu = min(cpu, (time.process_time() - started_cpu) / len(texts) * 1000)
     met = best < GOAL_MS
     if args.json:
-        print(json.dumps({"mean_ms": round(best, 3), "goal_ms": GOAL_MS, "met": met}))
+        record = {"mean_ms": round(best, 3), "cpu_ms": round(cpu, 3), "goal_ms": GOAL_MS}
+        print(json.dumps({**record, "met": met}))
     else:
         print(
             f"  safeguarding check, mean per message   {best:8.3f} ms   goal < {GOAL_MS} ms   "
             f"{'PASS' if met else 'MISS'}"
         )
-        print(f"  ({len(texts)} messages, best of {rounds} passes)")
+        # On a shared machine the wall clock counts other processes' turns; CPU time does not.
+        print(f"  (CPU time {cpu:.3f} ms; {len(texts)} messages, best of {rounds} passes)")
     return 0
 
 

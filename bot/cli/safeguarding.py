@@ -109,13 +109,18 @@ def train_model(corpus: tuple[str, ...], out: str | None) -> None:
     """Build the statistical detector from the labelled corpus (reproducible; nothing downloaded)."""
     from pathlib import Path
 
-    from bot.safeguarding.training import CORPUS, corpus_rows, train
+    from bot.safeguarding.training import CORPUS, corpus_rows, is_composed, train
     from flows.safeguarding.model import MODEL_DIR
 
     paths = [Path(p) for p in corpus] or sorted(CORPUS.glob("*.tsv"))
-    report = train(corpus_rows(paths), Path(out) if out else MODEL_DIR)
+    report = train(
+        corpus_rows([p for p in paths if not is_composed(p)]),
+        Path(out) if out else MODEL_DIR,
+        corpus_rows([p for p in paths if is_composed(p)]),
+    )
     click.echo(
-        f"trained on {report.rows} messages ({report.disclosures} disclosures); "
+        f"trained on {report.rows} messages ({report.disclosures} disclosures; "
+        f"{report.composed} composed, never scored in cross-validation); "
         f"cross-validated with the rules: recall {report.recall:.3f}, "
         f"false alarms {report.false_alarms:.3f}; threshold {report.threshold:.3f}, "
         f"review from {report.review_threshold:.3f}"

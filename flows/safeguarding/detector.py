@@ -36,6 +36,7 @@ from functools import cache
 
 from flows.safeguarding.lexicon import RULES, WORDS, Rule
 from flows.safeguarding.text import Normalised, normalise, squeeze
+from flows.safeguarding.vetoes import TOPICS, VETOES
 
 CATEGORIES = (
     "self_harm_suicide",
@@ -67,6 +68,8 @@ class Finding:
     category: str | None
     reasons: tuple[str, ...]
     matched: tuple[str, ...]
+    # Matches a veto set aside (flows/safeguarding/vetoes.py), each with why: for the review queue.
+    set_aside: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -80,19 +83,27 @@ class _Compiled:
 
 def check(text: str, *, every_rule: bool = False) -> Finding:
     """`every_rule` tries all the rules, not only those the message's words allow (for tests)."""
-    message = normalise(text)
+    return check_normalised(normalise(text), every_rule=every_rule)
+
+
+def check_normalised(message: Normalised, *, every_rule: bool = False) -> Finding:
+    """`check` for a message already tidied, so a caller reading it twice tidies it once."""
     rules = _compiled() if every_rule else _index().candidates(message.line)
     return _finding(message, rules)
 
 
 def _finding(message: Normalised, rules: Iterable[_Compiled]) -> Finding:
     hits: list[tuple[int, int, str, Rule]] = []
+    set_aside: list[str] = []
     for compiled in rules:
         found = _first(compiled, message)
-        if found is not None:
+        if isinstance(found, str):
+            if found not in set_aside:
+                set_aside.append(found)
+        elif found is not None:
             hits.append((CATEGORIES.index(compiled.category), found[0], found[1], compiled.rule))
     if not hits:
-        return Finding(False, None, (), ())
+        return Finding(False, None, (), (), tuple(set_aside))
     hits.sort(key=lambda hit: (hit[0], hit[1]))
     reasons: list[str] = []
     matched: list[str] = []
@@ -105,8 +116,10 @@ def _finding(message: Normalised, rules: Iterable[_Compiled]) -> Finding:
     return Finding(True, CATEGORIES[hits[0][0]], tuple(reasons), tuple(matched))
 
 
-def _first(compiled: _Compiled, message: Normalised) -> tuple[int, str] | None:
+def _first(compiled: _Compiled, message: Normalised) -> tuple[int, str] | str | None:
+    """The first match (where, and what was typed); else why a match was set aside; else None."""
     line = message.line
+    set_aside: str | None = None
     for match in compiled.pattern.finditer(line):
         start, end = match.start(), match.end() - 1
         if compiled.unless_before is not None and compiled.unless_before.search(
@@ -117,7 +130,30 @@ def _first(compiled: _Compiled, message: Normalised) -> tuple[int, str] | None:
             line, start, match.end()
         ):
             continue
-        return start, message.excerpt(start, end)
+        excerpt = message.excerpt(start, end)
+        why = _vetoed(compiled.category, line, start, match.end())
+        if why is not None:
+            set_aside = set_aside or f'matched "{excerpt}" but read as {why}'
+            continue
+        return start, excerpt
+    return set_aside
+
+
+def _vetoed(category: str, line: str, start: int, end: int) -> str | None:
+    """Why a veto's words overlapping line[start:end] make the match harmless, or None."""
+    vetoes = _topics() if category == "self_harm_suicide" else _topics() + _vetoes()
+    low, high = max(0, start - _LOOK_BACK), min(len(line), end + _LOOK_BACK)
+    for veto in vetoes:
+        for found in veto.pattern.finditer(line, low, high):
+            if found.start() >= end:
+                break
+            if found.end() <= start:
+                continue
+            if veto.unless_before is not None and veto.unless_before.search(
+                line, max(0, found.start() - _LOOK_BACK), found.start()
+            ):
+                continue
+            return veto.rule.about
     return None
 
 
@@ -186,16 +222,28 @@ def _index() -> _Index:
 
 @cache
 def _compiled() -> tuple[_Compiled, ...]:
-    out = []
-    for category in CATEGORIES:
-        for rule in RULES[category]:
-            body = _compile(rule.pattern)
-            if rule.unless_next:
-                body += f"(?!{_compile(rule.unless_next)})"
-            before = _optional(rule.unless_before, "\\Z")
-            within = _optional(rule.unless_within, "")
-            out.append(_Compiled(category, rule, re.compile(f"(?<= ){body}"), before, within))
-    return tuple(out)
+    return tuple(
+        _compile_rule(category, rule) for category in CATEGORIES for rule in RULES[category]
+    )
+
+
+@cache
+def _topics() -> tuple[_Compiled, ...]:
+    return tuple(_compile_rule("veto", rule) for rule in TOPICS)
+
+
+@cache
+def _vetoes() -> tuple[_Compiled, ...]:
+    return tuple(_compile_rule("veto", rule) for rule in VETOES)
+
+
+def _compile_rule(category: str, rule: Rule) -> _Compiled:
+    body = _compile(rule.pattern)
+    if rule.unless_next:
+        body += f"(?!{_compile(rule.unless_next)})"
+    before = _optional(rule.unless_before, "\\Z")
+    within = _optional(rule.unless_within, "")
+    return _Compiled(category, rule, re.compile(f"(?<= ){body}"), before, within)
 
 
 def _optional(pattern: str, suffix: str) -> re.Pattern[str] | None:

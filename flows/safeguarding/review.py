@@ -29,9 +29,22 @@ _IDIOMS = re.compile(
 )
 
 
-def needs_review(text: str) -> str | None:
-    """The risk word that caught this message, or None."""
-    tidied = normalise(text[:5000]).line
+# Emoji that can stand for harm on their own ("🔪😭", "💊💊💊"): a person glances at any message
+# with one, whatever the words say. Not 💀, which young people use for laughing.
+_DANGER_EMOJI = frozenset("🔪🗡🩸🪢🆘🔫⚰🪦💊🩹🤕😵🚑🚨⛓")
+
+
+def danger_emoji(text: str) -> str | None:
+    """The first emoji in the text that can signal harm, or None."""
+    return next((c for c in text if c in _DANGER_EMOJI), None)
+
+
+_LONGEST = 5000
+
+
+def needs_review(text: str, line: str | None = None) -> str | None:
+    """The risk word that caught this message, or None. `line` is the text already normalised."""
+    tidied = line if line is not None and len(text) <= _LONGEST else normalise(text[:_LONGEST]).line
     found = _RISK.search(tidied)
     if found is None or not _FIRST_PERSON.search(tidied):
         return None
