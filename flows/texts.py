@@ -32,7 +32,12 @@ def fill(text: str, values: Mapping[str, str]) -> str:
     for literal, name, _spec, _conv in string.Formatter().parse(text):
         out.append(literal)
         if name is not None:
-            out.append(values.get(name, ""))
+            value = values.get(name, "")
+            before = "".join(out).rstrip()
+            if value[:1].islower() and (not before or before[-1] in ".!?\n"):
+                # "y digwyddiad: ..." opening a sentence reads "Y digwyddiad: ...".
+                value = value[0].upper() + value[1:]
+            out.append(value)
     return _tidy("".join(out))
 
 
