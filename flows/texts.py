@@ -33,8 +33,10 @@ def fill(text: str, values: Mapping[str, str]) -> str:
         out.append(literal)
         if name is not None:
             value = values.get(name, "")
-            before = "".join(out).rstrip()
-            if value[:1].islower() and (not before or before[-1] in ".!?\n"):
+            written = "".join(out)
+            before = written.rstrip()
+            starts = not before or before[-1] in ".!?" or written.endswith("\n")
+            if value[:1].islower() and starts:
                 # "y digwyddiad: ..." opening a sentence reads "Y digwyddiad: ...".
                 value = value[0].upper() + value[1:]
             out.append(value)
@@ -45,4 +47,6 @@ def _tidy(text: str) -> str:
     # An empty variable ("Hi {first_name},") must not leave "Hi ," behind.
     while "  " in text:
         text = text.replace("  ", " ")
-    return text.replace(" ,", ",").replace(" .", ".").strip()
+    for mark in ",.!?":
+        text = text.replace(f" {mark}", mark)
+    return text.strip()

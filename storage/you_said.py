@@ -54,7 +54,8 @@ def send(session: Session, source: Event, summary: str, now: dt.datetime) -> tup
         raise ValueError("say what was done: the message reads 'Here is what we did: ...'")
     contact_ids = consenting(session, source.id)
     event = Event(
-        title=source.title,  # the flow says "You told us what you thought about {event_name}"
+        title=source.title,  # the flow's help names the event it follows
+        title_cy=source.title_cy,
         kind=KIND,
         starts_at=now,
         ends_at=now,

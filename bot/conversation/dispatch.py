@@ -172,11 +172,11 @@ def _write(turn: Turn, msg: InboundMessage, decision: Decision) -> None:
         case Action.CONTINUE:
             assert conversation is not None
             assert decision.outcome is not None
-            if decision.help_first:
-                lead.append(turn.say("help"))
             turn.apply(conversation, decision.outcome, lead, first=False)
         case Action.HELP:
             turn.queue([*lead, turn.say("help")], None)
+        case Action.PRIVACY:
+            turn.privacy(lead)
         case Action.START_FLOW:
             assert decision.flow is not None
             turn.start(decision.flow, turn.ctx.variables_for(turn.contact), None, lead)

@@ -18,6 +18,7 @@ from bot.services import Services
 from flows import engine
 from flows.outcome import Prompt, PromptKind
 from storage import conversations as conversations_repo
+from storage import events as events_repo
 from storage import followups as followups_repo
 from storage.db import deferred_flush
 from storage.followup_lookups import BatchLookups, RowLookups
@@ -194,7 +195,7 @@ class FollowUpRunner:
                 contact,
                 {
                     **(event.variables or {}),  # e.g. the actions summary of "you said, we did"
-                    "event_name": event.title,
+                    **events_repo.names(event),
                     "event_date": f"{event.starts_at.astimezone(zone(contact.timezone)):%-d %B}",
                 },
             )
@@ -231,7 +232,12 @@ class FollowUpRunner:
         lead = Prompt(
             kind=PromptKind.INFO,
             language=turn.lang,
-            text=reply(self.s.settings, turn.lang, "reminder", event_name=event.title),
+            text=reply(
+                self.s.settings,
+                turn.lang,
+                "reminder",
+                event_name=events_repo.name_in(event, turn.lang),
+            ),
         )
         turn.apply(conversation, outcome, [lead], first=False)
 

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from flows.gsm import non_gsm7_characters
+from flows.lint import welsh
 from flows.lint.budget import ServiceTexts, sendable
 from flows.lint.graph import trapped_loops, unreachable
 from flows.lint.readability import TARGET_READING_AGE, assess
@@ -46,7 +47,15 @@ def lint(flow: Flow, service: ServiceTexts | None = None) -> list[LintWarning]:
         warnings.append(LintWarning(flow.source, line, where, message))
 
     by_sms = flow.audience in (Audience.PARENT, Audience.ANY)
+    for lang, text in (flow.help or {}).items():
+        if lang == "cy":
+            for problem in welsh.problems(text):
+                warn(None, "help.cy", problem)
     for step in flow.steps:
+        for field, lang, text in _texts(step):
+            if lang == "cy":
+                for problem in welsh.problems(text):
+                    warn(step, field, problem)
         if by_sms:
             for field, _lang, text in _texts(step):
                 bad = non_gsm7_characters(text)
