@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from bot.channels.base import Style
 from bot.config import Settings
+from bot.conversation.ages import AGE_CHECKED_CHANNELS
 from flows.library import FlowLibrary
 from flows.schema import Flow
 from storage.models import Contact, Conversation
@@ -17,6 +18,8 @@ class ConversationContext:
     library: FlowLibrary
     settings: Settings
     styles: Mapping[str, Style] = field(default_factory=dict)
+    # Channels that ask a person's age first, as Telegram's terms require (the chat demo too).
+    age_checked: frozenset[str] = AGE_CHECKED_CHANNELS
 
     def style(self, channel: str) -> Style:
         return self.styles.get(channel, "sms")

@@ -47,6 +47,7 @@ class Seen:
     state: Mapping[str, Any] | None = None  # the open conversation's, if any
     flow: Flow | None = None  # the open conversation's flow; None if it was removed
     personal: Mapping[str, str] = field(default_factory=dict)  # the name, never stored
+    age_checked: bool = False  # the channel's terms set a minimum age (Telegram)
 
 
 @dataclass(frozen=True)
@@ -102,8 +103,10 @@ def decide(
     if word is Keyword.PRIVACY:
         # Before the age question too: anyone may ask what happens to what they tell us.
         return then(Action.PRIVACY, opt_in=opt_in)
-    if gate_applies(seen.channel, min_age) and (
-        seen.age_band is None or under_age(seen.age_band, min_age)
+    if (
+        (seen.age_checked or gate_applies(seen.channel, min_age))
+        and min_age > 0
+        and (seen.age_band is None or under_age(seen.age_band, min_age))
     ):
         return then(Action.AGE_GATE, opt_in=opt_in)
     if "language" in msg.meta or command == "language":

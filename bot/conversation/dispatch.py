@@ -40,8 +40,12 @@ class Dispatcher:
         settings: Settings,
         styles: Mapping[str, Style],
         clock: Clock = system_clock,
+        *,
+        age_checked: frozenset[str] | None = None,
     ) -> None:
         self.ctx = ConversationContext(library, settings, dict(styles))
+        if age_checked is not None:
+            self.ctx = ConversationContext(library, settings, dict(styles), age_checked)
         self.clock = clock
 
     @property
@@ -85,6 +89,7 @@ class Dispatcher:
             state=turn.state_of(conversation) if conversation is not None else None,
             flow=self.ctx.flow_of(conversation) if conversation is not None else None,
             personal=turn.personal,
+            age_checked=identity.channel in self.ctx.age_checked,
         )
         decision = decide(
             msg,
