@@ -25,6 +25,7 @@ BUDGET = {
     "re-ask": 1,
     "reminder": 2,
     "reply": 2,  # the service's own replies: HELP outside a flow, STOP, START, the fallback
+    "privacy": 3,  # the full privacy notice, asked for with PRIVACY
 }
 
 # Long but real: a 40-character council, a 50-character event, a long first name.
@@ -219,8 +220,9 @@ def _in_language(
     for key, texts in service.replies.items():
         if lang in texts:
             text = _fill(texts[lang], lang, values)
+            kind = "privacy" if key == "PRIVACY" else "reply"
             yield _sent(
-                "reply", [_info(text, lang)], step_id=None, field=key, language=lang, names=names
+                kind, [_info(text, lang)], step_id=None, field=key, language=lang, names=names
             )
 
 
