@@ -36,7 +36,7 @@ def fill(text: str, values: Mapping[str, str]) -> str:
             written = "".join(out)
             before = written.rstrip()
             starts = not before or before[-1] in ".!?" or written.endswith("\n")
-            if value[:1].islower() and starts:
+            if value[:1].islower() and starts and len(value[0].upper()) == 1:
                 # "y digwyddiad: ..." opening a sentence reads "Y digwyddiad: ...".
                 value = value[0].upper() + value[1:]
             out.append(value)
