@@ -58,7 +58,7 @@ SPAN = timedelta(days=730)
 CHUNK = 2_000
 TRANSCRIPT = (
     ("in", "FEEDBACK"),
-    ("out", "Your council SEND team runs this service to hear from families..."),
+    ("out", "Your council SEND team asks for your views to improve services..."),
     ("in", "yes"),
     ("out", "Overall, how was the event?"),
     ("in", "4"),

@@ -24,22 +24,40 @@ class Settings(BaseSettings):
     council_name: str = "Your council"
     service_name: str = "SEND team"
     contact_details: str = "call 01234 567890 or email send@example.gov.uk"
+    # The same in Welsh, for people who read Welsh; each falls back to the English when empty.
+    council_name_cy: str = ""
+    service_name_cy: str = ""
+    contact_details_cy: str = ""
     default_language: str = "en"
     default_timezone: str = "Europe/London"
     # The start keyword the "what is this number?" reply suggests to someone who texts out of the blue.
     fallback_keyword: str = "FEEDBACK"
 
-    # Shown once, before any question, the first time someone contacts us on any channel.
+    # Shown once, before any question, the first time someone contacts us on any channel: who is
+    # asking, why, and where the full notice is. By SMS "Reply STOP to opt out." follows it. Short,
+    # so the first text with a question fits two SMS segments; PRIVACY sends the full notice.
     privacy_notice: str = (
-        "{council_name} {service_name} runs this service to hear from families. We keep your "
-        "answers and your number to improve services, for up to {retention}. Only council staff see "
-        "them. Reply STOP at any time to stop."
+        "{council_name} {service_name} asks for your views to improve services. "
+        "Reply PRIVACY to see how we use them."
     )
     privacy_notice_cy: str = (
-        "Mae {service_name} {council_name} yn rhedeg y gwasanaeth hwn i glywed gan deuluoedd. "
-        "Rydym yn cadw eich atebion a'ch rhif i wella gwasanaethau, am hyd at {retention}. Dim ond "
-        "staff y cyngor sy'n eu gweld. Atebwch STOP unrhyw bryd i stopio."
+        "{service_name} {council_name}: gofyn eich barn i wella gwasanaethau. Atebwch "
+        "PREIFATRWYDD am y manylion."
     )
+    # The same by chat (Telegram), where there is no phone number and /stop stops.
+    privacy_notice_chat: str = (
+        "{council_name} {service_name} asks young people and families what they think, to make "
+        "things better. Send PRIVACY to see how we use your answers, or /stop to stop."
+    )
+    privacy_notice_chat_cy: str = (
+        "{service_name} {council_name}: rydyn ni'n gofyn i bobl ifanc a theuluoedd beth maen "
+        "nhw'n ei feddwl, i wneud pethau'n well. Anfona PREIFATRWYDD i weld sut rydyn ni'n "
+        "defnyddio dy atebion, neu /stop i stopio."
+    )
+    # The council's full privacy notice on the web, linked from the PRIVACY reply.
+    privacy_notice_url: str = ""
+    # What one SMS segment costs (in pounds), for `sendvoice flows cost`.
+    sms_price_per_segment: float = Field(default=0.04, ge=0)
 
     # Twilio (SMS). PUBLIC_BASE_URL is the address Twilio calls, used to check webhook signatures.
     public_base_url: str = "http://127.0.0.1:8000"
@@ -154,6 +172,15 @@ class Settings(BaseSettings):
     @property
     def telegram_configured(self) -> bool:
         return bool(self.telegram_bot_token.get_secret_value())
+
+    def names_in(self, language: str) -> dict[str, str]:
+        """The council, the service and how to reach them, in `language` where given."""
+        welsh = language == "cy"
+        return {
+            "council_name": (welsh and self.council_name_cy) or self.council_name,
+            "service_name": (welsh and self.service_name_cy) or self.service_name,
+            "contact_details": (welsh and self.contact_details_cy) or self.contact_details,
+        }
 
     def safeguarding_reply_in(self, language: str) -> str:
         return self.safeguarding_reply_cy if language == "cy" else self.safeguarding_reply

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from flows import expr
-from flows.messages import VARIABLE_DEFAULTS, reply_instruction, say
+from flows.messages import VARIABLE_DEFAULTS, reply_instruction, say, template
 from flows.outcome import (
     Event,
     Outcome,
@@ -75,7 +75,10 @@ class _Run:
         # Personal values come first and are looked up only when a text names them: the caller
         # may decrypt on demand, and they never reach the state the caller stores.
         context = {k: v for k, v in self.state.context.items() if v}
-        return _Layers(self.personal, context, VARIABLE_DEFAULTS.get(self.lang, {}))
+        # A value in the conversation's language ("event_name_cy") wins over the plain one.
+        suffix = f"_{self.lang}"
+        local = {k[: -len(suffix)]: v for k, v in context.items() if k.endswith(suffix)}
+        return _Layers(self.personal, local, context, VARIABLE_DEFAULTS.get(self.lang, {}))
 
     def text(self, texts: Mapping[str, str]) -> str:
         raw = (
@@ -306,20 +309,23 @@ def _command(run: _Run, command: Command, question: Step) -> None:
         run.events.append(Event.OPTED_OUT)
     elif command is Command.HELP:
         run.events.append(Event.HELP_REQUESTED)
-        if question.help:
+        texts = question.help or run.flow.help
+        explained = run.text(texts) if texts else ""
+        if explained:
             run.prompts.append(
                 Prompt(
                     kind=PromptKind.HELP,
-                    text=run.text(question.help),
-                    step_id=question.id,
+                    text=explained,
+                    step_id=question.id if question.help else None,
                     language=run.lang,
                 )
             )
-        elif run.flow.help:
-            run.prompts.append(
-                Prompt(kind=PromptKind.HELP, text=run.text(run.flow.help), language=run.lang)
-            )
-        run.info("help", PromptKind.HELP)
+        # A person to talk to, unless the help already named one; then how to go on.
+        contact = run.variables().get("contact_details", "")
+        lines = [] if contact and contact in explained else [template(run.lang, "help_contact")]
+        lines.append(template(run.lang, "help"))
+        text = fill(" ".join(lines), run.variables())
+        run.prompts.append(Prompt(kind=PromptKind.HELP, text=text, language=run.lang))
         run.prompts.append(run.question(question, PromptKind.REPEAT))
     elif command is Command.REPEAT:
         run.events.append(Event.REPEATED)
@@ -387,6 +393,21 @@ def timeout(flow: Flow, state_data: Mapping[str, Any], now: datetime) -> Outcome
         status=state.status,
         wake_at=state.expires_at if state.status is Status.ACTIVE else None,
     )
+
+
+def at_question(
+    flow: Flow, step_id: str, language: str, context: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """A state waiting at `step_id`, as if it had just been asked: for linting what a reply brings."""
+    state = State(
+        flow_id=flow.id,
+        flow_version=flow.version,
+        language=language,
+        context=dict(context or {}),
+        step=step_id,
+        seq=1,
+    )
+    return state.to_dict()
 
 
 def preview(

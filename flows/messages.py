@@ -27,13 +27,13 @@ _CATALOGUE: dict[str, dict[str, str]] = {
         "why_exclusive": '"{label}" can\'t go with other answers.',
         "or_skip": ", or SKIP",
         "or_dont_know": ", or DON'T KNOW",
+        "or_prefer_not_to_say": ", or RATHER NOT SAY",
         "moving_on": "Let's move on to the next question.",
         "first_question": "This is the first question.",
         "old_button": "That button was for an earlier question. Here is the current one.",
-        "help": (
-            "You can reply SKIP to skip a question, BACK to change your last answer, REPEAT to see "
-            "the question again, RESTART to start again, or STOP to stop all messages."
-        ),
+        # Said after the step's or the flow's help; short, so a HELP reply fits two SMS segments.
+        "help": "Reply REPEAT to see the question, BACK to change an answer, or STOP to stop.",
+        "help_contact": "To talk to someone: {contact_details}.",
         "restarting": "OK, let's start again.",
         "done": "Thank you. Your answers have been saved.",
     },
@@ -57,13 +57,12 @@ _CATALOGUE: dict[str, dict[str, str]] = {
         "why_exclusive": 'Does dim modd dewis "{label}" gydag atebion eraill.',
         "or_skip": ", neu SGIP",
         "or_dont_know": ", neu DDIM YN GWYBOD",
+        "or_prefer_not_to_say": ", neu GWELL PEIDIO",
         "moving_on": "Gadewch i ni symud ymlaen i'r cwestiwn nesaf.",
         "first_question": "Dyma'r cwestiwn cyntaf.",
         "old_button": "Roedd y botwm hwnnw ar gyfer cwestiwn cynharach. Dyma'r un presennol.",
-        "help": (
-            "Gallwch ateb SGIP i hepgor cwestiwn, YN OL i newid eich ateb olaf, AILADRODD i weld y "
-            "cwestiwn eto, DECHRAU ETO i ddechrau eto, neu STOP i atal pob neges."
-        ),
+        "help": "Atebwch AILADRODD i weld y cwestiwn, YN OL i newid ateb, neu STOP i stopio.",
+        "help_contact": "I siarad gyda rhywun: {contact_details}.",
         "restarting": "Iawn, gadewch i ni ddechrau eto.",
         "done": "Diolch. Mae eich atebion wedi'u cadw.",
     },
@@ -90,9 +89,14 @@ VARIABLE_DEFAULTS: dict[str, dict[str, str]] = {
 }
 
 
-def say(language: str, key: str, **values: object) -> str:
+def template(language: str, key: str) -> str:
+    """The text unfilled, for `flows.texts.fill` with a conversation's variables."""
     table = _CATALOGUE.get(language, _CATALOGUE["en"])
-    return table.get(key, _CATALOGUE["en"][key]).format(**values)
+    return table.get(key, _CATALOGUE["en"][key])
+
+
+def say(language: str, key: str, **values: object) -> str:
+    return template(language, key).format(**values)
 
 
 def reply_instruction(
@@ -122,10 +126,10 @@ def reply_instruction(
         text = say(language, "reply_date")
     else:
         text = say(language, "reply_text")
-    if Special.SKIP in specials:
-        text += say(language, "or_skip")
-    elif Special.DONT_KNOW in specials:
-        text += say(language, "or_dont_know")
+    # Every way out the question allows, so nobody has to guess which words are accepted.
+    for special in (Special.SKIP, Special.DONT_KNOW, Special.PREFER_NOT_TO_SAY):
+        if special in specials:
+            text += say(language, f"or_{special.value}")
     return text + "."
 
 

@@ -16,9 +16,11 @@ STRINGS: dict[str, dict[str, str]] = {
     "en": {
         "reply_number": "Reply with a number.",
         "reply_numbers": "Reply with all the numbers that apply, e.g. 1,3.",
-        "reply_yes_no": "Reply YES or NO.",
-        "or_skip": "Or SKIP.",
-        "or_dont_know": "Or DON'T KNOW.",
+        "reply_yes_no": "Reply {yes} or {no}.",
+        "or": "Or",
+        "skip_word": "SKIP",
+        "dont_know_word": "DON'T KNOW",
+        "prefer_not_to_say_word": "RATHER NOT SAY",
         "opt_out": "Reply STOP to opt out.",
         "type_numbers": "Type the numbers, e.g. 1,3",
         "skip": "Skip",
@@ -28,9 +30,11 @@ STRINGS: dict[str, dict[str, str]] = {
     "cy": {
         "reply_number": "Atebwch gyda rhif.",
         "reply_numbers": "Atebwch gyda'r holl rifau sy'n berthnasol, e.e. 1,3.",
-        "reply_yes_no": "Atebwch IE neu NA.",
-        "or_skip": "Neu SGIP.",
-        "or_dont_know": "Neu DDIM YN GWYBOD.",
+        "reply_yes_no": "Atebwch {yes} neu {no}.",
+        "or": "Neu",
+        "skip_word": "SGIP",
+        "dont_know_word": "DDIM YN GWYBOD",
+        "prefer_not_to_say_word": "GWELL PEIDIO",
         "opt_out": "Atebwch STOP i optio allan.",
         "type_numbers": "Teipiwch y rhifau, e.e. 1,3",
         "skip": "Sgipio",
@@ -87,21 +91,26 @@ def _sms_question(prompt: Prompt, words: dict[str, str]) -> str:
     lines = [prompt.text.strip()]
     instruction = ""
     if prompt.step_type is StepType.YES_NO and _plain_yes_no(prompt.options):
-        instruction = words["reply_yes_no"]
+        yes, no = (o.label.strip(" .!").upper() for o in prompt.options)
+        instruction = words["reply_yes_no"].format(yes=yes, no=no)
     elif prompt.options and (_is_multi(prompt) or prompt.step_type in _BUTTON_STEPS):
         lines += _numbered(prompt.options)
         instruction = words["reply_numbers" if _is_multi(prompt) else "reply_number"]
-    # The engine's HELP lists every way out; the SMS names one to stay short.
-    way_out = ""
-    if Special.SKIP in prompt.specials:
-        way_out = words["or_skip"]
-    elif Special.DONT_KNOW in prompt.specials:
-        way_out = words["or_dont_know"]
+    way_out = _way_out(prompt.specials, words)
     if instruction:
         lines.append(f"{instruction} {way_out}".rstrip())
     elif way_out:
         lines[-1] = f"{lines[-1]} {way_out}"
     return "\n".join(lines)
+
+
+def _way_out(specials: Sequence[Special], words: dict[str, str]) -> str:
+    """Every special the question allows, by name: "Or SKIP, or DON'T KNOW." """
+    named = [words[f"{s.value}_word"] for s in ALLOWABLE_SPECIALS if s in specials]
+    if not named:
+        return ""
+    joiner = f", {words['or'].lower()} "
+    return f"{words['or']} {joiner.join(named)}."
 
 
 def _sms_paragraph(prompt: Prompt, words: dict[str, str]) -> str:
@@ -156,6 +165,10 @@ def render_sms(
         raise ValueError("max_segments must be at least 1")
     if not prompts:
         return []
+    if any(p.kind is PromptKind.HELP for p in prompts):
+        # The question is in the text just before, and REPEAT sends it again: leaving it out
+        # keeps a reply to HELP to two segments. Chat shows it again, with its buttons.
+        prompts = [p for p in prompts if p.kind is not PromptKind.REPEAT]
     # One text per outcome: separate SMS can arrive out of order.
     text = "\n\n".join(p for p in (_sms_paragraph(p, strings(p.language)) for p in prompts) if p)
     if opt_out_notice:

@@ -134,6 +134,8 @@ class Flow:
     translation_review: tuple[
         str, ...
     ] = ()  # languages whose texts await a fluent speaker's review
+    # Sent only to people who answered before, who have had the privacy notice already.
+    returning_only: bool = False
 
     @property
     def default_language(self) -> str:

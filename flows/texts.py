@@ -32,7 +32,14 @@ def fill(text: str, values: Mapping[str, str]) -> str:
     for literal, name, _spec, _conv in string.Formatter().parse(text):
         out.append(literal)
         if name is not None:
-            out.append(values.get(name, ""))
+            value = values.get(name, "")
+            written = "".join(out)
+            before = written.rstrip()
+            starts = not before or before[-1] in ".!?" or written.endswith("\n")
+            if value[:1].islower() and starts and len(value[0].upper()) == 1:
+                # "y digwyddiad: ..." opening a sentence reads "Y digwyddiad: ...".
+                value = value[0].upper() + value[1:]
+            out.append(value)
     return _tidy("".join(out))
 
 
@@ -40,4 +47,6 @@ def _tidy(text: str) -> str:
     # An empty variable ("Hi {first_name},") must not leave "Hi ," behind.
     while "  " in text:
         text = text.replace("  ", " ")
-    return text.replace(" ,", ",").replace(" .", ".").strip()
+    for mark in ",.!?":
+        text = text.replace(f" {mark}", mark)
+    return text.strip()

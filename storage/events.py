@@ -25,7 +25,7 @@ KINDS = (
 FOLLOWUP_STATUSES = ("pending", "held", "sent", "skipped", "cancelled", "expired")
 MAX_REMINDERS = 2
 # Column widths in models.Event: PostgreSQL refuses longer values, SQLite would keep them.
-_LIMITS = {"title": 200, "location": 200, "area": 64, "flow_id": 64}
+_LIMITS = {"title": 200, "title_cy": 200, "location": 200, "area": 64, "flow_id": 64}
 
 
 def _seconds(value: timedelta) -> int:
@@ -77,6 +77,7 @@ def create(
     starts_at: datetime,
     ends_at: datetime,
     flow_id: str,
+    title_cy: str | None = None,
     location: str | None = None,
     area: str | None = None,
     followup_delay: timedelta = timedelta(hours=24),
@@ -90,7 +91,13 @@ def create(
         kind=kind,
         starts_at=starts_at,
         ends_at=ends_at,
-        texts={"title": title, "location": location, "area": area, "flow_id": flow_id},
+        texts={
+            "title": title,
+            "title_cy": title_cy,
+            "location": location,
+            "area": area,
+            "flow_id": flow_id,
+        },
         followup_delay=followup_delay,
         reminders=reminders,
         request_expires=request_expires,
@@ -98,6 +105,7 @@ def create(
     ordered = sorted(reminders)
     event = Event(
         title=title.strip(),
+        title_cy=(title_cy or "").strip() or None,
         kind=kind,
         starts_at=starts_at,
         ends_at=ends_at,
@@ -131,6 +139,7 @@ def update(
     reminders: Sequence[timedelta],
     request_expires: timedelta,
     now: datetime,
+    title_cy: str | None = None,
 ) -> list[str]:
     """Change an event, checked as `create` checks a new one; the names of what changed.
     What is still to be sent is re-timed by the caller (storage.followups.retime)."""
@@ -139,7 +148,13 @@ def update(
         kind=kind,
         starts_at=starts_at,
         ends_at=ends_at,
-        texts={"title": title, "location": location, "area": area, "flow_id": flow_id},
+        texts={
+            "title": title,
+            "title_cy": title_cy,
+            "location": location,
+            "area": area,
+            "flow_id": flow_id,
+        },
         followup_delay=followup_delay,
         reminders=reminders,
         request_expires=request_expires,
@@ -147,6 +162,7 @@ def update(
     ordered = sorted(reminders)
     wanted: dict[str, object] = {
         "title": title.strip(),
+        "title_cy": (title_cy or "").strip() or None,
         "kind": kind,
         "starts_at": starts_at,
         "ends_at": ends_at,
@@ -165,6 +181,44 @@ def update(
         event.updated_at = now
         session.flush()
     return changed
+
+
+def rename(
+    session: Session,
+    event: Event,
+    *,
+    title: str | None = None,
+    title_cy: str | None = None,
+    location: str | None = None,
+    area: str | None = None,
+    now: datetime,
+) -> Event:
+    """Change what an event is called or where it is; None leaves a field, "" clears an optional
+    one. Requests already sent keep the name they were sent with."""
+    changes = {"title": title, "title_cy": title_cy, "location": location, "area": area}
+    if title is not None and not title.strip():
+        raise ValueError("an event needs a title")
+    for name, value in changes.items():
+        if value is not None and len(value) > _LIMITS[name]:
+            raise ValueError(f"{name} is longer than {_LIMITS[name]} characters")
+    for name, value in changes.items():
+        if value is not None:
+            setattr(event, name, value.strip() or (None if name != "title" else event.title))
+    event.updated_at = now
+    session.flush()
+    return event
+
+
+def names(event: Event) -> dict[str, str]:
+    """The event's name for a flow's `{event_name}`, with the Welsh one where there is one."""
+    found = {"event_name": event.title}
+    if event.title_cy:
+        found["event_name_cy"] = event.title_cy
+    return found
+
+
+def name_in(event: Event, language: str) -> str:
+    return (language == "cy" and event.title_cy) or event.title
 
 
 def get(session: Session, event_id: int) -> Event | None:

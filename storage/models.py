@@ -229,6 +229,8 @@ class Event(Base):
     # Short, unguessable and URL-safe: goes into Telegram deep links and on posters.
     code: Mapped[str] = mapped_column(String(16), unique=True, default=lambda: new_event_code())
     title: Mapped[str] = mapped_column(String(200))
+    # What Welsh readers are told it is called; the title when empty.
+    title_cy: Mapped[str | None] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(32))
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -34,10 +34,24 @@ class ConsoleSender:
     def __init__(self, style: Style, write: Callable[[str], None]) -> None:
         self.style = style
         self.write = write
+        self.buttons: list[dict[str, Any]] = []  # the last message's, one list
 
     async def send(self, message: OutboundMessage) -> SendResult:
         if self.style == "sms":
             self.write(format_sms(message.body))
         else:
-            self.write(format_chat(message.body, message.meta.get("buttons", [])))
+            rows = message.meta.get("buttons", [])
+            self.buttons = [b for row in rows for b in row]
+            self.write(format_chat(message.body, rows))
         return SendResult.sent(f"console-out-{uuid.uuid4().hex}")
+
+    def pressed(self, typed: str) -> dict[str, Any] | None:
+        """What Telegram would send for a typed age button's words or number (answers read as
+        typed words anyway): the age band and the deep-link code it carries."""
+        word = typed.strip().casefold()
+        for number, button in enumerate(self.buttons, start=1):
+            kind, _, rest = str(button["data"]).partition(":")
+            if kind == "age" and word in (str(button["text"]).casefold(), str(number)):
+                band, _, code = rest.partition(":")
+                return {"age_band": band, **({"payload": code} if code else {})}
+        return None

@@ -79,6 +79,9 @@ def events_group() -> None:
 
 @events_group.command("create")
 @click.option("--title", required=True, help="What officers and families call it.")
+@click.option(
+    "--title-cy", default=None, help="Its name in Welsh, for Welsh readers (default: the title)."
+)
 @click.option("--kind", required=True, type=EventKind(), help=f"One of: {', '.join(events.KINDS)}.")
 @click.option("--start", required=True, type=LocalDateTime(), help="e.g. 2026-03-14T10:00")
 @click.option("--end", required=True, type=LocalDateTime(), help="e.g. 2026-03-14T12:00")
@@ -105,6 +108,7 @@ def events_group() -> None:
 )
 def create_event(
     title: str,
+    title_cy: str | None,
     kind: str,
     start: datetime,
     end: datetime,
@@ -130,6 +134,7 @@ def create_event(
     _check_flow(flow_id)
     details = event_plans.EventDetails(
         title=title,
+        title_cy=title_cy,
         kind=kind,
         starts_at=start,
         ends_at=end,
@@ -146,6 +151,8 @@ def create_event(
         except event_plans.PlanProblem as exc:
             raise click.UsageError(str(exc)) from None
     click.echo(f"Created event {event.id}: {event.title} ({event.kind})")
+    if event.title_cy:
+        click.echo(f"  Welsh: {event.title_cy}")
     click.echo(f"  when:  {span(event, tz)}")
     click.echo(f"  flow:  {event.flow_id}")
     for line in plan_words(event, tz):
@@ -199,6 +206,7 @@ def show_event(event_ref: str, statuses: tuple[str, ...], limit: int) -> None:
         n = events.counts(session, event.id)
         rows = events.followup_rows(session, event.id, statuses=statuses, limit=limit or None)
     click.echo(f"Event {event.id}: {event.title}")
+    click.echo(f"  in Welsh:   {event.title_cy or '- (Welsh readers see the title)'}")
     click.echo(f"  kind:       {event.kind}")
     click.echo(f"  when:       {span(event, tz)}")
     if event.location or event.area:
@@ -220,6 +228,41 @@ def show_event(event_ref: str, statuses: tuple[str, ...], limit: int) -> None:
     total = sum(n[s] for s in (statuses or events.FOLLOWUP_STATUSES))
     if total > len(rows):
         click.echo(f"... and {total - len(rows)} more (--limit 0 lists them all)")
+
+
+@events_group.command("edit")
+@click.argument("event_ref", metavar="EVENT")
+@click.option("--title", default=None, help="A new title.")
+@click.option("--title-cy", default=None, help='Its name in Welsh; "" to remove it.')
+@click.option("--location", default=None, help='Where it takes place; "" to remove it.')
+@click.option("--area", default=None, help='Locality or team; "" to remove it.')
+def edit_event(
+    event_ref: str,
+    title: str | None,
+    title_cy: str | None,
+    location: str | None,
+    area: str | None,
+) -> None:
+    """Rename an event or change where it is; requests already sent keep their words."""
+    if all(v is None for v in (title, title_cy, location, area)):
+        raise click.UsageError("say what to change: --title, --title-cy, --location or --area")
+    with _database() as session_factory, session_factory.begin() as session:
+        event = _find(session, event_ref)
+        try:
+            events.rename(
+                session,
+                event,
+                title=title,
+                title_cy=title_cy,
+                location=location,
+                area=area,
+                now=system_clock(),
+            )
+        except ValueError as exc:
+            raise click.UsageError(str(exc)) from None
+        click.echo(f"Event {event.id}: {event.title}")
+        click.echo(f"  in Welsh:   {event.title_cy or '- (Welsh readers see the title)'}")
+        click.echo(f"  where:      {event.location or '-'} (area: {event.area or '-'})")
 
 
 def _run_import(

@@ -1,4 +1,4 @@
-"""`sendvoice flows ...`: list, show and validate flow files."""
+"""`sendvoice flows ...`: list, show, validate and cost flow files."""
 
 from __future__ import annotations
 
@@ -10,10 +10,20 @@ import click
 from bot.cli import rapidpro
 from flows.errors import FlowValidationError
 from flows.library import LIBRARY_DIR, flow_files, load_library
+from flows.lint.budget import LONG_NAMES, ServiceTexts, by_sms
 from flows.lint.checks import lint
+from flows.lint.cost import costs
 from flows.lint.diagram import mermaid
 from flows.loader.flowfile import load_flow
+from flows.messages import VARIABLE_DEFAULTS
 from flows.schema import Flow
+
+
+def _service() -> ServiceTexts:
+    from bot.config import get_settings
+    from bot.conversation.replies import service_texts
+
+    return service_texts(get_settings())
 
 
 def _library(ctx: click.Context) -> list[Flow]:
@@ -76,7 +86,7 @@ def validate(ctx: click.Context, paths: tuple[str, ...], strict: bool) -> None:
                 click.echo(f"{problem}", err=True)
             errors += len(exc.problems)
             continue
-        for warning in lint(flow):
+        for warning in lint(flow, _service()):
             click.echo(str(warning), err=True)
             warnings += 1
     if not errors and len(files) > 1:
@@ -90,6 +100,75 @@ def validate(ctx: click.Context, paths: tuple[str, ...], strict: bool) -> None:
     click.echo(summary, err=bool(errors))
     if errors or (strict and warnings):
         sys.exit(1)
+
+
+@flows_group.command("cost")
+@click.argument("flow_id")
+@click.option(
+    "--recipients", type=click.IntRange(min=1), default=1, show_default=True, help="People texted."
+)
+@click.option("--lang", default=None, help="Language of the texts (default: the flow's first).")
+@click.option("--event", "event_name", default=None, help="The event's name, as texts show it.")
+@click.option(
+    "--long-names", is_flag=True, help="Cost with a 40-character council and 50-character event."
+)
+@click.option(
+    "--returning", is_flag=True, help="People who had the privacy notice before (it is not sent)."
+)
+@click.pass_context
+def cost(
+    ctx: click.Context,
+    flow_id: str,
+    recipients: int,
+    lang: str | None,
+    event_name: str | None,
+    long_names: bool,
+    returning: bool,
+) -> None:
+    """SMS segments per route through FLOW_ID (shortest, typical, longest) and what sending it to
+    --recipients people costs at SMS_PRICE_PER_SEGMENT. Re-asks, HELP and reminders are extra."""
+    from bot.config import get_settings
+
+    settings = get_settings()
+    flows = {f.id: f for f in _library(ctx)}
+    if flow_id not in flows:
+        click.echo(f"error: no flow '{flow_id}'; known: {', '.join(sorted(flows))}", err=True)
+        ctx.exit(1)
+    flow = flows[flow_id]
+    language = lang or flow.default_language
+    if language not in flow.languages:
+        raise click.BadParameter(
+            f"{flow_id} is in {', '.join(flow.languages)} only", param_hint="--lang"
+        )
+    values = {**VARIABLE_DEFAULTS.get(language, {}), **settings.names_in(language)}
+    if long_names:
+        values.update(LONG_NAMES.get(language, LONG_NAMES["en"]))
+    if event_name:
+        values["event_name"] = event_name
+    service = _service()
+    notice = None if returning or flow.returning_only else service.notice.get(language)
+    price = settings.sms_price_per_segment
+    people = f"{recipients:,} {'person' if recipients == 1 else 'people'}"
+    click.echo(f"{flow.id}: {flow.title} ({language})")
+    if not by_sms(flow):
+        click.echo(
+            "  Sent by chat (Telegram), which costs nothing per message; by SMS it would be:"
+        )
+    click.echo(
+        "  the first text "
+        + ("includes the privacy notice" if notice else "has no privacy notice (sent before)")
+    )
+    width = max(len(p) for p in ("shortest", "typical", "longest"))
+    for label, route in costs(flow, language, values, notice).items():
+        total = route.segments * recipients * price
+        texts = f"{route.texts} text{'s' if route.texts != 1 else ''}"
+        click.echo(
+            f"  {label:<{width}}  {route.segments:>3} segments in {texts}, "
+            f"£{total:,.2f} for {people}: {' > '.join(route.steps)}"
+        )
+    click.echo(
+        f"  at £{price:g} a segment (SMS_PRICE_PER_SEGMENT); re-asks, HELP and reminders are extra"
+    )
 
 
 @flows_group.command("import")

@@ -58,7 +58,11 @@ main.add_command(publish_command)
     show_default=True,
     help="Show messages as SMS (numbered options, segment count) or chat (buttons).",
 )
-@click.option("--name", default=None, help="First name to greet (default: none).")
+@click.option(
+    "--name",
+    default=None,
+    help="The person's name, as an attendee list gives it; texts greet them.",
+)
 @click.option(
     "--event", "event_name", default="the Preparing for Adulthood workshop", show_default=True
 )
@@ -95,6 +99,7 @@ def demo(flow_id: str, lang: str, style: str, name: str | None, event_name: str)
             name=name,
             event_name=event_name,
             echo=not interactive,
+            interactive=interactive,
         )
     )
     sys.exit(code)

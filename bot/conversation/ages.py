@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 
 AGE_CHECKED_CHANNELS = frozenset({"telegram"})
 AGE_BANDS = {"under_16": (0, 15), "16_17": (16, 17), "18_25": (18, 25), "over_25": (26, 200)}
@@ -26,5 +27,7 @@ def under_age(band: str, min_age: int) -> bool:
     return AGE_BANDS[band][1] < min_age
 
 
-def gate_applies(channel: str, min_age: int) -> bool:
-    return channel in AGE_CHECKED_CHANNELS and min_age > 0
+def gate_applies(
+    channel: str, min_age: int, checked: Collection[str] = AGE_CHECKED_CHANNELS
+) -> bool:
+    return channel in checked and min_age > 0

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from bot.channels.base import Style
 from bot.config import Settings
+from bot.conversation.ages import AGE_CHECKED_CHANNELS
 from flows.library import FlowLibrary
 from flows.schema import Flow
 from storage.models import Contact, Conversation
@@ -17,6 +18,8 @@ class ConversationContext:
     library: FlowLibrary
     settings: Settings
     styles: Mapping[str, Style] = field(default_factory=dict)
+    # Channels that ask a person's age first, as Telegram's terms require (the chat demo too).
+    age_checked: frozenset[str] = AGE_CHECKED_CHANNELS
 
     def style(self, channel: str) -> Style:
         return self.styles.get(channel, "sms")
@@ -32,11 +35,11 @@ class ConversationContext:
     ) -> dict[str, str]:
         """What a flow's texts may name that is kept in the conversation's state: nothing personal
         (the name is `PersonalValues`, read from its encrypted column each time it is needed)."""
-        values = {
-            "council_name": self.settings.council_name,
-            "service_name": self.settings.service_name,
-            "contact_details": self.settings.contact_details,
-        }
+        values = self.settings.names_in("en")
+        # Welsh names where the council set them: the engine prefers "council_name_cy" in Welsh.
+        values.update(
+            {f"{k}_cy": v for k, v in self.settings.names_in("cy").items() if v != values[k]}
+        )
         values.update({k: v for k, v in (extra or {}).items() if k not in PERSONAL_KEYS})
         return values
 

@@ -32,6 +32,7 @@ class Action(enum.StrEnum):
     START_COMMAND = "start_command"
     CONTINUE = "continue"  # the engine's step for the open conversation
     HELP = "help"
+    PRIVACY = "privacy"  # the full privacy notice; an open question stays open
     START_FLOW = "start_flow"  # a start keyword
     FALLBACK = "fallback"
 
@@ -46,6 +47,7 @@ class Seen:
     state: Mapping[str, Any] | None = None  # the open conversation's, if any
     flow: Flow | None = None  # the open conversation's flow; None if it was removed
     personal: Mapping[str, str] = field(default_factory=dict)  # the name, never stored
+    age_checked: bool = False  # the channel's terms set a minimum age (Telegram)
 
 
 @dataclass(frozen=True)
@@ -56,7 +58,6 @@ class Decision:
     assessment: Assessment | None = None
     opt_in: bool = False  # START from someone opted out: opt back in before the action
     outcome: Outcome | None = None  # CONTINUE: the engine's step
-    help_first: bool = False  # CONTINUE: HELP said during a question, then the question again
     close: Outcome | None = None  # an open conversation that ran out of time: close it first
     orphan: bool = False  # an open conversation whose flow is gone: close it first
     flow: Flow | None = None  # START_FLOW
@@ -99,8 +100,13 @@ def decide(
         return then(Action.OPTED_IN, opt_in=True)
     if seen.opted_out and not opt_in:
         return then(Action.IGNORE)
-    if gate_applies(seen.channel, min_age) and (
-        seen.age_band is None or under_age(seen.age_band, min_age)
+    if word is Keyword.PRIVACY:
+        # Before the age question too: anyone may ask what happens to what they tell us.
+        return then(Action.PRIVACY, opt_in=opt_in)
+    if (
+        (seen.age_checked or gate_applies(seen.channel, min_age))
+        and min_age > 0
+        and (seen.age_band is None or under_age(seen.age_band, min_age))
     ):
         return then(Action.AGE_GATE, opt_in=opt_in)
     if "language" in msg.meta or command == "language":
@@ -118,9 +124,7 @@ def decide(
                 reply = Reply("repeat")
             outcome = engine.step(seen.flow, seen.state, reply, now, personal=seen.personal)
             if outcome.status is not Status.EXPIRED or outcome.prompts:
-                return then(
-                    Action.CONTINUE, outcome=outcome, help_first=word is Keyword.HELP, media=media
-                )
+                return then(Action.CONTINUE, outcome=outcome, media=media)
             # It ran out of time before the scheduler noticed: close it, then read the message
             # as if no conversation were open.
             close = outcome

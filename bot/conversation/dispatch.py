@@ -40,8 +40,12 @@ class Dispatcher:
         settings: Settings,
         styles: Mapping[str, Style],
         clock: Clock = system_clock,
+        *,
+        age_checked: frozenset[str] | None = None,
     ) -> None:
         self.ctx = ConversationContext(library, settings, dict(styles))
+        if age_checked is not None:
+            self.ctx = ConversationContext(library, settings, dict(styles), age_checked)
         self.clock = clock
 
     @property
@@ -85,6 +89,7 @@ class Dispatcher:
             state=turn.state_of(conversation) if conversation is not None else None,
             flow=self.ctx.flow_of(conversation) if conversation is not None else None,
             personal=turn.personal,
+            age_checked=identity.channel in self.ctx.age_checked,
         )
         decision = decide(
             msg,
@@ -172,11 +177,11 @@ def _write(turn: Turn, msg: InboundMessage, decision: Decision) -> None:
         case Action.CONTINUE:
             assert conversation is not None
             assert decision.outcome is not None
-            if decision.help_first:
-                lead.append(turn.say("help"))
             turn.apply(conversation, decision.outcome, lead, first=False)
         case Action.HELP:
             turn.queue([*lead, turn.say("help")], None)
+        case Action.PRIVACY:
+            turn.privacy(lead)
         case Action.START_FLOW:
             assert decision.flow is not None
             turn.start(decision.flow, turn.ctx.variables_for(turn.contact), None, lead)

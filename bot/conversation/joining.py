@@ -134,7 +134,9 @@ def join_event(turn: Turn, event: Event) -> None:
             first=False,
         )
         return
-    context = turn.ctx.variables_for(contact, {"event_name": event.title})
+    context = turn.ctx.variables_for(
+        contact, {**(event.variables or {}), **events_repo.names(event)}
+    )
     turn.start(flow, context, event.id, [])
 
 

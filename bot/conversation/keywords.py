@@ -10,6 +10,7 @@ class Keyword(enum.StrEnum):
     STOP = "stop"
     START = "start"
     HELP = "help"
+    PRIVACY = "privacy"  # the full privacy notice
 
 
 # Twilio and UK carriers treat these words as opt-out / opt-in / help; we honour the same words on
@@ -18,6 +19,7 @@ _WORDS = {
     Keyword.STOP: {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "STOPIO"},
     Keyword.START: {"START", "UNSTOP", "YES_START"},
     Keyword.HELP: {"HELP", "INFO", "CYMORTH"},
+    Keyword.PRIVACY: {"PRIVACY", "PREIFATRWYDD"},
 }
 
 

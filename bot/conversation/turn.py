@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from bot.conversation.context import ConversationContext, PersonalValues
-from bot.conversation.replies import privacy_notice, reply
+from bot.conversation.replies import full_privacy_notice, privacy_notice, reply
 from flows import engine
 from flows.outcome import Event, Outcome, Prompt, PromptKind
 from flows.render import ChatButton, Rendered, render
@@ -69,6 +69,8 @@ class Turn:
         self.text_answers: list[tuple[Conversation, Answer]] = []
         # Read from the encrypted column only if a text names it; never part of a stored state.
         self.personal = PersonalValues(contact)
+        # The notice goes in the language of the flow being started, if it lacks theirs.
+        self._notice_language: str | None = None
 
     def open_conversation(self) -> Conversation | None:
         """The person's active conversation, read once a turn and kept current as the turn writes."""
@@ -140,6 +142,11 @@ class Turn:
         self, flow: Flow, context: Mapping[str, str], event_id: int | None, lead: list[Prompt]
     ) -> None:
         outcome = engine.start(flow, context, self.now, self.lang, personal=self.personal)
+        language = outcome.state["language"]
+        if language != self.lang:
+            # Said in their language, first; the notice and the questions follow in the flow's.
+            lead = [self.say("language_unavailable_first"), *lead]
+        self._notice_language = language
         conversation = conversations_repo.create(
             self.session,
             contact_id=self.contact.id,
@@ -217,29 +224,47 @@ class Turn:
     ) -> None:
         if not prompts:
             return
+        noticed = False
         if not confirmation:
+            before = len(prompts)
             prompts = self.with_notice(prompts)
+            noticed = len(prompts) > before
         style = self.ctx.style(self.identity.channel)
         kinds = sorted({p.kind.value for p in prompts})
-        rendered = render(style, prompts, opt_out_notice=first)
+        # By SMS the notice is followed by how to stop; so is the first text of every flow.
+        rendered = render(style, prompts, opt_out_notice=first or noticed)
         self.queue_rendered(rendered, conversation, kinds=kinds, confirmation=confirmation)
 
-    def with_notice(self, prompts: list[Prompt]) -> list[Prompt]:
-        """Before anything else, once per person on any channel: who we are, what we keep, how to stop."""
-        if self.contact.notice_sent_at is not None:
-            return prompts
+    def privacy(self, lead: list[Prompt]) -> None:
+        """PRIVACY: the full notice. It says all the short one would, so that one is not sent."""
+        self.notice_given()
+        text = full_privacy_notice(self.ctx.settings, self.lang)
+        self.queue([*lead, Prompt(kind=PromptKind.INFO, text=text, language=self.lang)], None)
+
+    def notice_given(self) -> None:
         self.contact.notice_sent_at = self.now
         # What we rely on to hold their data, and how they came to us, recorded per person.
         self.contact.lawful_basis = self.contact.lawful_basis or self.ctx.settings.lawful_basis
         self.contact.consent_source = (
             self.contact.consent_source or f"{self.identity.channel}_first_contact"
         )
+
+    def with_notice(self, prompts: list[Prompt]) -> list[Prompt]:
+        """Before anything else, once per person on any channel: who we are, why, and where the
+        full notice is (chat: and how to stop; by SMS the renderer adds that line)."""
+        if self.contact.notice_sent_at is not None:
+            return prompts
+        self.notice_given()
+        language = self._notice_language or self.lang
+        style = self.ctx.style(self.identity.channel)
         notice = Prompt(
             kind=PromptKind.INFO,
-            text=privacy_notice(self.ctx.settings, self.lang),
-            language=self.lang,
+            text=privacy_notice(self.ctx.settings, language, style),
+            language=language,
         )
-        return [notice, *prompts]
+        # A line in the person's own language ("only in English") stays first.
+        lead = [p for p in prompts[:1] if p.language != language]
+        return [*lead, notice, *prompts[len(lead) :]]
 
     def queue_rendered(
         self,

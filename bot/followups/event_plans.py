@@ -43,6 +43,7 @@ class EventDetails:
     followup_delay: timedelta = timedelta(hours=24)
     reminders: tuple[timedelta, ...] = DEFAULT_REMINDERS
     request_expires: timedelta = timedelta(days=14)
+    title_cy: str | None = None  # what Welsh readers see; the title when None
 
 
 def local_time(naive: datetime, tz: ZoneInfo) -> datetime:
@@ -87,6 +88,7 @@ def check_flow(flow_id: str, library: FlowLibrary) -> None:
 def _fields(details: EventDetails) -> dict[str, object]:
     return {
         "title": details.title,
+        "title_cy": (details.title_cy or "").strip() or None,
         "kind": details.kind,
         "starts_at": details.starts_at,
         "ends_at": details.ends_at,

@@ -18,6 +18,7 @@ from bot.services import Services
 from flows import engine
 from flows.outcome import Prompt, PromptKind
 from storage import conversations as conversations_repo
+from storage import events as events_repo
 from storage import followups as followups_repo
 from storage import you_said
 from storage.db import deferred_flush
@@ -205,7 +206,7 @@ class FollowUpRunner:
                 {
                     **(event.variables or {}),
                     **({"actions_summary": update.summary} if update is not None else {}),
-                    "event_name": event.title,
+                    **events_repo.names(event),
                     "event_date": f"{event.starts_at.astimezone(zone(contact.timezone)):%-d %B}",
                 },
             )
@@ -242,7 +243,12 @@ class FollowUpRunner:
         lead = Prompt(
             kind=PromptKind.INFO,
             language=turn.lang,
-            text=reply(self.s.settings, turn.lang, "reminder", event_name=event.title),
+            text=reply(
+                self.s.settings,
+                turn.lang,
+                "reminder",
+                event_name=events_repo.name_in(event, turn.lang),
+            ),
         )
         turn.apply(conversation, outcome, [lead], first=False)
 

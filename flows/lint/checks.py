@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from flows.engine import preview
 from flows.gsm import non_gsm7_characters
+from flows.lint import welsh
+from flows.lint.budget import ServiceTexts, sendable
 from flows.lint.graph import trapped_loops, unreachable
 from flows.lint.readability import TARGET_READING_AGE, assess
-from flows.render import render_sms
 from flows.schema import Audience, Flow, Step
 
 
@@ -36,7 +37,8 @@ def _texts(step: Step) -> list[tuple[str, str, str]]:
     return out
 
 
-def lint(flow: Flow) -> list[LintWarning]:
+def lint(flow: Flow, service: ServiceTexts | None = None) -> list[LintWarning]:
+    """`service`: the texts the service sends around a flow (notice, replies), checked with it."""
     warnings: list[LintWarning] = []
 
     def warn(step: Step | None, field: str, message: str) -> None:
@@ -45,7 +47,15 @@ def lint(flow: Flow) -> list[LintWarning]:
         warnings.append(LintWarning(flow.source, line, where, message))
 
     by_sms = flow.audience in (Audience.PARENT, Audience.ANY)
+    for lang, text in (flow.help or {}).items():
+        if lang == "cy":
+            for problem in welsh.problems(text):
+                warn(None, "help.cy", problem)
     for step in flow.steps:
+        for field, lang, text in _texts(step):
+            if lang == "cy":
+                for problem in welsh.problems(text):
+                    warn(step, field, problem)
         if by_sms:
             for field, _lang, text in _texts(step):
                 bad = non_gsm7_characters(text)
@@ -56,17 +66,6 @@ def lint(flow: Flow) -> list[LintWarning]:
                         field,
                         f"leaves the GSM-7 alphabet ({shown}): the SMS is sent as UCS-2, "
                         "which fits only 70 characters per segment",
-                    )
-            for lang in flow.languages:
-                messages = render_sms([preview(flow, step.id, lang)])
-                segments = sum(m.segments.segments for m in messages)
-                if segments > 1:
-                    chars = sum(m.segments.characters for m in messages)
-                    encoding = messages[0].segments.encoding
-                    warn(
-                        step,
-                        f"{'ask' if step.is_question else 'say'}.{lang}",
-                        f"needs {segments} SMS segments ({chars} characters, {encoding}) with its options",
                     )
         if flow.audience is Audience.YOUNG_PERSON:
             for field, lang, text in _texts(step):
@@ -87,6 +86,8 @@ def lint(flow: Flow) -> list[LintWarning]:
                         field,
                         f"reading age about {result.reading_age:g}; aim for {TARGET_READING_AGE}",
                     )
+    if by_sms:
+        _sms_budget(flow, service, warn)
     for step in unreachable(flow):
         warn(step, "id", "no route leads to this step, so nobody will ever see it")
     for group in trapped_loops(flow):
@@ -103,3 +104,34 @@ def lint(flow: Flow) -> list[LintWarning]:
             )
         )
     return warnings
+
+
+def _sms_budget(
+    flow: Flow, service: ServiceTexts | None, warn: Callable[[Step | None, str, str], None]
+) -> None:
+    """Every text the flow can send, with the council's names and with long ones, in budget."""
+    seen: set[tuple[str | None, str, str]] = set()
+    if flow.help:
+        for lang, text in flow.help.items():
+            bad = non_gsm7_characters(text)
+            if bad:
+                shown = " ".join(repr(c) for c in bad)
+                warn(None, f"help.{lang}", f"leaves the GSM-7 alphabet ({shown}): sent as UCS-2")
+                seen.add((None, "help", lang))
+    for sent in sendable(flow, service):
+        step = flow.step(sent.step_id) if sent.step_id and flow.has_step(sent.step_id) else None
+        field = (
+            sent.field if step or sent.kind != "reply" else f"{sent.field} (the service's reply)"
+        )
+        if sent.encoding == "UCS-2" and (sent.step_id, sent.field, sent.language) not in seen:
+            seen.add((sent.step_id, sent.field, sent.language))
+            shown = " ".join(repr(c) for c in non_gsm7_characters(sent.text))
+            warn(step, field, f"'{sent.language}' text leaves GSM-7 ({shown}): sent as UCS-2")
+        if sent.over:
+            warn(
+                step,
+                field,
+                f"{sent.kind} needs {sent.segments} SMS segments ({len(sent.text)} characters, "
+                f"{sent.encoding}) in '{sent.language}' with {sent.names}; the budget is "
+                f"{sent.budget}",
+            )

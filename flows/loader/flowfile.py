@@ -41,6 +41,7 @@ TOP_FIELDS = {
     "max_reprompts": False,
     "variables": False,
     "translation_review": False,
+    "returning_only": False,
     "help": False,
     "steps": True,
 }
@@ -93,6 +94,13 @@ class _Builder(FieldReader):
                 "translation_review",
                 "expected a list of the flow's languages",
             )
+        returning_only = data.get("returning_only", False)
+        if not isinstance(returning_only, bool):
+            self.err(
+                line_of(data, "returning_only"),
+                "returning_only",
+                f"expected true or false, got {returning_only!r}",
+            )
         help_text = self.get_text(data, "help", "", required=False)
         steps = self._steps(data)
         if self.problems or None in (flow_id, version, title, audience) or not steps:
@@ -116,6 +124,7 @@ class _Builder(FieldReader):
             source=self.source,
             help=help_text,
             translation_review=tuple(review or ()),
+            returning_only=returning_only is True,
         )
 
     def _audience(self, data: LocDict) -> Audience | None:

@@ -88,7 +88,8 @@ def test_a_reply_that_does_not_fit_gets_a_helpful_reprompt() -> None:
     prompt = outcomes[-1].prompts[0]
     assert prompt.kind is PromptKind.REPROMPT
     assert prompt.text == (
-        "Sorry, I didn't understand that. Please reply with a number from 1 to 5, or SKIP."
+        "Sorry, I didn't understand that. Please reply with a number from 1 to 5, or SKIP, "
+        "or DON'T KNOW."
     )
     assert outcomes[-1].answers == ()
     assert Event.REPROMPTED in outcomes[-1].events

@@ -123,11 +123,13 @@ def test_multi_choice_asks_for_all_numbers() -> None:
     )
 
 
-def test_text_question_has_no_instruction_but_names_one_way_out() -> None:
+def test_text_question_has_no_instruction_but_names_every_way_out() -> None:
     both = (Special.DONT_KNOW, Special.SKIP)
     assert render_sms([question(StepType.TEXT, "Anything else?")])[0].text == "Anything else?"
     skip = question(StepType.TEXT, "Anything else?", specials=both)
-    assert render_sms([skip])[0].text == "Anything else? Or SKIP."
+    assert render_sms([skip])[0].text == "Anything else? Or SKIP, or DON'T KNOW."
+    every = question(StepType.TEXT, "Why?", specials=(*both, Special.PREFER_NOT_TO_SAY))
+    assert render_sms([every])[0].text == "Why? Or SKIP, or DON'T KNOW, or RATHER NOT SAY."
     dont_know = question(StepType.NUMBER, "How old?", specials=(Special.DONT_KNOW,))
     assert render_sms([dont_know])[0].text == "How old? Or DON'T KNOW."
 

@@ -287,8 +287,7 @@ def answer(
         for a in outcome.answers
     ):
         _note(preview, "Their own words: a person would read this answer in the To read list.")
-    lead = [_info(lang, reply(settings, lang, "help"))] if decision.help_first else []
-    _send(preview, [*lead, *outcome.prompts])
+    _send(preview, list(outcome.prompts))
     preview.state = outcome.state
     _settle(preview, outcome.status)
     return preview

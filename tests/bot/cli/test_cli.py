@@ -143,3 +143,38 @@ def test_db_check_reports_an_out_of_date_schema(tmp_path: Path) -> None:
     assert "sendvoice db upgrade" in result.stderr
     assert sendvoice("db", "upgrade", env={"DATABASE_URL": url}).returncode == 0
     assert sendvoice("db", "check", env={"DATABASE_URL": url}).returncode == 0
+
+
+def test_flows_cost_prints_each_route_and_the_price_for_everyone() -> None:
+    result = sendvoice(
+        "flows", "cost", "post_event", "--recipients", "1000", env={"SMS_PRICE_PER_SEGMENT": "0.05"}
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert "includes the privacy notice" in result.stdout
+    shortest = next(line for line in lines if line.strip().startswith("shortest"))
+    typical = next(line for line in lines if line.strip().startswith("typical"))
+    longest = next(line for line in lines if line.strip().startswith("longest"))
+    assert "attended > what_stopped > thanks" in shortest
+    assert "for 1,000 people" in typical
+    segments = [int(line.split()[1]) for line in (shortest, typical, longest)]
+    assert segments == sorted(segments)
+    assert f"£{segments[1] * 1000 * 0.05:,.2f}" in typical
+    assert "£0.05 a segment" in result.stdout
+
+
+def test_flows_cost_without_the_notice_for_returning_people_and_bad_input() -> None:
+    plain = sendvoice("flows", "cost", "post_event")
+    returning = sendvoice("flows", "cost", "post_event", "--returning")
+    assert "has no privacy notice" in returning.stdout
+
+    def typical(out: str) -> int:
+        return int(next(ln for ln in out.splitlines() if "typical" in ln).split()[1])
+
+    assert typical(returning.stdout) < typical(plain.stdout)
+    unknown = sendvoice("flows", "cost", "nope")
+    assert unknown.returncode == 1
+    assert "no flow 'nope'" in unknown.stderr
+    welsh = sendvoice("flows", "cost", "ehcp_experience", "--lang", "cy")
+    assert welsh.returncode == 2
+    assert "in en only" in welsh.stderr

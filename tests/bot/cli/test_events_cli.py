@@ -296,3 +296,47 @@ def test_the_installed_command_prints_the_id_last_for_scripts(
         event = events.get(session, event_id)
         assert event is not None
         assert event.ends_at - event.starts_at == timedelta(hours=2, minutes=30)
+
+
+def test_an_event_carries_a_welsh_title_set_at_creation_and_edited_later(
+    cli: Invoke, session_factory: sessionmaker[Session]
+) -> None:
+    created = cli(*CREATE, "--title-cy", "Gweithdy Paratoi at Fod yn Oedolyn")
+    assert created.exit_code == 0, created.output
+    assert "Welsh: Gweithdy Paratoi at Fod yn Oedolyn" in created.stdout
+    ref = created.stdout.splitlines()[-1]
+    shown = cli("events", "show", ref)
+    assert "in Welsh:   Gweithdy Paratoi at Fod yn Oedolyn" in shown.stdout
+    edited = cli("events", "edit", ref, "--title-cy", "Gweithdy Pontio", "--location", "Neuadd")
+    assert edited.exit_code == 0, edited.output
+    with session_factory() as session:
+        event = session.get_one(Event, int(ref))
+        assert (event.title, event.title_cy, event.location) == (
+            "Preparing for Adulthood workshop",
+            "Gweithdy Pontio",
+            "Neuadd",
+        )
+        assert events.names(event) == {
+            "event_name": "Preparing for Adulthood workshop",
+            "event_name_cy": "Gweithdy Pontio",
+        }
+    cleared = cli("events", "edit", ref, "--title-cy", "")
+    assert cleared.exit_code == 0, cleared.output
+    assert "Welsh readers see the title" in cleared.stdout
+
+
+def test_edit_refuses_nothing_to_change_an_empty_title_and_an_unknown_event(
+    cli: Invoke, event_id: str
+) -> None:
+    nothing = cli("events", "edit", event_id)
+    assert nothing.exit_code == 2
+    assert "say what to change" in nothing.output
+    empty = cli("events", "edit", event_id, "--title", "  ")
+    assert empty.exit_code == 2
+    assert "needs a title" in empty.output
+    long = cli("events", "edit", event_id, "--title-cy", "x" * 201)
+    assert long.exit_code == 2
+    assert "longer than 200" in long.output
+    unknown = cli("events", "edit", "9999", "--title", "New")
+    assert unknown.exit_code == 2
+    assert "no event" in unknown.output

@@ -56,7 +56,8 @@ def test_feedback_keyword_starts_post_event_with_notice_and_opt_out_line(
     assert "started" in result.events
     [first] = outbound(sf)
     assert first.status == "queued"
-    assert first.body.startswith("Testshire County Council SEND team runs this service")
+    assert first.body.startswith("Testshire County Council SEND team asks for your views")
+    assert first.body.count("STOP") == 1  # how to stop, said once
     assert first.body.rstrip().endswith("Reply STOP to opt out.")
     assert first.segments
     assert first.segments >= 1
@@ -157,7 +158,7 @@ def test_privacy_notice_is_sent_only_once_per_person(dispatcher, sf, clock) -> N
     text_in(dispatcher, sf, clock, "hello")
     text_in(dispatcher, sf, clock, "hello again")
     bodies = [m.body for m in outbound(sf)]
-    assert sum("runs this service" in b for b in bodies) == 1
+    assert sum("asks for your views" in b for b in bodies) == 1
 
 
 def test_chat_channel_gets_buttons(dispatcher, sf, clock) -> None:

@@ -22,7 +22,7 @@ def join(tg: TelegramWorld) -> int:
     _, code = make_event(tg.services)
     assert tg.deliver(tg.fake.command_update(CHAT, "start", code)) == 200
     texts = tg.wait(2)
-    assert "runs this service" in texts[0]  # the notice comes before any question
+    assert "asks young people and families" in texts[0]  # the notice comes before any question
     assert texts[1] == "Before we start: how old are you?"
     assert tg.press_button("16 or 17") == 200
     return len(tg.wait(4))
