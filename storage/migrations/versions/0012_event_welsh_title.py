@@ -1,7 +1,7 @@
 """An event's Welsh title, used in the texts Welsh readers get.
 
 Revision ID: 0012_event_welsh_title
-Revises: 0009_to_read
+Revises: 0011_officer_passwords
 Create Date: 2026-12-02
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0012_event_welsh_title"
-down_revision: str | None = "0009_to_read"
+down_revision: str | None = "0011_officer_passwords"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

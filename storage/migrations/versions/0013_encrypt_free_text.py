@@ -6,7 +6,7 @@ passes in the Alembic config's "encryption_keys" attribute); the downgrade decry
 database with rows to convert and no key refuses to migrate rather than guess.
 
 Revision ID: 0013_encrypt_free_text
-Revises: 0011_officer_passwords
+Revises: 0012_event_welsh_title
 Create Date: 2026-12-02
 """
 
@@ -21,7 +21,7 @@ from alembic import op
 from storage.crypto import EncryptionKeyError, IdentifierCipher
 
 revision: str = "0013_encrypt_free_text"
-down_revision: str | None = "0011_officer_passwords"
+down_revision: str | None = "0012_event_welsh_title"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
