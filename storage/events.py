@@ -24,6 +24,7 @@ KINDS = (
 )
 FOLLOWUP_STATUSES = ("pending", "held", "sent", "skipped", "cancelled", "expired")
 MAX_REMINDERS = 2
+LONGEST = timedelta(days=366)
 # Column widths in models.Event: PostgreSQL refuses longer values, SQLite would keep them.
 _LIMITS = {"title": 200, "title_cy": 200, "location": 200, "area": 64, "flow_id": 64}
 
@@ -56,6 +57,9 @@ def _check(
         raise ValueError("the event must end after it starts")
     if followup_delay < timedelta(0):
         raise ValueError("the follow-up delay cannot be negative")
+    # Stored as seconds in 32-bit columns; a plan longer than a year is surely a typing slip.
+    if followup_delay > LONGEST or request_expires > LONGEST:
+        raise ValueError("the follow-up delay and how long requests stay open are a year at most")
     if len(reminders) > MAX_REMINDERS:
         raise ValueError(f"at most {MAX_REMINDERS} reminders, not {len(reminders)}")
     if any(r <= timedelta(0) for r in reminders):

@@ -35,7 +35,7 @@ class Duration(click.ParamType[timedelta]):
             return value
         try:
             return parse_duration(str(value))
-        except ValueError:
+        except (ValueError, OverflowError):
             self.fail(
                 f"{value!r} is not a duration; use a number and m, h, d or w, like 30m, 24h, 7d, 2w",
                 param,

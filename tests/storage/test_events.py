@@ -244,3 +244,64 @@ def test_release_returns_only_rows_held_for_the_given_reasons(
     assert first.due_at == followups.planned_times(event)["initial"]  # due when it always was
     # Held rows are still to be sent: opting out cancels them with the pending ones.
     assert followups.cancel_open(session, person.id, "opted out", later) == 3
+
+
+def test_a_paused_events_due_rows_are_not_claimed_until_it_resumes(
+    session: Session, now: datetime
+) -> None:
+    paused, running = _event(session, now), _event(session, now, title="Other")
+    person = _person(session, now)
+    for event in (paused, running):
+        followups.plan(session, event, person.id, now)
+    paused.paused_at = now
+    session.flush()
+    late = ENDS + timedelta(days=30)
+    assert {row.event_id for row in followups.claim_due(session, late, limit=10)} == {running.id}
+    paused.paused_at = None
+    session.flush()
+    assert paused.id in {row.event_id for row in followups.claim_due(session, late, limit=10)}
+
+
+def test_update_says_what_changed_and_retime_moves_only_what_is_still_to_send(
+    session: Session, now: datetime
+) -> None:
+    event = _event(session, now)
+    ann, ben = _person(session, now, 1), _person(session, now, 2)
+    followups.plan_many(session, event, [ann.id, ben.id], now)
+    sent = next(r for r in followups.for_event(session, event.id) if r.contact_id == ann.id)
+    followups.settle(session, sent, "sent", "sent", now)
+    changed = events.update(
+        session,
+        event,
+        title=event.title,
+        kind=event.kind,
+        starts_at=STARTS,
+        ends_at=ENDS + timedelta(hours=1),
+        flow_id=event.flow_id,
+        location=None,
+        area=None,
+        followup_delay=timedelta(hours=24),
+        reminders=[timedelta(hours=48)],
+        request_expires=timedelta(days=14),
+        now=now,
+    )
+    assert changed == ["ends_at", "reminder_2_s"]
+    followups.retime(session, event, now)
+    rows = {(r.contact_id, r.kind): r for r in followups.for_event(session, event.id)}
+    assert rows[ann.id, "initial"].due_at == ENDS + timedelta(hours=24)  # sent: history
+    assert rows[ben.id, "initial"].due_at == ENDS + timedelta(hours=25)
+    assert rows[ben.id, "reminder_2"].status == "cancelled"
+
+
+def test_set_consent_changes_only_the_answers_that_differ(session: Session, now: datetime) -> None:
+    event = _event(session, now)
+    ann, ben = _person(session, now, 1), _person(session, now, 2)
+    events.add_attendees(
+        session, event, [(ann.id, "parent"), (ben.id, "parent")], consent=True, source="x", now=now
+    )
+    assert events.set_consent(session, event.id, [ann.id, ben.id], True) == []
+    assert events.set_consent(session, event.id, [ben.id], False) == [ben.id]
+    assert {a.contact_id: a.consent for a in events.attendees(session, event.id)} == {
+        ann.id: True,
+        ben.id: False,
+    }

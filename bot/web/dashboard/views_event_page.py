@@ -69,6 +69,7 @@ async def _page(
             "shown": SHOWN,
             "upload": upload,
             "upload_field": UPLOAD_FIELD,
+            "max_upload_mb": services(request).settings.max_upload_mb,
             "done": request.query_params.get("done", ""),
             "timezone": zone(request).key,
         },

@@ -35,7 +35,7 @@ from storage.models import Event
 
 NOT_FOUND = "There is no event with that number in your areas."
 KIND_LABELS = {
-    kind: kind.replace("_", " ").replace("ehc", "EHC").capitalize() for kind in events_repo.KINDS
+    kind: kind.replace("_", " ").capitalize().replace("Ehc", "EHC") for kind in events_repo.KINDS
 }
 FIELD_LABELS = {
     "title": "Title",
@@ -111,7 +111,7 @@ def _when(value: str, name: str, tz: ZoneInfo) -> dt.datetime:
 def _duration(value: str, name: str) -> dt.timedelta:
     try:
         return parse_duration(value)
-    except ValueError:
+    except (ValueError, OverflowError):
         raise PlanProblem(
             name,
             f"{value!r} is not a length of time; use a number and m, h, d or w, like 24h or 7d",

@@ -25,8 +25,11 @@ from bot.web.limits import BodyLimit, MiB
 from tests.live import LiveServer
 
 HUGE = 100 * MiB
+UPLOAD = "/dashboard/events/1/attendees"  # an event's attendee list: MAX_UPLOAD_MB, here 2
 PREAMBLES = {
     "/dashboard/login": b'--xyz\r\nContent-Disposition: form-data; name="email"\r\n\r\n',
+    UPLOAD: b'--xyz\r\nContent-Disposition: form-data; name="attendees"; filename="came.csv"\r\n'
+    b"Content-Type: text/csv\r\n\r\nname,phone,telegram,role,language,consent\r\n",
 }
 CHUNK = 64 * 1024
 # The kernel buffers a few MiB between the test and the server; a server that read the body
@@ -43,6 +46,7 @@ ROUTES = {
         "Content-Type": "application/json",
     },
     "/dashboard/login": {"Content-Type": "multipart/form-data; boundary=xyz"},
+    UPLOAD: {"Content-Type": "multipart/form-data; boundary=xyz"},
 }
 
 
@@ -109,6 +113,7 @@ def raw(database_url: str) -> Iterator[Raw]:
         twilio_auth_token=SecretStr("twilio-token"),
         telegram_webhook_secret=SecretStr("s3cret"),
         session_secret=SecretStr("test-session-secret-0123456789abcdefghijklmnop"),
+        max_upload_mb=2,
     )
     services = build_services(settings, senders={})
     with LiveServer(create_app(services, run_workers=False)) as server:
@@ -170,3 +175,18 @@ def test_uploads_get_their_own_configured_limit() -> None:
         # Streamed without a declared length, it is counted as it comes.
         chunks = (b"x" * CHUNK for _ in range(40))
         assert client.post(server.url("/upload"), content=chunks).status_code == 413
+
+
+def test_a_route_with_an_id_in_its_path_gets_its_own_limit_and_nothing_else_does() -> None:
+    limits = BodyLimit(
+        _upload_app(1), default=64 * 1024, routes={"/dashboard/events/{id}/attendees": 5 * MiB}
+    )
+    assert limits.limit_for("/dashboard/events/12/attendees") == 5 * MiB
+    for path in (
+        "/dashboard/events/12",
+        "/dashboard/events/12/edit",
+        "/dashboard/events/12/attendeesx",
+        "/dashboard/events//attendees",
+        "/dashboard/events/1/2/attendees",
+    ):
+        assert limits.limit_for(path) == 64 * 1024, path

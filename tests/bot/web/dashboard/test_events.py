@@ -87,6 +87,8 @@ def test_bad_input_comes_back_on_the_form_with_the_field_to_fix(dash: Dash) -> N
         "kind": ({"kind": "party"}, "choose what kind of event it is"),
         "gap": ({"start": "2026-03-29T01:30", "end": "2026-03-29T03:00"}, "the clocks go forward"),
         "year": ({"start": "99999-01-01T10:00"}, "is not a date and time"),
+        "huge": ({"delay": "9" * 30 + "w"}, "is not a length of time"),
+        "long": ({"expires": "60w", "delay": "1w"}, "a year at most"),
     }
     with dash.login("ann@council.example") as client:
         for name, (fields, message) in cases.items():

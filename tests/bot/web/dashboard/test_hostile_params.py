@@ -56,6 +56,8 @@ NAMES = [
     *("theme", "what", "owner", "date", "name", "description", "summary", "back", "reason"),
     *("email", "password", "areas", "active", "junk"),
     *("answer", "op", "select", "officer", "current_password", "new_password", "confirm"),
+    *("title", "kind", "start", "end", "location", "delay", "reminder_1", "reminder_2"),
+    *("expires",),
 ]
 
 
@@ -95,6 +97,10 @@ def test_page_numbers_that_are_not_plain_numbers_show_the_first_page(admin: http
         "/responses/99999999999999999999",
         "/responses/" + "9" * 5000,
         "/events/2147483648/you-said",
+        "/events/2147483648",
+        "/events/2147483648/edit",
+        "/events/2147483648/poster",
+        "/events/2147483648/poster.pdf",
     ],
 )
 def test_ids_out_of_range_are_not_found(admin: httpx.Client, path: str) -> None:
@@ -109,6 +115,8 @@ def test_ids_out_of_range_are_not_found(admin: httpx.Client, path: str) -> None:
         ("/actions/2147483648/status", {"status": "done"}),
         ("/coding/answers/2147483648", {"theme": "1"}),
         ("/events/2147483648/you-said", {"summary": "We did it."}),
+        ("/events/2147483648/pause", {}),
+        ("/events/2147483648/cancel", {"confirm": "yes"}),
     ],
 )
 def test_posts_to_ids_out_of_range_are_not_found(
