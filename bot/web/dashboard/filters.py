@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from bot.conversation.inbound import clean_text
 from bot.web.dashboard.web import Who, parse_id
 from storage import events as events_repo
+from storage import you_said
 from storage.models import ROLES, Conversation, Event
 from storage.reporting import Filters
 
@@ -111,9 +112,12 @@ class Choices:
 
 
 def choices(session: Session, flow_ids: list[str]) -> Choices:
+    # Earlier versions made an event to carry each "you said, we did" update: not an event anyone
+    # attended, so not one to pick (its replies are under the you_said_we_did flow).
     events = [
         (e.id, f"{e.title} ({e.starts_at.astimezone(UK):%-d %b %Y})")
         for e in events_repo.list_all(session)
+        if e.kind != you_said.KIND
     ]
     areas = sorted(
         a for a in session.scalars(select(Event.area).distinct()) if a is not None and a != ""

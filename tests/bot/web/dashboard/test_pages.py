@@ -238,3 +238,30 @@ def test_stored_codes_read_as_labels_on_every_page(dash: Dash) -> None:
     assert "News only" in transcript
     assert ">updates<" not in transcript
     assert "Parent or carer;" in to_read
+
+
+def test_an_update_event_made_by_an_earlier_version_is_not_offered_as_an_event(dash: Dash) -> None:
+    with dash.services.session_factory.begin() as s:
+        # As storage.you_said used to write it: not through events.create.
+        carrier = Event(
+            title="Legacy update carrier",
+            kind="you_said_we_did",
+            starts_at=dash.clock(),
+            ends_at=dash.clock(),
+            area="north",
+            flow_id="you_said_we_did",
+            followup_delay_s=0,
+            request_expires_s=14 * 24 * 3600,
+            created_at=dash.clock(),
+            updated_at=dash.clock(),
+        )
+        s.add(carrier)
+        s.flush()
+        legacy = carrier.id
+    dash.officer("admin@council.example", "admin")
+    with dash.login("admin@council.example") as admin:
+        for path in ("/dashboard/", "/dashboard/report", "/dashboard/coding"):
+            page = admin.get(path).text
+            assert "North coffee morning" in page, path
+            assert f'<option value="{legacy}"' not in page, path
+        assert "Legacy update carrier" not in admin.get("/dashboard/actions").text
