@@ -30,7 +30,10 @@ Direction = Literal["in", "out"]
 MessageStatus = Literal[
     "received", "queued", "sending", "sent", "delivered", "undelivered", "failed", "cancelled"
 ]
+# Who gave a conversation's answers (the engine's built-in question; see flows/who_answered.py).
+AnsweredBy = Literal["self", "with_help", "for_them", "unknown"]
 ROLES: frozenset[str] = frozenset(get_args(Role))
+ANSWERED_BY: frozenset[str] = frozenset(get_args(AnsweredBy))
 CONVERSATION_STATUSES: frozenset[str] = frozenset(get_args(ConversationStatus))
 
 ACTIVE_ONLY = text("status = 'active'")
@@ -127,6 +130,8 @@ class Conversation(Base):
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     wake_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     event_id: Mapped[int | None] = mapped_column(Integer)
+    # Who gave the answers: self, with_help, for_them, unknown (asked, not said); None: not asked.
+    answered_by: Mapped[str | None] = mapped_column(String(16))
 
 
 class Answer(Base):
