@@ -23,6 +23,7 @@ from starlette.responses import HTMLResponse, PlainTextResponse, RedirectRespons
 
 from bot.conversation.inbound import clean_text
 from bot.health import Check, failures
+from bot.reports.questions import answered_by_label
 from bot.services import Services
 from bot.web.dashboard.config import DashboardConfig
 from bot.web.headers import HEADERS
@@ -48,6 +49,7 @@ templates = Environment(
 )
 templates.filters["pair"] = lambda value: (value, value)
 templates.filters["uk"] = lambda when: f"{when.astimezone(UK):%-d %b %Y %H:%M}" if when else ""
+templates.filters["answered_by"] = answered_by_label
 templates.filters["answer"] = lambda value: (
     "; ".join(map(str, value)) if isinstance(value, list) else "" if value is None else str(value)
 )
