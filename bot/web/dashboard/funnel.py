@@ -76,6 +76,9 @@ def _column(values: list[int], threshold: int) -> list[Cell]:
 
 
 def split(rows: list[FunnelRow], by: str, threshold: int) -> Split:
+    if by == "answered_by":  # alone, with help, for them: the order the question asks them in
+        order = list(ANSWERED_BY_LABELS)
+        rows = sorted(rows, key=lambda r: order.index(r.group) if r.group in order else len(order))
     has_invited = bool(rows) and rows[0].invited is not None
     started = _column([r.started for r in rows], threshold)
     completed = _column([r.completed for r in rows], threshold)

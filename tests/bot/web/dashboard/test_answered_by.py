@@ -36,12 +36,29 @@ def test_the_overview_and_the_report_break_the_replies_down_by_who_answered(dash
         report = val.get("/dashboard/report?flow=post_event").text
     for html in (overview, report):
         rows = split_rows(html)
+        assert list(rows) == [
+            "Answered themselves",
+            "Answered with help",
+            "Someone answered for them",
+            "Did not say",
+        ]
         assert rows["Answered themselves"][0] == "11"
         # Small groups are never shown, nor can they be worked out from the rest.
         for small in ("Answered with help", "Someone answered for them", "Did not say"):
             assert rows[small][0] == "fewer than 5", small
         assert "3" not in rows["Answered with help"]
         assert "Not asked" not in rows  # every bundled flow asks
+
+
+def test_the_report_can_be_read_for_one_way_of_answering_and_says_so(dash: Dash) -> None:
+    dash.officer("val@council.example", "viewer")
+    with dash.login("val@council.example") as val:
+        html = val.get("/dashboard/report?flow=post_event&answered_by=self").text
+    assert '<option value="self" selected>Answered themselves</option>' in html
+    assert 'the answer to "who answered" was: answered themselves.' in html
+    started = re.search(r'<th scope="row">Started</th><td>(.*?)</td>', html, re.S)
+    assert started is not None
+    assert started.group(1) == "11"
 
 
 def test_filtering_by_who_answered_narrows_every_figure_and_keeps_small_ones_hidden(
