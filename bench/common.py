@@ -41,9 +41,11 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 SENDVOICE = shutil.which("sendvoice") or str(Path(sys.executable).with_name("sendvoice"))
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/"
 COUNCIL_NUMBER = "+447700900000"
-# What a parent texts through the whole post_event flow (attended, rating 4, two texts, ...).
+# What a parent texts through the whole post_event flow (who is answering, attended, rating 4,
+# two texts, ...).
 CONVERSATION = (
     "FEEDBACK",
+    "1",
     "yes",
     "4",
     "Meeting other parents",

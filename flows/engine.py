@@ -29,6 +29,8 @@ from flows.reading.yesno import NO_KEY, YES_KEY
 from flows.schema import END, Flow, Special, Step, StepType
 from flows.state import State
 from flows.texts import fill
+from flows.who_answered import STEP_ID as WHO_STEP
+from flows.who_answered import recorded as who_recorded
 
 YES_NO_DEFAULTS = {"en": ("Yes", "No"), "cy": ("Ie", "Na")}
 
@@ -47,6 +49,7 @@ class _Run:
         self.answers: list[RecordedAnswer] = []
         self.events: list[Event] = []
         self.retracted: list[str] = []
+        self.answered_by: str | None = None
 
     @property
     def lang(self) -> str:
@@ -67,6 +70,7 @@ class _Run:
             events=tuple(self.events),
             retracted=tuple(self.retracted),
             wake_at=self.state.expires_at if active else None,
+            answered_by=self.answered_by,
         )
 
     # -- asking
@@ -157,6 +161,16 @@ class _Run:
             if guard > 2 * len(self.flow.steps) + 2 or not self.flow.has_step(step_id):
                 break  # a loop of messages (the linter warns) or a step gone from a newer flow
             step = self.flow.step(step_id)
+            who = self.flow.who_answered
+            if (
+                step.is_question
+                and who is not None
+                and WHO_STEP not in self.state.values
+                and not self.state.path  # a conversation begun before the flow asked it
+            ):
+                # Before the first question, whichever route led there; then on to that question.
+                self.state.after_who = step.id
+                step = who
             if step.is_question:
                 self.state.step = step.id
                 self.state.seq += 1
@@ -184,6 +198,8 @@ class _Run:
             self.info("done", PromptKind.GOODBYE)
 
     def next_of(self, step: Step) -> str | None:
+        if step.id == WHO_STEP:
+            return self.state.after_who
         for route in step.next:
             if route.condition is None or expr.evaluate(
                 route.condition, self.state.values, self.state.specials
@@ -197,6 +213,10 @@ class _Run:
         self.state.specials[step.id] = special.value if special else None
         if step.id not in self.state.path:
             self.state.path.append(step.id)
+        if step.id == WHO_STEP:
+            # One value per conversation, kept apart from the flow's own answers.
+            self.answered_by = who_recorded(value, special)
+            return
         self.answers.append(RecordedAnswer(step.id, value, special, raw))
 
 

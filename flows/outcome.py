@@ -83,6 +83,9 @@ class Outcome:
     events: tuple[Event, ...] = ()
     retracted: tuple[str, ...] = ()  # step ids whose stored answers no longer stand (BACK, RESTART)
     wake_at: datetime | None = None  # when to call timeout(); None once the conversation has ended
+    # Set when the built-in "who is answering?" question was answered (or skipped) by this call:
+    # self, with_help, for_them, or unknown. Never among `answers`.
+    answered_by: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
 

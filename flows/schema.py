@@ -136,6 +136,10 @@ class Flow:
     ] = ()  # languages whose texts await a fluent speaker's review
     # Sent only to people who answered before, who have had the privacy notice already.
     returning_only: bool = False
+    # `who_answered: ask`: the engine's own "who is answering?" question (flows.who_answered),
+    # asked once before the first question; not one of `steps`, so no report counts it as one.
+    who_answered: Step | None = None
+    who_answered_set: bool = False  # the file says `ask` or `off`; the lint asks for one
 
     @property
     def default_language(self) -> str:
@@ -151,7 +155,10 @@ class Flow:
         return self._positions[step_id]
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_index", {s.id: s for s in self.steps})
+        index = {s.id: s for s in self.steps}
+        if self.who_answered is not None:
+            index[self.who_answered.id] = self.who_answered
+        object.__setattr__(self, "_index", index)
         object.__setattr__(self, "_positions", {s.id: i for i, s in enumerate(self.steps)})
 
     _index: dict[str, Step] = field(init=False, repr=False, compare=False)

@@ -24,6 +24,8 @@ class State:
     values: dict[str, Any] = field(default_factory=dict)  # step id -> typed value (None if special)
     specials: dict[str, str | None] = field(default_factory=dict)
     path: list[str] = field(default_factory=list)  # questions answered, in order, for BACK
+    # The question the built-in "who is answering?" question was asked before, to go on to.
+    after_who: str | None = None
     expires_at: datetime | None = None
 
     def to_dict(self) -> dict[str, Any]:
@@ -40,6 +42,7 @@ class State:
             "values": dict(self.values),
             "specials": dict(self.specials),
             "path": list(self.path),
+            "after_who": self.after_who,
             "expires_at": self.expires_at.isoformat() if self.expires_at else None,
         }
 
@@ -58,5 +61,6 @@ class State:
             values=dict(data.get("values") or {}),
             specials=dict(data.get("specials") or {}),
             path=list(data.get("path") or []),
+            after_who=data.get("after_who"),
             expires_at=datetime.fromisoformat(expires) if expires else None,
         )

@@ -18,7 +18,7 @@ from sqlalchemy.orm.attributes import flag_modified
 from storage import areas
 from storage.crypto import IdentifierCipher, cipher_of
 from storage.db import flush
-from storage.models import CONVERSATION_STATUSES, Conversation
+from storage.models import ANSWERED_BY, CONVERSATION_STATUSES, Conversation
 
 SEALED = "sealed"  # the state's key holding its answers, encrypted
 
@@ -110,6 +110,13 @@ def update(
     if status != "active" and conversation.ended_at is None:
         conversation.ended_at = now
     flush(session)
+
+
+def set_answered_by(conversation: Conversation, value: str | None) -> None:
+    """Who gave the answers (flows.who_answered values); None when the answer was taken back."""
+    if value is not None and value not in ANSWERED_BY:
+        raise ValueError(f"unknown answered_by {value!r}; expected one of {sorted(ANSWERED_BY)}")
+    conversation.answered_by = value
 
 
 def _check_status(status: str) -> None:

@@ -31,7 +31,10 @@ Direction = Literal["in", "out"]
 MessageStatus = Literal[
     "received", "queued", "sending", "sent", "delivered", "undelivered", "failed", "cancelled"
 ]
+# Who gave a conversation's answers (the engine's built-in question; see flows/who_answered.py).
+AnsweredBy = Literal["self", "with_help", "for_them", "unknown"]
 ROLES: frozenset[str] = frozenset(get_args(Role))
+ANSWERED_BY: frozenset[str] = frozenset(get_args(AnsweredBy))
 CONVERSATION_STATUSES: frozenset[str] = frozenset(get_args(ConversationStatus))
 
 ACTIVE_ONLY = text("status = 'active'")
@@ -130,6 +133,8 @@ class Conversation(Base):
     event_id: Mapped[int | None] = mapped_column(Integer)
     # Fixed at the start (storage.areas); officers see the conversation only in this area.
     area: Mapped[str | None] = mapped_column(String(64), index=True)
+    # Who gave the answers: self, with_help, for_them, unknown (asked, not said); None: not asked.
+    answered_by: Mapped[str | None] = mapped_column(String(16))
 
 
 class Answer(Base):

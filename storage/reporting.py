@@ -1,8 +1,9 @@
 """Aggregates for the dashboard and the committee report, counted in SQL.
 
 "Invited" is everyone sent an event's first request (a follow-up row of kind initial) plus everyone
-who joined an event by its deep link; "started" is a conversation with at least one answer (a
-request nobody replied to is not a start); "completed" is a started conversation that reached the end.
+who joined an event by its deep link; "started" is a conversation with at least one answer, or
+with who is answering said (a request nobody replied to is not a start); "completed" is a started
+conversation that reached the end.
 Conversations started by keyword belong to no event: they count as started, never as invited.
 Nothing here suppresses small numbers: that is the caller's job, on every number it shows.
 """
@@ -14,14 +15,26 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, Select, case, exists, func, literal, select, union
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    case,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+    union,
+)
 from sqlalchemy.orm import Session
 
 from storage.models import Answer, Attendee, Contact, Conversation, Event, FollowUp
 
-SplitBy = Literal["channel", "role", "area", "language"]
-SPLITS: tuple[SplitBy, ...] = ("channel", "role", "area", "language")
+SplitBy = Literal["channel", "role", "area", "language", "answered_by"]
+SPLITS: tuple[SplitBy, ...] = ("channel", "role", "area", "language", "answered_by")
 NO_AREA = "(no area)"
+# Conversations whose flow did not ask who answered (or began before it did).
+NOT_ASKED = "not_asked"
 
 
 @dataclass(frozen=True)
@@ -35,13 +48,23 @@ class Filters:
     language: str | None = None
     channel: str | None = None
     status: str | None = None
+    answered_by: str | None = None  # self, with_help, for_them, unknown, or NOT_ASKED
     # The areas an officer may read row by row; None is every area, and responses with none.
     scope: frozenset[str] | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """For audit entries: what was asked for, never who it was about."""
         out: dict[str, Any] = {}
-        for name in ("event_id", "flow_id", "role", "area", "language", "channel", "status"):
+        for name in (
+            "event_id",
+            "flow_id",
+            "role",
+            "area",
+            "language",
+            "channel",
+            "status",
+            "answered_by",
+        ):
             if getattr(self, name) is not None:
                 out[name] = getattr(self, name)
         for name in ("since", "until"):
@@ -63,7 +86,11 @@ class FunnelRow:
 
 
 def has_answer() -> ColumnElement[bool]:
-    return exists().where(Answer.conversation_id == Conversation.id)
+    # Saying who is answering is a reply too: the conversation has started.
+    return or_(
+        Conversation.answered_by.is_not(None),
+        exists().where(Answer.conversation_id == Conversation.id),
+    )
 
 
 def conversation_conditions(f: Filters) -> list[ColumnElement[bool]]:
@@ -89,6 +116,10 @@ def conversation_conditions(f: Filters) -> list[ColumnElement[bool]]:
         where.append(Conversation.channel == f.channel)
     if f.status is not None:
         where.append(Conversation.status == f.status)
+    if f.answered_by == NOT_ASKED:
+        where.append(Conversation.answered_by.is_(None))
+    elif f.answered_by is not None:
+        where.append(Conversation.answered_by == f.answered_by)
     where += _area_conditions(f, Conversation.area)
     return where
 
@@ -121,11 +152,15 @@ def _split_column(by: SplitBy | None, area: Any = Conversation.area) -> ColumnEl
         return Conversation.language.expression
     if by == "area":
         return func.coalesce(area, NO_AREA)
+    if by == "answered_by":
+        return func.coalesce(Conversation.answered_by, NOT_ASKED)
     return literal("all")
 
 
 def _invited(session: Session, f: Filters, by: SplitBy | None) -> dict[str, int] | None:
-    if f.channel is not None or f.language is not None or by in ("channel", "language"):
+    # An invitation has no channel, language or answerer yet: nobody has replied to it.
+    per_conversation = (f.channel, f.language, f.answered_by)
+    if any(v is not None for v in per_conversation) or by in ("channel", "language", "answered_by"):
         return None
     followed = select(FollowUp.contact_id, FollowUp.event_id).where(FollowUp.kind == "initial")
     joined = select(Attendee.contact_id, Attendee.event_id).where(Attendee.source == "deep_link")

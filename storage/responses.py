@@ -32,6 +32,7 @@ class ResponseRow:
     started_at: datetime
     ended_at: datetime | None
     answers: int
+    answered_by: str | None  # who gave the answers; None where the flow did not ask
 
 
 def _row_columns() -> tuple[Any, ...]:
@@ -57,6 +58,7 @@ def _row_columns() -> tuple[Any, ...]:
         Conversation.started_at,
         Conversation.ended_at,
         answers,
+        Conversation.answered_by,
     )
 
 

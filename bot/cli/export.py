@@ -15,7 +15,8 @@ from bot.clock import system_clock
 from bot.config import get_settings
 from bot.reports import exports
 from storage import export_files
-from storage.reporting import Filters
+from storage.models import ANSWERED_BY
+from storage.reporting import NOT_ASKED, Filters
 
 PROGRESS_OVER = 500  # rows; smaller exports finish before a bar is worth drawing
 
@@ -23,6 +24,12 @@ PROGRESS_OVER = 500  # rows; smaller exports finish before a bar is worth drawin
 @click.command("export")
 @click.option("--event", "event_id", type=int, default=None, help="Only this event's responses.")
 @click.option("--flow", "flow_id", default=None, help="Only this flow's responses.")
+@click.option(
+    "--answered-by",
+    type=click.Choice([*sorted(ANSWERED_BY), NOT_ASKED]),
+    default=None,
+    help="Only responses given this way (who answered).",
+)
 @click.option(
     "--layout",
     type=click.Choice(exports.LAYOUTS),
@@ -41,6 +48,7 @@ PROGRESS_OVER = 500  # rows; smaller exports finish before a bar is worth drawin
 def export_command(
     event_id: int | None,
     flow_id: str | None,
+    answered_by: str | None,
     layout: exports.Layout,
     fmt: exports.Format,
     out_path: Path,
@@ -55,7 +63,7 @@ def export_command(
         )
     library = library_or_exit()
     request = exports.ExportRequest(
-        filters=Filters(event_id=event_id, flow_id=flow_id),
+        filters=Filters(event_id=event_id, flow_id=flow_id, answered_by=answered_by),
         layout=layout,
         format=fmt,
         actor="cli",

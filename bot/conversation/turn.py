@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from bot.conversation.context import ConversationContext, PersonalValues
 from bot.conversation.replies import full_privacy_notice, privacy_notice, reply
-from flows import engine
+from flows import engine, who_answered
 from flows.outcome import Event, Outcome, Prompt, PromptKind
 from flows.render import ChatButton, Rendered, render
 from flows.schema import Flow, StepType
@@ -186,6 +186,10 @@ class Turn:
             )
             if conversation is self._open and conversation.status != "active":
                 self._open = None
+        if outcome.answered_by is not None:
+            conversations_repo.set_answered_by(conversation, outcome.answered_by)
+        elif who_answered.STEP_ID in outcome.retracted:
+            conversations_repo.set_answered_by(conversation, None)
         if outcome.retracted:
             answers_repo.retract(self.session, conversation.id, outcome.retracted)
         flow = self.ctx.flow_of(conversation) if outcome.answers else None

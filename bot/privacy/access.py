@@ -85,6 +85,7 @@ def subject_access(
                 "status": c.status,
                 "language": c.language,
                 "channel": c.channel,
+                "answered_by": c.answered_by,
                 "started_at": _when(c.started_at),
                 "ended_at": _when(c.ended_at),
             }

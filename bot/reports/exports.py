@@ -2,6 +2,8 @@
 gives a reason; every export is written to the audit log before any data leaves.
 
 Wide: one row per conversation, a column per question in flow order. Long: one row per answer.
+Both carry who answered (self, with_help, for_them, unknown, not_asked), so any answer can be
+read by who gave it.
 People appear by their pseudonym. Free text is passed through `redact` in pseudonymised exports,
 because a parent may type their own number into an answer. Cells that a spreadsheet would read as
 a formula (=, +, -, @ first) are prefixed with an apostrophe.
@@ -27,7 +29,7 @@ from flows.schema import Step, StepType
 from storage import audit, reporting, to_read
 from storage import responses as responses_repo
 from storage.models import Answer, Conversation
-from storage.reporting import Filters
+from storage.reporting import NOT_ASKED, Filters
 from storage.responses import ResponseRow
 
 Layout = Literal["wide", "long"]
@@ -50,6 +52,7 @@ BASE = [
     ("channel", "Channel"),
     ("language", "Language"),
     ("status", "Status"),
+    ("answered_by", "Who answered"),
     ("started_at", "Started (UTC)"),
     ("ended_at", "Ended (UTC)"),
 ]
@@ -141,6 +144,7 @@ def _base(row: ResponseRow) -> list[Any]:
         row.channel,
         row.language,
         row.status,
+        row.answered_by or NOT_ASKED,
         _iso(row.started_at),
         _iso(row.ended_at),
     ]

@@ -14,6 +14,14 @@ SPECIAL_LABELS = {
     "prefer_not_to_say": "Prefer not to say",
     "no_valid_answer": "No answer understood",
 }
+# Who gave a conversation's answers, as an officer reads it (storage: conversations.answered_by).
+ANSWERED_BY_LABELS = {
+    "self": "Answered themselves",
+    "with_help": "Answered with help",
+    "for_them": "Someone answered for them",
+    "unknown": "Did not say",
+    "not_asked": "Not asked",
+}
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
@@ -38,6 +46,10 @@ def categories(step: Step, language: str = "en") -> list[tuple[str, str]]:
         no = (step.no_label or {}).get(language, "No")
         return [("yes", yes), ("no", no)]
     return []
+
+
+def answered_by_label(value: str | None) -> str:
+    return ANSWERED_BY_LABELS.get(value or "not_asked", value or "")
 
 
 def answer_label(step: Step | None, value: Any, special: str | None = None) -> str:

@@ -43,15 +43,26 @@ def lint(flow: Flow, service: ServiceTexts | None = None) -> list[LintWarning]:
 
     def warn(step: Step | None, field: str, message: str) -> None:
         line = step.line if step else 1
-        where = f"steps[{flow.position(step.id)}] ({step.id}).{field}" if step else field
+        if step is not None and step is flow.who_answered:
+            where = f"who_answered (the built-in question).{field}"
+        else:
+            where = f"steps[{flow.position(step.id)}] ({step.id}).{field}" if step else field
         warnings.append(LintWarning(flow.source, line, where, message))
 
+    if not flow.who_answered_set:
+        warn(
+            None,
+            "who_answered",
+            "says nothing about who answered: add `who_answered: ask` so answers can be read "
+            "by who gave them, or `who_answered: off` to say it is not wanted",
+        )
     by_sms = flow.audience in (Audience.PARENT, Audience.ANY)
+    built_in = (flow.who_answered,) if flow.who_answered is not None else ()
     for lang, text in (flow.help or {}).items():
         if lang == "cy":
             for problem in welsh.problems(text):
                 warn(None, "help.cy", problem)
-    for step in flow.steps:
+    for step in (*built_in, *flow.steps):
         for field, lang, text in _texts(step):
             if lang == "cy":
                 for problem in welsh.problems(text):

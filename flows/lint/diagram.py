@@ -28,6 +28,12 @@ def mermaid(flow: Flow, language: str | None = None) -> str:
     lang = language or flow.default_language
     lines = ["flowchart TD", f'    start(["{_label(flow.title)}"])']
     lines.append(f"    start --> {flow.steps[0].id}")
+    if flow.who_answered is not None:
+        # Asked by the engine before the first question, whichever route leads there.
+        who = flow.who_answered
+        text = _label(f"{who.id}: {who.text.get(lang, '')}")
+        lines.append(f'    {who.id}{{{{"{text}<br/>(built in, before the first question)"}}}}')
+        lines.append(f"    start -.-> {who.id}")
     for step in flow.steps:
         text = _label(f"{step.id}: {step.text.get(lang, '')}")
         if step.type is StepType.MESSAGE:

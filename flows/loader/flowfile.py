@@ -9,8 +9,9 @@ from typing import Any
 
 import yaml
 
+from flows import who_answered
 from flows.errors import FlowValidationError, Problem
-from flows.loader.fields import FieldReader
+from flows.loader.fields import FieldReader, type_name
 from flows.loader.steps import StepBuilder
 from flows.loader.yamlnodes import LocDict, LocList, line_of, parse_yaml
 from flows.messages import SUPPORTED_LANGUAGES
@@ -42,6 +43,7 @@ TOP_FIELDS = {
     "variables": False,
     "translation_review": False,
     "returning_only": False,
+    "who_answered": False,
     "help": False,
     "steps": True,
 }
@@ -102,7 +104,16 @@ class _Builder(FieldReader):
                 f"expected true or false, got {returning_only!r}",
             )
         help_text = self.get_text(data, "help", "", required=False)
+        asks_who = self._who_answered(data)
         steps = self._steps(data)
+        for step in steps:
+            if step.id == who_answered.STEP_ID:
+                self.err(
+                    step.line,
+                    f"steps[{steps.index(step)}].id",
+                    f"'{step.id}' is the built-in who-answered question's id; "
+                    "set `who_answered: ask` instead of writing the question",
+                )
         if self.problems or None in (flow_id, version, title, audience) or not steps:
             return None
         assert flow_id is not None
@@ -125,6 +136,8 @@ class _Builder(FieldReader):
             help=help_text,
             translation_review=tuple(review or ()),
             returning_only=returning_only is True,
+            who_answered=who_answered.question(audience, self.languages) if asks_who else None,
+            who_answered_set="who_answered" in data,
         )
 
     def _audience(self, data: LocDict) -> Audience | None:
@@ -175,6 +188,18 @@ class _Builder(FieldReader):
             self.err(line_of(data, "variables"), "variables", "expected a list of variable names")
             return
         self.variables = STANDARD_VARIABLES | frozenset(value)
+
+    def _who_answered(self, data: LocDict) -> bool:
+        value = data.get("who_answered")
+        if value is None or value is False:  # YAML reads a bare `off` as false
+            return False
+        if value not in who_answered.SETTINGS:
+            self.err(
+                line_of(data, "who_answered"),
+                "who_answered",
+                f"expected ask or off, got {type_name(value)}",
+            )
+        return bool(value == who_answered.ASK)
 
     def _keyword(self, data: LocDict) -> str | None:
         value = self.get_str(data, "start_keyword", "", required=False)

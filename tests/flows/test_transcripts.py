@@ -33,6 +33,8 @@ def _describe(outcome: Outcome, style: str, first: bool) -> list[str]:
     for a in outcome.answers:
         shown = a.special.value if a.special else repr(a.value)
         lines.append(f"  stored {a.step_id} = {shown}")
+    if outcome.answered_by is not None:
+        lines.append(f"  answered by: {outcome.answered_by}")
     for step_id in outcome.retracted:
         lines.append(f"  retracted {step_id}")
     if outcome.events:

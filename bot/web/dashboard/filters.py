@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.conversation.inbound import clean_text
+from bot.reports.questions import ANSWERED_BY_LABELS
 from bot.web.dashboard.web import Who, parse_id
 from storage import events as events_repo
 from storage import you_said
@@ -20,8 +21,19 @@ from storage.reporting import Filters
 
 UK = ZoneInfo("Europe/London")
 PAGE_SIZE = 50
-FIELDS = ("event", "flow", "since", "until", "role", "area", "language", "channel", "status")
-TEXT_FIELDS = ("flow", "role", "area", "language", "channel", "status")
+FIELDS = (
+    "event",
+    "flow",
+    "since",
+    "until",
+    "role",
+    "area",
+    "language",
+    "channel",
+    "status",
+    "answered_by",
+)
+TEXT_FIELDS = ("flow", "role", "area", "language", "channel", "status", "answered_by")
 # Far wider than the data, and narrow enough that a day's UK midnight is a valid UTC instant.
 FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2999, 12, 31)
 
@@ -55,6 +67,12 @@ def _text(value: str) -> None:
     # Nothing stored has control characters in it, and PostgreSQL refuses a NUL outright.
     if clean_text(value, len(value)) != value:
         raise BadFilter("A filter has characters in it that no answer has")
+
+
+def _answered_by(value: str | None) -> str | None:
+    if value is not None and value not in ANSWERED_BY_LABELS:
+        raise BadFilter("Who answered must be one of the choices offered")
+    return value
 
 
 def uk_midnight(day: date) -> datetime:
@@ -93,6 +111,7 @@ def parse(params: Mapping[str, str], who: Who | None = None) -> tuple[Filters, Q
         language=values.get("language"),
         channel=values.get("channel"),
         status=values.get("status"),
+        answered_by=_answered_by(values.get("answered_by")),
         scope=who.scope if who is not None else None,
     )
     return filters, Query(values)
@@ -108,6 +127,9 @@ class Choices:
     channels: list[str]
     statuses: list[str] = field(
         default_factory=lambda: ["active", "completed", "stopped", "expired"]
+    )
+    answered_by: list[tuple[str, str]] = field(
+        default_factory=lambda: list(ANSWERED_BY_LABELS.items())
     )
 
 

@@ -6,12 +6,19 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from bot.reports.questions import ANSWERED_BY_LABELS
 from bot.web.dashboard import suppress
 from bot.web.dashboard.suppress import Cell
 from storage import reporting
 from storage.reporting import SPLITS, Filters, FunnelRow
 
-SPLIT_TITLES = {"channel": "Channel", "role": "Role", "area": "Area", "language": "Language"}
+SPLIT_TITLES = {
+    "channel": "Channel",
+    "role": "Role",
+    "area": "Area",
+    "language": "Language",
+    "answered_by": "Who answered",
+}
 GROUP_LABELS = {
     "sms": "SMS",
     "telegram": "Telegram",
@@ -69,15 +76,20 @@ def _column(values: list[int], threshold: int) -> list[Cell]:
 
 
 def split(rows: list[FunnelRow], by: str, threshold: int) -> Split:
+    if by == "answered_by":  # alone, with help, for them: the order the question asks them in
+        order = list(ANSWERED_BY_LABELS)
+        rows = sorted(rows, key=lambda r: order.index(r.group) if r.group in order else len(order))
     has_invited = bool(rows) and rows[0].invited is not None
     started = _column([r.started for r in rows], threshold)
     completed = _column([r.completed for r in rows], threshold)
     invited = _column([r.invited or 0 for r in rows], threshold) if has_invited else None
+    # "unknown" is a role's "Not known", but an answerer's "Did not say".
+    labels = ANSWERED_BY_LABELS if by == "answered_by" else GROUP_LABELS
     return Split(
         SPLIT_TITLES[by],
         [
             SplitRow(
-                GROUP_LABELS.get(r.group, r.group),
+                labels.get(r.group, r.group),
                 invited[i] if invited is not None else None,
                 started[i],
                 completed[i],

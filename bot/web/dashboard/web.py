@@ -23,6 +23,7 @@ from starlette.responses import HTMLResponse, PlainTextResponse, RedirectRespons
 
 from bot.conversation.inbound import clean_text
 from bot.health import Check, failures
+from bot.reports.questions import answered_by_label
 from bot.services import Services
 from bot.web.dashboard.config import DashboardConfig
 from bot.web.dashboard.funnel import GROUP_LABELS
@@ -63,6 +64,10 @@ templates.filters["group"] = lambda value: GROUP_LABELS.get(value, value) if val
 templates.filters["labelled"] = lambda values: [(v, GROUP_LABELS.get(v, v)) for v in values]
 templates.filters["status"] = lambda value: STATUS_LABELS.get(value, value) if value else ""
 templates.filters["statused"] = lambda values: [(v, STATUS_LABELS.get(v, v)) for v in values]
+templates.filters["answered_by"] = answered_by_label
+templates.filters["answer"] = lambda value: (
+    "; ".join(map(str, value)) if isinstance(value, list) else "" if value is None else str(value)
+)
 
 
 @dataclass(frozen=True)

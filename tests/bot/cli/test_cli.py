@@ -42,7 +42,7 @@ def demo_db(tmp_path: Path, database_url: str) -> str:
 
 
 def test_demo_runs_post_event_end_to_end_from_piped_input(demo_db: str, tmp_path: Path) -> None:
-    replies = "yes\n4\nThe speakers\nMore time for questions\na bit\nyes\nboth\n"
+    replies = "1\nyes\n4\nThe speakers\nMore time for questions\na bit\nyes\nboth\n"
     result = sendvoice("demo", stdin=replies, env={"DATABASE_URL": demo_db}, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     out = result.stdout

@@ -68,6 +68,7 @@ def test_a_whole_post_event_conversation_by_text_stores_every_answer_once(
 ) -> None:
     replies = [
         "FEEDBACK",
+        "2",  # who is answering: the parent, with help
         "yes",
         "4",
         "The speakers",
@@ -82,30 +83,39 @@ def test_a_whole_post_event_conversation_by_text_stores_every_answer_once(
     assert stored["attended"] is True
     assert stored["rating"] == 4
     assert stored["worked_well"] == "The speakers"
+    assert "answered_by" not in stored  # who answered is the conversation's, not a question's
     with sf() as s:
         conversation = s.scalars(select(Conversation)).one()
         assert conversation.status == "completed"
+        assert conversation.answered_by == "with_help"
         assert s.scalar(select(func.count(Answer.id))) == len(stored)
 
 
 def test_redelivered_message_is_a_no_op(dispatcher, sf, clock) -> None:
     text_in(dispatcher, sf, clock, "FEEDBACK", provider_id="SMdup0")
-    text_in(dispatcher, sf, clock, "yes", provider_id="SMdup1")
-    again = text_in(dispatcher, sf, clock, "yes", provider_id="SMdup1")
+    text_in(dispatcher, sf, clock, "1", provider_id="SMdup1")
+    again = text_in(dispatcher, sf, clock, "1", provider_id="SMdup1")
+    assert again.duplicate
+    assert answers(sf) == {}
+    with sf() as s:
+        assert s.scalars(select(Conversation)).one().answered_by == "self"
+    text_in(dispatcher, sf, clock, "yes", provider_id="SMdup2")
+    again = text_in(dispatcher, sf, clock, "yes", provider_id="SMdup2")
     assert again.duplicate
     assert answers(sf) == {"attended": True}
-    assert len(outbound(sf)) == 2
+    assert len(outbound(sf)) == 3
 
 
 def test_stop_mid_flow_opts_out_once_and_start_opts_back_in(dispatcher, sf, clock) -> None:
     text_in(dispatcher, sf, clock, "FEEDBACK")
+    text_in(dispatcher, sf, clock, "1")
     text_in(dispatcher, sf, clock, "yes")
     text_in(dispatcher, sf, clock, "Stop")
     text_in(dispatcher, sf, clock, "STOP")
     text_in(dispatcher, sf, clock, "4")  # ignored: they asked us to stop
     bodies = [m.body for m in outbound(sf)]
     assert sum("unsubscribed" in b for b in bodies) == 1
-    assert len(bodies) == 3
+    assert len(bodies) == 4
     with sf() as s:
         contact = s.scalars(select(Contact)).one()
         assert contact.opted_out_at is not None
@@ -149,7 +159,7 @@ def test_a_picture_is_thanked_and_the_question_repeated(dispatcher, sf, clock) -
 
 
 def test_back_replaces_the_stored_answer(dispatcher, sf, clock) -> None:
-    for body in ["FEEDBACK", "yes", "2", "back", "5"]:
+    for body in ["FEEDBACK", "1", "yes", "2", "back", "5"]:
         text_in(dispatcher, sf, clock, body)
     assert answers(sf) == {"attended": True, "rating": 5}
 
@@ -171,6 +181,7 @@ def test_chat_channel_gets_buttons(dispatcher, sf, clock) -> None:
 
 def test_concurrent_messages_from_one_new_number_are_both_kept(dispatcher, sf, clock) -> None:
     text_in(dispatcher, sf, clock, "FEEDBACK", address="+447700900999")
+    text_in(dispatcher, sf, clock, "1", address="+447700900999")
     barrier = threading.Barrier(2)
     errors: list[BaseException] = []
 
@@ -193,7 +204,7 @@ def test_concurrent_messages_from_one_new_number_are_both_kept(dispatcher, sf, c
     # One of the two was handled first; the other answered the next question. Nothing is lost.
     assert stored.get("attended") is True
     with sf() as s:
-        assert s.scalar(select(func.count(Message.id)).where(Message.direction == "in")) == 3
+        assert s.scalar(select(func.count(Message.id)).where(Message.direction == "in")) == 4
 
 
 def test_each_inbound_message_is_kept_with_the_conversation_it_belongs_to(

@@ -26,7 +26,7 @@ def items(sf: sessionmaker[Session]) -> list[tuple[str, str, str | None]]:
 def test_free_text_answers_wait_to_be_read_but_choices_and_keywords_do_not(
     dispatcher: Dispatcher, sf: sessionmaker[Session], clock: FrozenClock
 ) -> None:
-    for body in ["FEEDBACK", "yes", "4", "The speakers", "More time for questions", "a bit"]:
+    for body in ["FEEDBACK", "1", "yes", "4", "The speakers", "More time for questions", "a bit"]:
         text_in(dispatcher, sf, clock, body)
     assert items(sf) == [
         ("answer", "The speakers", "worked_well"),

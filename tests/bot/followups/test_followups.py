@@ -51,7 +51,7 @@ def test_each_attendee_gets_the_request_once(world: World) -> None:
     assert world.at(NEXT_DAY_NOON + timedelta(minutes=5)).sent == 0
     for number in (ANN, BEN):
         [text] = world.texts_to(number)
-        assert "Did you go to the EHCP coffee morning?" in text
+        assert "Who is answering?" in text  # asked once, before the first question
         assert text.rstrip().endswith("Reply STOP to opt out.")
     with world.services.session_factory() as s:
         conversations = s.scalars(select(Conversation)).all()
@@ -98,14 +98,14 @@ def test_reminders_go_only_to_those_who_have_not_finished(world: World) -> None:
     ann = world.attend(event, ANN)
     world.attend(event, BEN)
     world.at(NEXT_DAY_NOON)
-    for text in ["no", "It clashed with school pick-up"]:
+    for text in ["1", "no", "It clashed with school pick-up"]:
         world.clock.now += timedelta(minutes=2)
         reply(world, ANN, text)
     asyncio_deliver(world)
     report = world.at(NEXT_DAY_NOON + timedelta(hours=48))
     assert report.sent == 1
     assert "A quick reminder" in world.texts_to(BEN)[-1]
-    assert "Did you go to" in world.texts_to(BEN)[-1]
+    assert "Who is answering?" in world.texts_to(BEN)[-1]
     reminder = next(r for r in rows(world, ann) if r.kind == "reminder_1")
     assert (reminder.status, reminder.reason) == ("skipped", "already completed")
 
@@ -114,8 +114,9 @@ def test_a_reminder_reopens_an_expired_conversation_where_it_stopped(world: Worl
     event = world.event(reminders=(timedelta(days=7),))
     world.attend(event, BEN)
     world.at(NEXT_DAY_NOON)
-    world.clock.now += timedelta(minutes=1)
-    reply(world, BEN, "yes")
+    for text in ("1", "yes"):
+        world.clock.now += timedelta(minutes=1)
+        reply(world, BEN, text)
     world.at(NEXT_DAY_NOON + timedelta(days=4))  # post_event expires after 3 days
     with world.services.session_factory() as s:
         assert s.scalars(select(Conversation)).one().status == "expired"
@@ -176,15 +177,16 @@ def test_conversations_expire_quietly_keeping_answers(world: World) -> None:
     event = world.event(reminders=())
     world.attend(event, ANN)
     world.at(NEXT_DAY_NOON)
-    world.clock.now += timedelta(minutes=1)
-    reply(world, ANN, "yes")
+    for text in ("2", "yes"):
+        world.clock.now += timedelta(minutes=1)
+        reply(world, ANN, text)
     asyncio_deliver(world)
     sent_before = len(world.twilio.messages)
     world.at(NEXT_DAY_NOON + timedelta(days=3, minutes=2))
     with world.services.session_factory() as s:
         conversation = s.scalars(select(Conversation)).one()
-        assert conversation.status == "expired"
-        assert state_of(s, conversation)["values"] == {"attended": True}
+        assert (conversation.status, conversation.answered_by) == ("expired", "with_help")
+        assert state_of(s, conversation)["values"] == {"answered_by": "with_help", "attended": True}
     assert len(world.twilio.messages) == sent_before
 
 
@@ -202,7 +204,7 @@ def test_young_people_are_asked_on_telegram(world: World) -> None:
     world.attend(event, "+447700900555", telegram=7001, role="young_person")
     assert world.at(NEXT_DAY_NOON).sent == 1
     sent = world.telegram.wait_for(2)
-    assert "Are you happy at school or college?" in sent[-1].text
+    assert "Is anyone helping you answer?" in sent[-1].text
     assert world.twilio.messages == []
 
 

@@ -79,7 +79,7 @@ def test_held_follow_ups_go_out_once_the_token_is_set(no_token: World, world: Wo
     report = world.at(NEXT_DAY_NOON + timedelta(hours=1))  # the same database, with the token
     assert report.sent == 1
     assert initial(world).status == "sent"
-    assert "Are you happy at school or college?" in world.telegram.wait_for(2)[-1].text
+    assert "Is anyone helping you answer?" in world.telegram.wait_for(2)[-1].text
 
 
 def test_opting_out_cancels_held_follow_ups(no_token: World) -> None:

@@ -148,7 +148,7 @@ def test_tick_runs_at_the_real_time_and_refuses_a_pretend_one(
             "+447700900203": 1,
         }
         welsh = next(m.body for m in twilio.messages if m.to == "+447700900203")
-        assert "fuoch chi yno?" in welsh
+        assert "Pwy sy'n ateb?" in welsh
         engine = create_engine(database_url)
         with engine.connect() as c:
             started = c.execute(text("SELECT started_at FROM conversations")).scalars().all()

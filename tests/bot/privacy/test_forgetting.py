@@ -66,8 +66,8 @@ def say(services: Services, number: str, replies: list[str], start: int = 0) -> 
 def a_whole_life(services: Services) -> None:
     """A person who did everything: answered in words, was noted and flagged, was invited to an
     event, had their words tagged by an officer, and answered a survey since retired."""
-    say(services, NUMBER, ["FEEDBACK", "yes", "4", WORKED_WELL, REVIEW_WORDS, DISCLOSURE])
-    say(services, OTHER, ["FEEDBACK", "yes", "5", OTHERS_WORDS], start=10)
+    say(services, NUMBER, ["FEEDBACK", "1", "yes", "4", WORKED_WELL, REVIEW_WORDS, DISCLOSURE])
+    say(services, OTHER, ["FEEDBACK", "1", "yes", "5", OTHERS_WORDS], start=10)
     with services.session_factory.begin() as s:
         contact = contacts_repo.find_by_address(s, "sms", NUMBER)[0]  # type: ignore[index]
         contact.set_display_name(NAME, s.info["identifier_cipher"])

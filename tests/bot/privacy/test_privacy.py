@@ -51,7 +51,7 @@ def converse(
 
 
 def named_parent(services: Services) -> None:
-    converse(services, ["FEEDBACK", "yes", "4", "Meeting Sam's teacher", "Earlier start"])
+    converse(services, ["FEEDBACK", "1", "yes", "4", "Meeting Sam's teacher", "Earlier start"])
     with services.session_factory.begin() as s:
         contact = contacts_repo.find_by_address(s, "sms", NUMBER)[0]  # type: ignore[index]
         contact.set_display_name(NAME, s.info["identifier_cipher"])

@@ -65,9 +65,9 @@ def county(services: Services) -> None:
     with services.session_factory.begin() as s:
         contact, _, _ = contacts_repo.find_or_create(s, "sms", OLD, NOW, role="parent")
         contact.set_display_name(NAME, s.info["identifier_cipher"])
-    converse(services, OLD, ["FEEDBACK", "yes", "4", WORDS[0], WORDS[1]], NOW)
-    converse(services, MIDWAY, ["FEEDBACK", "yes", "3", WORDS[2]], NOW)
-    converse(services, RECENT, ["FEEDBACK", "yes", "5", "Fine"], LATER - timedelta(days=7))
+    converse(services, OLD, ["FEEDBACK", "1", "yes", "4", WORDS[0], WORDS[1]], NOW)
+    converse(services, MIDWAY, ["FEEDBACK", "1", "yes", "3", WORDS[2]], NOW)
+    converse(services, RECENT, ["FEEDBACK", "1", "yes", "5", "Fine"], LATER - timedelta(days=7))
     with services.session_factory.begin() as s:
         old = contacts_repo.find_by_address(s, "sms", OLD)[0]  # type: ignore[index]
         event = Event(

@@ -68,7 +68,7 @@ def test_a_disclosure_by_sms_pauses_signposts_flags_and_alerts_within_a_minute(
                     headers={"X-Twilio-Signature": sign(twilio.auth_token, url, form)},
                 )
 
-            for i, body in enumerate(["FEEDBACK", "yes", "2", DISCLOSURE], start=1):
+            for i, body in enumerate(["FEEDBACK", "1", "yes", "2", DISCLOSURE], start=1):
                 text(body)
                 twilio.wait_for(i)
             [email] = smtp.wait_for(1, timeout=60)
@@ -181,7 +181,9 @@ def test_the_wider_net_queues_for_review_without_interrupting_anyone(database_ur
         settings = sms_settings(database_url, twilio, "https://x.example")
         clock = FrozenClock(datetime(2026, 3, 16, 12, 0, tzinfo=UTC))
         services = build_services(settings, clock=clock)
-        for i, body in enumerate(["FEEDBACK", "yes", "5", "the needles at the dentist hurt me"]):
+        for i, body in enumerate(
+            ["FEEDBACK", "1", "yes", "5", "the needles at the dentist hurt me"]
+        ):
             services.dispatcher.handle(
                 services.session_factory, InboundMessage("sms", PARENT, body, f"SMr{i}", clock())
             )
@@ -201,7 +203,7 @@ def test_the_model_flags_a_wording_the_rules_only_sent_for_review(database_url: 
         clock = FrozenClock(datetime(2026, 3, 16, 12, 0, tzinfo=UTC))
         services = build_services(settings, clock=clock)
         words = "the boys in year 10 wait for me after school and hurt me"
-        for i, body in enumerate(["FEEDBACK", "yes", "5", words]):
+        for i, body in enumerate(["FEEDBACK", "1", "yes", "5", words]):
             services.dispatcher.handle(
                 services.session_factory, InboundMessage("sms", PARENT, body, f"SMm{i}", clock())
             )

@@ -87,3 +87,23 @@ def test_mermaid_diagram_shows_every_step_and_branch() -> None:
         assert f"    {step.id}" in diagram
     assert '-- "rating #lt;= 2" -->' in diagram
     assert "--> finish" in diagram
+
+
+def test_a_flow_that_says_nothing_about_who_answered_is_flagged() -> None:
+    f = flow("parent", "  - {id: q, type: text, ask: 'What worked?'}\n")
+    assert any("who answered" in w.message and w.field == "who_answered" for w in lint(f))
+
+
+def test_who_answered_ask_or_off_satisfies_the_lint() -> None:
+    for setting in ("ask", "off"):
+        text = HEAD.format(audience="parent").replace(
+            "steps:\n", f"who_answered: {setting}\nsteps:\n"
+        )
+        f = load_flow_text(text + "  - {id: q, type: text, ask: 'What worked?'}\n", "t.yaml")
+        assert not any(w.field == "who_answered" for w in lint(f)), setting
+
+
+def test_every_bundled_flow_asks_who_answered_without_a_warning_on_it() -> None:
+    for f in load_library():
+        assert f.who_answered is not None, f.id
+        assert not [w for w in lint(f) if "who_answered" in w.field], f.id

@@ -46,6 +46,7 @@ def server(
 
 REPLIES = (
     "FEEDBACK",
+    "1",
     "yes",
     "5",
     "Meeting other parents",

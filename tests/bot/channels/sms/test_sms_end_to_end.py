@@ -15,6 +15,7 @@ from tests.helpers import wait_until
 PARENT = "+447700900123"
 POST_EVENT = [
     "FEEDBACK",
+    "2",  # who is answering: the parent, with help
     "yes",
     "4",
     "The speakers",
@@ -40,7 +41,8 @@ def test_a_whole_post_event_conversation_by_text(sms: SmsWorld) -> None:
     replies = sms.replies_to(PARENT)
     assert len(replies) == len(POST_EVENT)
     assert replies[0].rstrip().endswith("Reply STOP to opt out.")
-    assert "Did you go to" in replies[0]
+    assert "Who is answering?\n1 Parent or carer\n2 Parent or carer, with help" in replies[0]
+    assert "Did you go to" in replies[1]
     assert "Someone from the parent carer forum will be in touch" in replies[-1]
     assert answers(sms) == {
         "attended": True,
@@ -51,6 +53,8 @@ def test_a_whole_post_event_conversation_by_text(sms: SmsWorld) -> None:
         "come_again": True,
         "stay_in_touch": "both",
     }
+    with sms.services.session_factory() as s:
+        assert s.scalars(select(Conversation)).one().answered_by == "with_help"
     sent = sms.fake.messages[0]
     assert sent.from_ == "+447700900000"
     assert sent.status_callback == "https://sendvoice.example.gov.uk/webhooks/twilio/status"
@@ -71,12 +75,13 @@ def test_forged_or_missing_signature_gets_403_and_nothing_is_stored(sms: SmsWorl
 
 def test_redelivered_webhook_answers_200_and_changes_nothing(sms: SmsWorld) -> None:
     sms.text("FEEDBACK", sid="SM" + "a" * 32)
+    sms.text("1", sid="SM" + "c" * 32)
     first = sms.text("yes", sid="SM" + "b" * 32)
     again = sms.text("yes", sid="SM" + "b" * 32)
     assert first.status_code == again.status_code == 200
-    sms.fake.wait_for(2)
+    sms.fake.wait_for(3)
     time.sleep(0.3)
-    assert len(sms.fake.messages) == 2
+    assert len(sms.fake.messages) == 3
     assert answers(sms) == {"attended": True}
 
 
@@ -95,21 +100,21 @@ def test_a_question_queued_before_stop_is_never_sent(sms: SmsWorld) -> None:
 
 
 def test_stop_mid_flow_then_start(sms: SmsWorld) -> None:
-    for i, body in enumerate(["FEEDBACK", "yes", "STOP"], start=1):
+    for i, body in enumerate(["FEEDBACK", "1", "yes", "STOP"], start=1):
         sms.text(body)
         sms.fake.wait_for(i)
     assert "unsubscribed" in sms.replies_to(PARENT)[-1]
     sms.text("4")
     time.sleep(0.3)
-    assert len(sms.fake.messages) == 3  # nothing to someone who said STOP
+    assert len(sms.fake.messages) == 4  # nothing to someone who said STOP
     with sms.services.session_factory() as s:
         assert s.scalars(select(Conversation)).one().status == "stopped"
     sms.text("START")
-    sms.fake.wait_for(4)
+    sms.fake.wait_for(5)
     assert "Welcome back" in sms.replies_to(PARENT)[-1]
     sms.text("FEEDBACK")
-    sms.fake.wait_for(5)
-    assert "Did you go to" in sms.replies_to(PARENT)[-1]
+    sms.fake.wait_for(6)
+    assert "Who is answering?" in sms.replies_to(PARENT)[-1]
 
 
 def test_status_callbacks_out_of_order_never_go_backwards(sms: SmsWorld) -> None:
@@ -178,6 +183,7 @@ def test_unsubscribed_number_marks_the_contact_opted_out(sms: SmsWorld) -> None:
 
 def test_concurrent_messages_from_one_number_are_handled_one_after_the_other(sms: SmsWorld) -> None:
     sms.text("FEEDBACK")
+    sms.text("1")
     sms.text("yes")
     barrier = threading.Barrier(2)
     codes: list[int] = []
@@ -198,7 +204,7 @@ def test_concurrent_messages_from_one_number_are_handled_one_after_the_other(sms
     assert stored["attended"] is True
     assert stored["rating"] == 4
     with sms.services.session_factory() as s:
-        assert s.scalar(select(func.count(Message.id)).where(Message.direction == "in")) == 4
+        assert s.scalar(select(func.count(Message.id)).where(Message.direction == "in")) == 5
         conversation = s.scalars(select(Conversation)).one()
         assert conversation.status == "active"
 

@@ -32,12 +32,14 @@ def test_polling_mode_runs_the_same_conversation(
         f.push_update(f.command_update(CHAT, "start", code))
         f.wait_for(2)
         f.push_update(f.callback_update(CHAT, "age:18_25:" + code))
-        sent = f.wait_for(4)
+        f.wait_for(4)
+        f.push_update(f.text_update(CHAT, "just me"))  # who is answering
+        sent = f.wait_for(5)
         keyboard = sent[-1].params["reply_markup"]["inline_keyboard"]
         f.push_update(f.callback_update(CHAT, keyboard[0][1]["callback_data"]))
-        f.wait_for(5)
-        f.push_update(f.text_update(CHAT, "yes"))
         f.wait_for(6)
+        f.push_update(f.text_update(CHAT, "yes"))
+        f.wait_for(7)
 
         def stored() -> dict[str, object]:
             with services.session_factory() as s:

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.services import build_services
-from storage.models import Answer
+from storage.models import Answer, Conversation
 from tests.bot.channels.telegram.conftest import CHAT, SECRET, make_event, telegram_settings
 from tests.fakes.telegram import FakeTelegram
 from tests.helpers import opened_engine
@@ -45,16 +45,19 @@ def test_serve_runs_young_person_voice_from_deep_link_to_last_answer(
 
         send(f.command_update(CHAT, "start", code), 2)
         press("18 to 25", 4)
-        press("Yes", 5)
-        send(f.text_update(CHAT, "not really"), 6)
-        press("A bit", 7)
-        press("Don't know", 8)
-        send(f.text_update(CHAT, "Nothing, it's fine"), 10)
+        press("someone helps", 5)
+        press("Yes", 6)
+        send(f.text_update(CHAT, "not really"), 7)
+        press("A bit", 8)
+        press("Don't know", 9)
+        send(f.text_update(CHAT, "Nothing, it's fine"), 11)
         log = served.log
     engine = opened_engine(database_url)
     with Session(engine) as s:
         stored = {a.step_id: (a.special or a.value) for a in s.scalars(select(Answer))}
+        answered_by = s.scalars(select(Conversation.answered_by)).one()
     engine.dispose()
+    assert answered_by == "with_help"
     assert stored == {
         "happy_school": 3,
         "listened_to": 1,

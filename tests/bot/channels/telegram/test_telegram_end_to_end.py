@@ -18,21 +18,23 @@ def answers(tg: TelegramWorld) -> dict[str, object]:
 
 
 def join(tg: TelegramWorld) -> int:
-    """Deep link, notice, age; returns how many messages the young person has seen."""
+    """Deep link, notice, age, who is answering; returns how many messages they have seen."""
     _, code = make_event(tg.services)
     assert tg.deliver(tg.fake.command_update(CHAT, "start", code)) == 200
     texts = tg.wait(2)
     assert "asks young people and families" in texts[0]  # the notice comes before any question
     assert texts[1] == "Before we start: how old are you?"
     assert tg.press_button("16 or 17") == 200
-    return len(tg.wait(4))
+    assert tg.wait(4)[3] == "Is anyone helping you answer?"
+    assert tg.press_button("just me") == 200
+    return len(tg.wait(5))
 
 
 def test_deep_link_to_last_answer_by_buttons_and_typing(tg: TelegramWorld) -> None:
     seen = join(tg)
     texts = tg.texts()
     assert "We are from Testshire County Council" in texts[2]
-    assert texts[3] == "Are you happy at school or college?"
+    assert texts[4] == "Are you happy at school or college?"
     assert [b["text"] for b in tg.last_buttons()][:3] == ["🙁 No", "😐 Sometimes", "🙂 Yes"]
     steps = [
         ("button", "Yes"),
@@ -55,13 +57,14 @@ def test_deep_link_to_last_answer_by_buttons_and_typing(tg: TelegramWorld) -> No
         "one_change": "More time to get to lessons",
     }
     with tg.services.session_factory() as s:
-        assert s.scalars(select(Conversation)).one().status == "completed"
+        conversation = s.scalars(select(Conversation)).one()
+        assert (conversation.status, conversation.answered_by) == ("completed", "self")
         contact = s.scalars(select(Contact)).one()
         assert (contact.age_band, contact.role) == ("16_17", "young_person")
         assert s.scalar(select(func.count(Attendee.id))) == 1
     # Every press stopped its spinner and took the keyboard away.
-    assert len(tg.fake.calls_of("answerCallbackQuery")) == 3
-    assert len(tg.fake.calls_of("editMessageReplyMarkup")) == 3
+    assert len(tg.fake.calls_of("answerCallbackQuery")) == 4
+    assert len(tg.fake.calls_of("editMessageReplyMarkup")) == 4
     # Nothing a person or a flow wrote is sent as markup.
     assert all("parse_mode" not in c.params for c in tg.fake.sent())
 
@@ -79,23 +82,24 @@ def test_a_redelivered_update_is_a_no_op(tg: TelegramWorld) -> None:
     join(tg)
     update = tg.fake.callback_update(CHAT, tg.last_buttons()[2]["callback_data"])
     assert tg.deliver(update) == 200
-    tg.wait(5)
+    tg.wait(6)
     assert tg.deliver(update) == 200
     tg.settle()
     assert answers(tg) == {"happy_school": 3}
-    assert len(tg.fake.sent()) == 5
-    assert len(tg.fake.calls_of("answerCallbackQuery")) == 2  # age + the first answer, once each
+    assert len(tg.fake.sent()) == 6
+    # age, who is answering, and the first answer: once each
+    assert len(tg.fake.calls_of("answerCallbackQuery")) == 3
 
 
 def test_an_old_button_is_recognised_and_the_current_question_repeated(tg: TelegramWorld) -> None:
     join(tg)
     old = tg.last_buttons()[0]["callback_data"]
     tg.press(tg.last_buttons()[2]["callback_data"])
-    tg.wait(5)
+    tg.wait(6)
     tg.press(old)
-    texts = tg.wait(7)
-    assert texts[5] == "That button was for an earlier question. Here is the current one."
-    assert texts[6] == "Do people listen to you?"
+    texts = tg.wait(8)
+    assert texts[6] == "That button was for an earlier question. Here is the current one."
+    assert texts[7] == "Do people listen to you?"
     assert answers(tg) == {"happy_school": 3}
 
 
@@ -128,7 +132,9 @@ def test_typed_age_works_too(tg: TelegramWorld) -> None:
     tg.wait(2)
     tg.say("I'm 17")
     texts = tg.wait(4)
-    assert texts[3] == "Are you happy at school or college?"
+    assert texts[3] == "Is anyone helping you answer?"
+    tg.say("no")
+    assert tg.wait(5)[4] == "Are you happy at school or college?"
 
 
 def test_blocked_bot_marks_the_contact_opted_out_and_sends_nothing_more(tg: TelegramWorld) -> None:
@@ -140,7 +146,7 @@ def test_blocked_bot_marks_the_contact_opted_out_and_sends_nothing_more(tg: Tele
     tg.say("2")
     time.sleep(0.3)
     tg.settle()
-    assert len(tg.fake.sent()) == 4
+    assert len(tg.fake.sent()) == 5
 
 
 def test_flood_control_is_honoured_and_nothing_is_lost(tg: TelegramWorld) -> None:
@@ -151,8 +157,8 @@ def test_flood_control_is_honoured_and_nothing_is_lost(tg: TelegramWorld) -> Non
     assert _last_out(tg).status == "queued"
     time.sleep(1.1)
     tg.services.outbox.wake()
-    tg.wait(5)
-    assert tg.texts()[4] == "Do people listen to you?"
+    tg.wait(6)
+    assert tg.texts()[5] == "Do people listen to you?"
     assert len([t for t in tg.texts() if t == "Do people listen to you?"]) == 1
 
 
@@ -188,16 +194,16 @@ def test_bad_json_is_acknowledged_not_500(tg: TelegramWorld) -> None:
 def test_help_stop_and_language_commands(tg: TelegramWorld) -> None:
     join(tg)
     tg.deliver(tg.fake.command_update(CHAT, "language"))
-    tg.wait(5)
+    tg.wait(6)
     assert [b["text"] for b in tg.last_buttons()] == ["English", "Cymraeg"]
     tg.press_button("Cymraeg")
-    texts = tg.wait(7)
-    assert texts[5] == "Iawn, byddaf yn ysgrifennu yn Gymraeg."
-    assert texts[6] != "Are you happy at school or college?"  # the question again, in Welsh
+    texts = tg.wait(8)
+    assert texts[6] == "Iawn, byddaf yn ysgrifennu yn Gymraeg."
+    assert texts[7] != "Are you happy at school or college?"  # the question again, in Welsh
     tg.deliver(tg.fake.command_update(CHAT, "help"))
-    tg.wait(8)
-    tg.deliver(tg.fake.command_update(CHAT, "stop"))
     tg.wait(9)
+    tg.deliver(tg.fake.command_update(CHAT, "stop"))
+    tg.wait(10)
     assert _contact(tg).opted_out_at is not None
 
 

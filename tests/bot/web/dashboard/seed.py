@@ -49,6 +49,10 @@ NORTH = [
     ("3", "Not enough time for questions", "no thanks"),
 ]
 ABSENT = 1  # one more parent did not go
+# Who answered, north parent by parent (the absent one last): most alone, three with help,
+# one who would not say. The south panel: one answered for, one alone.
+NORTH_WHO = ["1"] * 9 + ["2"] * 3 + ["skip"] + ["1"]
+SOUTH_WHO = ["3", "1"]
 
 
 @dataclass
@@ -96,12 +100,16 @@ def seed(services: Services, clock: FrozenClock) -> Seeded:
     south = _event(services, "South parent panel", "south", south_numbers)
     clock.now = REQUESTS_DUE
     FollowUpRunner(services).run_due()
+    for number, who in zip(north_numbers, NORTH_WHO, strict=True):
+        reply(services, clock, number, who)
     for number, (rating, worked, stay) in zip(north_numbers, NORTH, strict=False):
         for text in ("yes", rating, worked, "skip", "yes", "yes", stay):
             reply(services, clock, number, text)
     reply(services, clock, north_numbers[-1], "no")
     reply(services, clock, north_numbers[-1], "It was in school hours")
     # The tiny group: two parents from the south, one of whom stops half way.
+    for number, who in zip(south_numbers, SOUTH_WHO, strict=True):
+        reply(services, clock, number, who)
     for text in ("yes", "2", "Too noisy", "yes", "Quieter room", "no", "no", "news"):
         reply(services, clock, south_numbers[0], text)
     for text in ("yes", "4"):

@@ -155,7 +155,7 @@ def _item_ids(world: World) -> dict[str, int]:
 
 
 def test_answers_are_read_riskiest_first_and_coded_until_none_is_left(world: World) -> None:
-    for body in ["yes", "4", CALM, WORRY, "a bit", "yes", "both", AFTER]:
+    for body in ["1", "yes", "4", CALM, WORRY, "a bit", "yes", "both", AFTER]:
         world.text(NORTH_PARENT, body)
     world.text(SOUTH_PARENT, SOUTH_WORDS)
     wait_until(lambda: len(_item_ids(world)) == 4)

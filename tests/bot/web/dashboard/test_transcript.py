@@ -9,7 +9,7 @@ from tests.bot.web.dashboard.conftest import Dash
 from tests.bot.web.dashboard.test_pages import conversation_of
 
 # What the first south parent sent, in order (tests/bot/web/dashboard/seed.py).
-THEIR_WORDS = ["yes", "2", "Too noisy", "yes", "Quieter room", "no", "no", "news"]
+THEIR_WORDS = ["3", "yes", "2", "Too noisy", "yes", "Quieter room", "no", "no", "news"]
 
 
 def entries(html: str) -> list[tuple[str, str]]:
@@ -31,6 +31,7 @@ def test_a_transcript_shows_both_sides_in_order_with_answers_as_labels(dash: Das
     assert [body for who, body in shown if who == "They wrote"] == THEIR_WORDS
     # Each of their words follows the question it answers.
     questions = {
+        "3": "Who is answering?",
         "2": "Overall, how was",
         "Too noisy": "What was the main problem?",
         "Quieter room": "even better?",
@@ -41,6 +42,7 @@ def test_a_transcript_shows_both_sides_in_order_with_answers_as_labels(dash: Das
             who_before, asked = shown[i - 1]
             assert who_before == "We sent"
             assert questions[body] in asked
+    assert "<dt>Who answered</dt><dd>Someone answered for them</dd>" in html
     answers = html.split("<h2>Answers stored</h2>", 1)[1]
     assert "Overall, how was South parent panel?" in answers  # as they were asked it
     assert "[event name]" not in answers
