@@ -5,7 +5,7 @@ on_behalf); those answers move into the new column and leave the answers table, 
 fact is never counted twice. Downgrading puts them back as answers of that question.
 
 Revision ID: 0014_answered_by
-Revises: 0009_to_read
+Revises: 0013b_export_files
 Create Date: 2026-12-02
 """
 
@@ -21,7 +21,7 @@ from alembic import op
 from sqlalchemy.dialects.postgresql import JSONB
 
 revision: str = "0014_answered_by"
-down_revision: str | None = "0009_to_read"
+down_revision: str | None = "0013b_export_files"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

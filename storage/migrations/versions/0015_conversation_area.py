@@ -1,7 +1,7 @@
 """A conversation's area is fixed when it starts, so every page scopes it the same way.
 
 Revision ID: 0015_conversation_area
-Revises: 0013b_export_files
+Revises: 0014_answered_by
 Create Date: 2026-12-02
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0015_conversation_area"
-down_revision: str | None = "0013b_export_files"
+down_revision: str | None = "0014_answered_by"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
