@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -9,6 +10,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, text
 
+from storage.crypto import EncryptionKeyError, IdentifierCipher
 from storage.db import foreign_keys_off, is_postgres, make_engine
 from storage.errors import SchemaOutOfDate
 
@@ -79,3 +81,18 @@ def ensure_schema(url: str, keys: Sequence[str] = ()) -> None:
     finally:
         engine.dispose()
     upgrade(url, keys=keys)
+
+
+def migration_cipher() -> IdentifierCipher | None:
+    """For a migration that reads or writes encrypted columns: the keys the caller passed in the
+    Alembic config ("encryption_keys"), else DATA_ENCRYPTION_KEY; None when there are none."""
+    from alembic import op
+
+    config = op.get_context().config
+    keys = config.attributes.get("encryption_keys") if config is not None else None
+    if not keys:
+        keys = os.environ.get("DATA_ENCRYPTION_KEY", "").split(",")
+    try:
+        return IdentifierCipher(keys)
+    except EncryptionKeyError:
+        return None

@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 from storage.crypto import EncryptionKeyError, IdentifierCipher
+from storage.migrate import migration_cipher
 
 revision: str = "0013_encrypt_free_text"
 down_revision: str | None = "0012_event_welsh_title"
@@ -39,17 +40,6 @@ JSON_COLUMNS = [("answers", "value", True), ("safeguarding_flags", "reasons", Fa
 BATCH = 1000
 
 
-def _cipher() -> IdentifierCipher | None:
-    config = op.get_context().config
-    keys = config.attributes.get("encryption_keys") if config is not None else None
-    if not keys:
-        keys = os.environ.get("DATA_ENCRYPTION_KEY", "").split(",")
-    try:
-        return IdentifierCipher(keys)
-    except EncryptionKeyError:
-        return None
-
-
 def _convert(table: str, column: str, change: Callable[[IdentifierCipher, str], str]) -> None:
     bind = op.get_bind()
     cipher: IdentifierCipher | None = None
@@ -64,7 +54,7 @@ def _convert(table: str, column: str, change: Callable[[IdentifierCipher, str], 
         ).all()
         if not rows:
             return
-        cipher = cipher or _cipher()
+        cipher = cipher or migration_cipher()
         if cipher is None:
             raise EncryptionKeyError(
                 f"{table}.{column} holds people's words: set DATA_ENCRYPTION_KEY to migrate them"

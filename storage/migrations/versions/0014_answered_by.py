@@ -18,7 +18,9 @@ from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
-from sqlalchemy.dialects.postgresql import JSONB
+
+from storage.crypto import EncryptionKeyError
+from storage.migrate import migration_cipher
 
 revision: str = "0014_answered_by"
 down_revision: str | None = "0013b_export_files"
@@ -45,21 +47,11 @@ answers = sa.table(
     sa.column("contact_id", sa.Integer()),
     sa.column("flow_id", sa.String()),
     sa.column("step_id", sa.String()),
-    sa.column("value", sa.JSON(none_as_null=True).with_variant(JSONB(none_as_null=True), "postgresql")),
+    sa.column("value", sa.Text()),  # encrypted JSON since 0013
     sa.column("special", sa.String()),
     sa.column("answered_at", sa.DateTime(timezone=True)),
     sa.column("updated_at", sa.DateTime(timezone=True)),
 )
-
-
-def _plain(value: Any) -> Any:
-    # The JSON column arrives decoded on PostgreSQL, and may arrive as text on SQLite.
-    if isinstance(value, str):
-        try:
-            return json.loads(value)
-        except ValueError:
-            return value
-    return value
 
 
 def upgrade() -> None:
@@ -70,8 +62,12 @@ def upgrade() -> None:
             answers.c.flow_id == FLOW, answers.c.step_id == OLD_STEP
         )
     ).all()
+    cipher = migration_cipher() if old else None
+    if old and cipher is None:
+        raise EncryptionKeyError("answers are encrypted: set DATA_ENCRYPTION_KEY to migrate them")
     for _id, conversation_id, value, special in old:
-        plain = _plain(value)
+        assert cipher is not None
+        plain = None if value is None else json.loads(cipher.decrypt(value))
         new = OLD_TO_NEW.get(plain, "unknown") if special is None else "unknown"
         bind.execute(
             conversations.update()
@@ -92,7 +88,11 @@ def downgrade() -> None:
             conversations.c.answered_by,
         ).where(conversations.c.flow_id == FLOW, conversations.c.answered_by.is_not(None))
     ).all()
+    cipher = migration_cipher() if rows else None
+    if rows and cipher is None:
+        raise EncryptionKeyError("answers are encrypted: set DATA_ENCRYPTION_KEY to migrate them")
     for conversation_id, contact_id, updated_at, answered_by in rows:
+        assert cipher is not None
         old = NEW_TO_OLD.get(answered_by)
         when = updated_at or datetime.now(UTC)
         bind.execute(
@@ -101,7 +101,7 @@ def downgrade() -> None:
                 contact_id=contact_id,
                 flow_id=FLOW,
                 step_id=OLD_STEP,
-                value=old,
+                value=None if old is None else cipher.encrypt(json.dumps(old)),
                 special=None if old is not None else "skip",
                 answered_at=when,
                 updated_at=when,
