@@ -28,13 +28,13 @@ def test_the_first_sms_says_how_to_stop_once_and_greets_by_name(demo_db, tmp_pat
     first = out.split("--- SMS")[1].split("\n", 1)[1].split("(end of input")[0]
     assert first.count("STOP") == 1
     assert "Reply STOP at any time" not in first
-    assert "Hi Sam, " in first
+    assert "Hi Sam." in first
     assert "Jones" not in first
     assert count_segments(first.strip()).segments <= 2
 
 
 def test_chat_demo_shows_the_chat_notice_and_asks_the_age_first(demo_db, tmp_path) -> None:
-    out = run(demo_db, tmp_path, "17\n3\n", "--flow", "young_person_voice", "--channel", "chat")
+    out = run(demo_db, tmp_path, "17\n1\n3\n", "--flow", "young_person_voice", "--channel", "chat")
     before_age = out.split("how old are you?")[0]
     assert "/stop" in before_age
     assert "your number" not in out
@@ -52,14 +52,14 @@ def test_chat_demo_tells_someone_under_age_where_else_to_go(demo_db, tmp_path) -
 
 
 def test_welsh_on_an_english_only_flow_says_so(demo_db, tmp_path) -> None:
-    out = run(demo_db, tmp_path, "", "--flow", "ehcp_experience", "--lang", "cy")
+    out = run(demo_db, tmp_path, "1\n", "--flow", "ehcp_experience", "--lang", "cy")
     assert "ehcp_experience is written in English only" in out
     assert "Saesneg yn unig, sori." in out
     assert "Can we ask 9 short questions" in out
 
 
 def test_summary_uses_labels_and_plurals(demo_db, tmp_path) -> None:
-    out = run(demo_db, tmp_path, "yes\n2\nThe room was cold\nskip\nskip\na bit\n")
+    out = run(demo_db, tmp_path, "1\nyes\n2\nThe room was cold\nskip\nskip\na bit\n")
     summary = out.split("=== Conversation")[1]
     assert "; 6 answers stored" in summary
     assert "attended      Yes" in summary
@@ -69,7 +69,7 @@ def test_summary_uses_labels_and_plurals(demo_db, tmp_path) -> None:
     assert "Skipped" in summary
     assert "True" not in summary
     assert "'a_bit'" not in summary
-    one = run(demo_db, tmp_path, "no\n")
+    one = run(demo_db, tmp_path, "1\nno\n")
     assert "; 1 answer stored" in one
 
 

@@ -78,7 +78,7 @@ def test_the_first_text_says_how_to_stop_once_and_fits_two_segments(dispatcher, 
 
 
 def test_privacy_sends_the_full_notice_and_leaves_the_question_open(dispatcher, sf, clock) -> None:
-    for body in ["FEEDBACK", "yes", "privacy"]:
+    for body in ["FEEDBACK", "1", "yes", "privacy"]:
         text_in(dispatcher, sf, clock, body)
     notice = outbound(sf)[-1].body
     assert "2 years" in notice
@@ -124,14 +124,15 @@ def test_welsh_reader_gets_the_welsh_title_and_council_name_end_to_end(welsh, sf
     start_for(welsh, sf, clock, "post_event", language="cy", title_cy="Bore coffi Symud Ymlaen")
     first = outbound(sf)[0].body
     assert first.startswith("Tim AAA Cyngor Sir Profshire:")
-    assert "Bore coffi Symud Ymlaen: fuoch chi yno?" in first
+    assert "Pwy sy'n ateb?" in first  # who is answering, before the first question
     assert "Moving on" not in first
-    assert "Helo, cwestiynau byr i chi." in first
+    assert "Helo" in first
     assert first.count("STOP") == 1
-    for body in ["do", "2"]:
+    for body in ["1", "do", "2"]:
         text_in(welsh, sf, clock, body, address=WELSH_NUMBER)
     texts = [m.body for m in outbound(sf)]
-    assert "At ei gilydd, sut oedd Bore coffi Symud Ymlaen?" in texts[1]
+    assert "Bore coffi Symud Ymlaen: fuoch chi yno?" in texts[1]
+    assert "At ei gilydd, sut oedd Bore coffi Symud Ymlaen?" in texts[2]
     assert "Moving on" not in " ".join(texts)
     text_in(welsh, sf, clock, "cymorth", address=WELSH_NUMBER)
     assert "ffoniwch 01234 000000" in outbound(sf)[-1].body
@@ -142,10 +143,11 @@ def test_welsh_reader_without_a_welsh_title_reads_the_title_in_a_welsh_sentence(
     welsh, sf, clock
 ) -> None:
     start_for(welsh, sf, clock, "post_event", language="cy")
-    first = outbound(sf)[0].body
-    assert "Moving on coffee morning: fuoch chi yno?" in first
-    assert " i y " not in first
-    assert "helpu y " not in first
+    text_in(welsh, sf, clock, "1", address=WELSH_NUMBER)
+    texts = " ".join(m.body for m in outbound(sf))
+    assert "Moving on coffee morning: fuoch chi yno?" in texts
+    assert " i y " not in texts
+    assert "helpu y " not in texts
 
 
 def test_welsh_reader_of_an_english_only_flow_is_told_so_in_welsh_first(welsh, sf, clock) -> None:
@@ -154,8 +156,10 @@ def test_welsh_reader_of_an_english_only_flow_is_told_so_in_welsh_first(welsh, s
     lines = first.splitlines()
     assert lines[0] == "Saesneg yn unig, sori."
     assert "asks for your views" in first  # the notice in the questions' language
-    assert "Can we ask 9 short questions" in first
+    assert "Who is answering?" in first
     assert count_segments(first).segments <= 2
+    text_in(welsh, sf, clock, "1", address=WELSH_NUMBER)
+    assert "Can we ask 9 short questions" in outbound(sf)[-1].body
     with sf() as session:
         conversation = session.scalars(select(Conversation)).one()
         assert conversation.language == "en"
