@@ -6,7 +6,6 @@ import json
 
 import click
 
-from bot.analysis import frame
 from bot.cli.db import open_database
 from bot.cli.library import library_or_exit
 from bot.clock import system_clock
@@ -43,6 +42,8 @@ def suggest_command(flow_id: str, question: str, themes: int | None, as_json: bo
     """Propose a coding frame: themes with key phrases and example quotes (identifiers blanked).
 
     Themes of fewer people than SMALL_GROUP_THRESHOLD show no count and no quotes."""
+    from bot.analysis import frame  # scikit-learn: loaded for this command only
+
     _question(flow_id, question)
     settings = get_settings()
     with open_database(settings) as session_factory, session_factory.begin() as session:
@@ -82,6 +83,8 @@ def suggest_command(flow_id: str, question: str, themes: int | None, as_json: bo
 @click.option("--min-confidence", type=click.FloatRange(0, 1), default=0.5, show_default=True)
 def suggest_tags_command(flow_id: str, question: str, min_confidence: float) -> None:
     """For answers not tagged yet, the theme the officers' own tags suggest; tags nothing."""
+    from bot.analysis import frame  # scikit-learn: loaded for this command only
+
     _question(flow_id, question)
     settings = get_settings()
     with open_database(settings) as session_factory, session_factory.begin() as session:
