@@ -63,8 +63,8 @@ def test_forgetting_someone_deletes_every_file_written_with_their_data(
     services: Services, tmp_path: Path
 ) -> None:
     """Failed before: `privacy forget` left the CSV export and the subject access file on disk."""
-    converse(services, ALICE, ["FEEDBACK", "yes", "4", ALICE_WORDS], NOW)
-    converse(services, BOB, ["FEEDBACK", "yes", "2", "Too far"], NOW)
+    converse(services, ALICE, ["FEEDBACK", "1", "yes", "4", ALICE_WORDS], NOW)
+    converse(services, BOB, ["FEEDBACK", "1", "yes", "2", "Too far"], NOW)
     runner = CliRunner()
     everyone = tmp_path / "everyone.csv"
     result = runner.invoke(
@@ -105,8 +105,8 @@ def test_forgetting_someone_deletes_every_file_written_with_their_data(
 def test_the_purge_deletes_the_same_files_its_dry_run_names(
     services: Services, tmp_path: Path
 ) -> None:
-    converse(services, ALICE, ["FEEDBACK", "yes", "4", ALICE_WORDS], NOW)  # long silent
-    converse(services, BOB, ["FEEDBACK", "yes", "2", "Too far"], LATER - timedelta(days=7))
+    converse(services, ALICE, ["FEEDBACK", "1", "yes", "4", ALICE_WORDS], NOW)  # long silent
+    converse(services, BOB, ["FEEDBACK", "1", "yes", "2", "Too far"], LATER - timedelta(days=7))
     paths = {name: tmp_path / f"{name}.csv" for name in ("alice", "old", "recent")}
     for path in paths.values():
         path.write_text("pseudonym,answer\n")

@@ -75,6 +75,7 @@ def a_young_person_tells_us_everything(world: RedTeamWorld) -> None:
     assert world.press_button("16 or 17") == 200
     seen = len(world.wait(4))
     for kind, value in [
+        ("button", "No, just me"),  # who is answering
         ("button", "Yes"),
         ("text", "sometimes"),
         ("button", "Skip"),

@@ -51,13 +51,14 @@ def test_an_officer_reads_a_flow_drawn_out_and_tries_it_by_sms(
     page.set_viewport_size({"width": 1280, "height": 900})
 
     bubbles = preview_in_browser(
-        page, bare_dash.url, "post_event", "sms", ["yes", "2", "The room was too hot"]
+        page, bare_dash.url, "post_event", "sms", ["1", "yes", "2", "The room was too hot"]
     )
     first = bubbles[0]
     assert first.side == "out"
-    assert "Rhondda Cynon Taf County Borough Council" in first.text
-    assert (first.segments, first.encoding) == (4, "GSM-7")
-    assert [b.text for b in bubbles if b.side == "in"] == ["yes", "2", "The room was too hot"]
+    assert "Who is answering?" in first.text
+    assert (first.segments, first.encoding) == (2, "GSM-7")
+    said = [b.text for b in bubbles if b.side == "in"]
+    assert said == ["1", "yes", "2", "The room was too hot"]
     last = bubbles[-1]
     assert last.text.startswith("What worked well for you?")
     assert (last.segments, last.encoding) == (1, "GSM-7")
@@ -81,12 +82,12 @@ def test_a_young_persons_flow_in_telegram_with_buttons_in_welsh(
         bare_dash.url,
         "young_person_voice",
         "telegram",
-        [Press("🙂 Ydw"), Press("Weithiau")],
+        [Press("Nac oes, dim ond fi"), Press("🙂 Ydw"), Press("Weithiau")],
         language="cy",
     )
-    assert bubbles[0].text.startswith("Mae SEND team")  # the privacy notice, in Welsh
-    assert bubbles[1].text.startswith("Helo! 👋 Rydyn ni'n dod o Rhondda Cynon Taf")
-    asked = [b for b in bubbles if b.side == "out" and b.buttons]
+    assert "PREIFATRWYDD" in bubbles[0].text  # the privacy notice, in Welsh
+    assert bubbles[1].text.startswith("Helo Bethan! 👋")
+    asked = [b for b in bubbles if b.side == "out" and b.buttons][1:]  # after who is answering
     assert [label for label, _ in asked[0].buttons][:3] == ["🙁 Nac ydw", "😐 Weithiau", "🙂 Ydw"]
     assert bubbles[-1].text.startswith("Wyt ti'n gwybod")
     # Only the waiting question's buttons can be pressed; earlier ones are shown as they were.

@@ -267,7 +267,7 @@ def test_a_keyword_conversation_is_in_the_area_of_the_event_the_family_came_to(
         events_repo.add_attendee(
             s, event, contact, role="parent", consent=True, source="import", now=world.clock()
         )
-    for body in ["FEEDBACK", "yes", "4", "the quiet room was perfect"]:
+    for body in ["FEEDBACK", "1", "yes", "4", "the quiet room was perfect"]:
         world.text(walk_in, body)
     wait_until(lambda: "the quiet room was perfect" in _item_ids(world))
     world.officer("north@council.example", ("north",))
