@@ -16,7 +16,7 @@ from bot.services import build_services
 from storage import contacts as contacts_repo
 from storage import events as events_repo
 from storage import followups as followups_repo
-from storage.models import Answer, ChannelIdentity
+from storage.models import ChannelIdentity, Conversation
 from tests.bot.channels.sms.conftest import sms_settings
 from tests.fakes.twilio import FakeTwilio, inbound_sms_form, sign
 from tests.helpers import pending_outbound, requires_postgres, wait_until
@@ -32,7 +32,7 @@ def test_kill_9_mid_run_then_restart(database_url: str, tmp_path: Path) -> None:
         settings = sms_settings(database_url, twilio, "http://127.0.0.1")
         setup = build_services(settings)
         now = datetime.now(UTC)
-        for number in PARENTS:  # each is asked "Did you go to ...?"; the reply comes below
+        for number in PARENTS:  # each is asked "Who is answering?"; the reply comes below
             setup.dispatcher.handle(
                 setup.session_factory,
                 InboundMessage("sms", number, "FEEDBACK", f"SMf{number}", now),
@@ -73,7 +73,7 @@ def test_kill_9_mid_run_then_restart(database_url: str, tmp_path: Path) -> None:
             form = inbound_sms_form(
                 from_=number,
                 to="+447700900000",
-                body="yes",
+                body="1",
                 sid=f"SM{number[1:]:0>32}",
                 account_sid=twilio.account_sid,
             )
@@ -118,8 +118,8 @@ def test_kill_9_mid_run_then_restart(database_url: str, tmp_path: Path) -> None:
             stored = Counter(
                 s.scalars(
                     select(ChannelIdentity.contact_id)
-                    .join(Answer, Answer.contact_id == ChannelIdentity.contact_id)
-                    .where(Answer.step_id == "attended")
+                    .join(Conversation, Conversation.contact_id == ChannelIdentity.contact_id)
+                    .where(Conversation.answered_by == "self")
                 )
             )
         check.close()
