@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy import update as sql_update
@@ -90,6 +91,40 @@ def create(
     now: datetime,
 ) -> Event:
     """A new event; reminders count from the first request and are stored earliest first."""
+    columns = _columns(
+        title=title,
+        title_cy=title_cy,
+        kind=kind,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        flow_id=flow_id,
+        location=location,
+        area=area,
+        followup_delay=followup_delay,
+        reminders=reminders,
+        request_expires=request_expires,
+    )
+    event = Event(**columns, created_at=now, updated_at=now)
+    session.add(event)
+    session.flush()
+    return event
+
+
+def _columns(
+    *,
+    title: str,
+    title_cy: str | None,
+    kind: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    flow_id: str,
+    location: str | None,
+    area: str | None,
+    followup_delay: timedelta,
+    reminders: Sequence[timedelta],
+    request_expires: timedelta,
+) -> dict[str, Any]:
+    """An event's columns, checked: the one rule for a new event and a changed one."""
     _check(
         title=title,
         kind=kind,
@@ -107,25 +142,20 @@ def create(
         request_expires=request_expires,
     )
     ordered = sorted(reminders)
-    event = Event(
-        title=title.strip(),
-        title_cy=(title_cy or "").strip() or None,
-        kind=kind,
-        starts_at=starts_at,
-        ends_at=ends_at,
-        flow_id=flow_id,
-        location=location,
-        area=area,
-        followup_delay_s=_seconds(followup_delay),
-        reminder_1_s=_seconds(ordered[0]) if ordered else None,
-        reminder_2_s=_seconds(ordered[1]) if len(ordered) > 1 else None,
-        request_expires_s=_seconds(request_expires),
-        created_at=now,
-        updated_at=now,
-    )
-    session.add(event)
-    session.flush()
-    return event
+    return {
+        "title": title.strip(),
+        "title_cy": (title_cy or "").strip() or None,
+        "kind": kind,
+        "starts_at": starts_at,
+        "ends_at": ends_at,
+        "flow_id": flow_id,
+        "location": location,
+        "area": area,
+        "followup_delay_s": _seconds(followup_delay),
+        "reminder_1_s": _seconds(ordered[0]) if ordered else None,
+        "reminder_2_s": _seconds(ordered[1]) if len(ordered) > 1 else None,
+        "request_expires_s": _seconds(request_expires),
+    }
 
 
 def update(
@@ -147,37 +177,19 @@ def update(
 ) -> list[str]:
     """Change an event, checked as `create` checks a new one; the names of what changed.
     What is still to be sent is re-timed by the caller (storage.followups.retime)."""
-    _check(
+    wanted = _columns(
         title=title,
+        title_cy=title_cy,
         kind=kind,
         starts_at=starts_at,
         ends_at=ends_at,
-        texts={
-            "title": title,
-            "title_cy": title_cy,
-            "location": location,
-            "area": area,
-            "flow_id": flow_id,
-        },
+        flow_id=flow_id,
+        location=location,
+        area=area,
         followup_delay=followup_delay,
         reminders=reminders,
         request_expires=request_expires,
     )
-    ordered = sorted(reminders)
-    wanted: dict[str, object] = {
-        "title": title.strip(),
-        "title_cy": (title_cy or "").strip() or None,
-        "kind": kind,
-        "starts_at": starts_at,
-        "ends_at": ends_at,
-        "flow_id": flow_id,
-        "location": location,
-        "area": area,
-        "followup_delay_s": _seconds(followup_delay),
-        "reminder_1_s": _seconds(ordered[0]) if ordered else None,
-        "reminder_2_s": _seconds(ordered[1]) if len(ordered) > 1 else None,
-        "request_expires_s": _seconds(request_expires),
-    }
     changed = [name for name, value in wanted.items() if getattr(event, name) != value]
     for name in changed:
         setattr(event, name, wanted[name])
