@@ -116,6 +116,7 @@ def routes() -> list[BaseRoute]:
             views_admin.set_safeguarding_lead,
             methods=["POST"],
         ),
+        Route("/officers/{officer_id:id}/author", views_admin.set_author, methods=["POST"]),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="dashboard-static"),
     ]
     return [Mount(PREFIX, routes=pages)]
