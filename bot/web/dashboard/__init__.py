@@ -19,6 +19,7 @@ from bot.web.dashboard import (
     views_admin,
     views_audit,
     views_coding,
+    views_editor,
     views_event_page,
     views_events,
     views_exports,
@@ -101,6 +102,7 @@ def routes() -> list[BaseRoute]:
         Route("/to-read", views_reading.to_read_page, methods=["GET"]),
         Route("/to-read/read", views_reading.mark_read, methods=["POST"]),
         Route("/flows", views_flows.flows_page, methods=["GET"]),
+        *editor_routes(),
         Route("/flows/{flow_id}", views_flows.flow_page, methods=["GET"]),
         Route("/flows/{flow_id}/preview", views_flows.preview_start, methods=["GET"]),
         Route("/flows/{flow_id}/preview", views_flows.preview_reply, methods=["POST"]),
@@ -120,6 +122,24 @@ def routes() -> list[BaseRoute]:
         Mount("/static", StaticFiles(directory=HERE / "static"), name="dashboard-static"),
     ]
     return [Mount(PREFIX, routes=pages)]
+
+
+def editor_routes() -> list[BaseRoute]:
+    """The flow editor (views_editor); before `/flows/{flow_id}`, which would take `new`."""
+    e = views_editor
+    return [
+        Route("/flows/new", e.new_flow, methods=["GET"]),
+        Route("/flows/new", e.post_editor, methods=["POST"]),
+        Route("/flows/new/check", e.check_fragment, methods=["POST"]),
+        Route("/flows/{flow_id}/edit", e.edit_flow, methods=["GET"]),
+        Route("/flows/{flow_id}/edit", e.post_editor, methods=["POST"]),
+        Route("/flows/{flow_id}/check", e.check_fragment, methods=["POST"]),
+        Route("/flows/{flow_id}/yaml", e.yaml_page, methods=["GET"]),
+        Route("/flows/{flow_id}/yaml", e.post_yaml, methods=["POST"]),
+        Route("/flows/{flow_id}/download", e.download, methods=["GET"]),
+        Route("/flows/{flow_id}/draft/preview", e.draft_preview, methods=["GET"]),
+        Route("/flows/{flow_id}/draft/preview", e.draft_preview_reply, methods=["POST"]),
+    ]
 
 
 def upload_paths() -> list[str]:

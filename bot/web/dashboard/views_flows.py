@@ -143,9 +143,17 @@ async def flow_page(request: Request, who: Who) -> Response:
 # --- the preview ---------------------------------------------------------------------------
 
 
-def _preview_page(
-    request: Request, who: Who, flow: Flow, preview: sim.Preview, *, status: int = 200
+def preview_page(
+    request: Request,
+    who: Who,
+    flow: Flow,
+    preview: sim.Preview,
+    *,
+    status: int = 200,
+    url: str | None = None,
+    draft: bool = False,
 ) -> Response:
+    """`url`: where the preview's forms go (a draft's preview has its own); `draft`: say so."""
     secret = config(request).session_secret
     stored = [
         (step, answer_label(flow.step(step) if flow.has_step(step) else None, value, special))
@@ -159,6 +167,8 @@ def _preview_page(
         "channels": sim.CHANNELS,
         "language_names": [(code, language_name(code)) for code in flow.languages],
         "sample": {**sim.context_for(flow, services(request).settings), **sim.SAMPLE_PERSONAL},
+        "preview_url": url or f"/flows/{flow.id}/preview",
+        "draft": draft,
         "nav": "flows",
     }
     return render(request, "flow_preview.html", context, who=who, status=status)
@@ -178,7 +188,7 @@ async def preview_start(request: Request, who: Who) -> Response:
         return refuse(request, who, 400, "Choose SMS or Telegram chat.")
     settings = services(request).settings
     started = sim.start(flow, language, channel, settings, now(request))  # type: ignore[arg-type]
-    return _preview_page(request, who, flow, started)
+    return preview_page(request, who, flow, started)
 
 
 @page()
@@ -204,4 +214,4 @@ async def preview_reply(request: Request, who: Who) -> Response:
         text=text if isinstance(text, str) else "",
         button=button if isinstance(button, str) else None,
     )
-    return _preview_page(request, who, flow, updated)
+    return preview_page(request, who, flow, updated)
