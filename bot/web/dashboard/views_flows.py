@@ -116,11 +116,8 @@ def _rules(step: Step) -> list[str]:
     return out
 
 
-@page()
-async def flow_page(request: Request, who: Who) -> Response:
-    flow = _flow(request)
-    if flow is None:
-        return refuse(request, who, 404, NOT_FOUND)
+def flow_context(flow: Flow) -> dict[str, Any]:
+    """What flow.html shows of a flow: the newest, or an old version (views_versions)."""
     steps = [
         {
             "outline": item,
@@ -130,13 +127,20 @@ async def flow_page(request: Request, who: Who) -> Response:
         }
         for item in flowchart.outline(flow)
     ]
-    context = {
+    return {
         **_summary(flow, lint(flow)),
-        "chart": flowchart.layout(flow),
         "steps": steps,
         "language_names": [(code, language_name(code)) for code in flow.languages],
         "nav": "flows",
     }
+
+
+@page()
+async def flow_page(request: Request, who: Who) -> Response:
+    flow = _flow(request)
+    if flow is None:
+        return refuse(request, who, 404, NOT_FOUND)
+    context = {**flow_context(flow), "chart": flowchart.layout(flow)}
     return render(request, "flow.html", context, who=who)
 
 
