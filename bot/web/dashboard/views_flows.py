@@ -13,9 +13,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from bot.reports.questions import answer_label
+from bot.versions.live import refresh
 from bot.web.dashboard import flowchart
 from bot.web.dashboard import preview as sim
-from bot.web.dashboard.web import Who, config, now, page, refuse, render, services
+from bot.web.dashboard.web import Who, config, db, now, page, refuse, render, services
 from flows.lint.checks import LintWarning, lint
 from flows.render import strings
 from flows.schema import ALLOWABLE_SPECIALS, Audience, Flow, Step, StepType
@@ -50,6 +51,12 @@ def expiry_words(after: timedelta) -> str:
     return f"{minutes} minute{'s' if minutes != 1 else ''}"
 
 
+async def fresh(request: Request) -> None:
+    """Take in versions published since (by another worker too) before showing the flows."""
+    library = services(request).library
+    await db(request, lambda session: refresh(library, session))
+
+
 def _flow(request: Request) -> Flow | None:
     library = services(request).library
     flow_id = request.path_params["flow_id"]
@@ -70,6 +77,7 @@ def _summary(flow: Flow, warnings: list[LintWarning]) -> dict[str, Any]:
 
 @page()
 async def flows_page(request: Request, who: Who) -> Response:
+    await fresh(request)
     rows = [_summary(flow, lint(flow)) for flow in services(request).library]
     return render(request, "flows.html", {"rows": rows, "nav": "flows"}, who=who)
 
@@ -137,6 +145,7 @@ def flow_context(flow: Flow) -> dict[str, Any]:
 
 @page()
 async def flow_page(request: Request, who: Who) -> Response:
+    await fresh(request)
     flow = _flow(request)
     if flow is None:
         return refuse(request, who, 404, NOT_FOUND)
@@ -170,6 +179,7 @@ def _preview_page(
 
 @page()
 async def preview_start(request: Request, who: Who) -> Response:
+    await fresh(request)
     flow = _flow(request)
     if flow is None:
         return refuse(request, who, 404, NOT_FOUND)

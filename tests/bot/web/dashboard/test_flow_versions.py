@@ -218,6 +218,13 @@ def test_any_version_can_be_read_downloaded_and_compared(world: World) -> None:
         assert "Option maybe (en) added - Maybe" in text
         assert "thanks: step changed" in text
 
+        # A flow that only the database holds is listed and runs its newest version.
+        listed = viewer.get("/dashboard/flows").text
+        assert "/dashboard/flows/coffee_morning" in listed
+        current = viewer.get("/dashboard/flows/coffee_morning").text
+        assert "Was the coffee morning useful to you?" in current
+        assert "version 2" in current
+
         assert viewer.get("/dashboard/flows/coffee_morning/versions/3").status_code == 404
         assert viewer.get("/dashboard/flows/coffee_morning/versions/3.yaml").status_code == 404
         bad = viewer.get("/dashboard/flows/coffee_morning/changes", params={"from": "x"})
@@ -284,3 +291,23 @@ def test_a_rapidpro_export_becomes_a_draft_with_its_import_report(world: World) 
     assert draft.source == "rapidpro"
     assert draft.report is not None
     assert any("call_webhook" in line for line in draft.report)
+
+
+def test_an_admin_gives_and_takes_the_author_permission_on_the_officers_page(world: World) -> None:
+    world.officer(ADMIN, "admin")
+    officer_id = world.officer(OFFICER, "officer")
+    page, action = "/dashboard/officers", f"/dashboard/officers/{officer_id}/author"
+    with world.login(ADMIN) as admin:
+        assert "Make author" in admin.get(page).text
+        assert post_form(admin, page, action, {"author": "1"}).status_code == 303
+        assert "yes: drafts and uploads" in admin.get(page).text
+        with world.login(OFFICER) as officer:
+            assert officer.get("/dashboard/flows/upload").status_code == 200
+            assert "Upload a flow" in officer.get("/dashboard/flows").text
+            assert post_form(officer, page, action, {"author": "1"}).status_code == 403
+        assert post_form(admin, page, action, {"author": "0"}).status_code == 303
+        with world.login(OFFICER) as officer:
+            assert officer.get("/dashboard/flows/upload").status_code == 403
+        log = admin.get("/dashboard/audit").text
+        assert "May write flows" in log
+        assert "No longer writes flows" in log
