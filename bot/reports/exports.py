@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.privacy.redact import redact
 from bot.reports.questions import answer_label, question_text
-from bot.versions.live import LiveLibrary
+from bot.versions.live import flow_at
 from flows.library import FlowLibrary
 from flows.schema import Flow, Step, StepType
 from storage import audit, reporting, to_read
@@ -173,7 +173,7 @@ def columns(session: Session, request: ExportRequest, library: FlowLibrary) -> C
             continue
         # The newest version's questions, then any that only older versions asked.
         seen: set[str] = set()
-        older = [_version(session, library, flow_id, n) for n in sorted(versions[flow_id])]
+        older = [flow_at(library, session, flow_id, n) for n in sorted(versions[flow_id])]
         for flow in [library.get(flow_id), *reversed(older)]:
             for step in flow.steps if flow is not None else ():
                 if step.is_question and step.id not in seen:
@@ -183,13 +183,6 @@ def columns(session: Session, request: ExportRequest, library: FlowLibrary) -> C
                     keys.append(key)
                     headers.append(f"{key}: {question_text(step)}")
     return Columns(keys, headers, steps)
-
-
-def _version(session: Session, library: FlowLibrary, flow_id: str, number: int) -> Flow | None:
-    """The flow as a conversation was asked it: its own version, when versions are kept."""
-    if isinstance(library, LiveLibrary):
-        return library.pinned(session, flow_id, number)
-    return library.get(flow_id) if flow_id in library else None
 
 
 def count(session: Session, request: ExportRequest) -> int:
@@ -221,7 +214,7 @@ def rows(
             if request.identified:
                 found = who.get(row.contact_id, {})
                 base += [found.get("sms", ""), found.get("telegram", "")]
-            flow = _version(session, library, row.flow_id, row.flow_version)
+            flow = flow_at(library, session, row.flow_id, row.flow_version)
             given = {a.step_id: a for a in answers[row.conversation_id]}
             if request.layout == "wide":
                 cells = [

@@ -95,6 +95,13 @@ class LiveLibrary(FlowLibrary):
         return self.get(flow_id) if flow_id in self else None
 
 
+def flow_at(library: FlowLibrary, session: Session, flow_id: str, number: int) -> Flow | None:
+    """The flow as a conversation on version `number` was asked it (reports, transcripts)."""
+    if isinstance(library, LiveLibrary):
+        return library.pinned(session, flow_id, number)
+    return library.get(flow_id) if flow_id in library else None
+
+
 def refresh(library: FlowLibrary, session: Session) -> None:
     """Bring a live library up to date; a plain one (tests, the preview) has nothing to learn."""
     if isinstance(library, LiveLibrary):

@@ -178,6 +178,15 @@ def test_a_conversation_finishes_on_its_version_while_new_ones_start_on_the_newe
             "2": "Was the coffee morning useful to you?",
         }
 
+        listed = admin.get("/dashboard/responses").text
+        assert "v1" in listed
+        assert "v2" in listed
+        with world.services.session_factory() as s:
+            first = s.scalars(select(Conversation.id).order_by(Conversation.id)).first()
+        transcript = admin.get(f"/dashboard/responses/{first}").text
+        assert "coffee_morning (version 1)" in transcript
+        assert "How useful was the coffee morning?" in transcript
+
         page = admin.get("/dashboard/flows/coffee_morning/versions").text
         assert "new conversations start on this" in page
         # Who published each: the admin, both times (the author only wrote them).
