@@ -15,6 +15,7 @@ from bot.conversation.dispatch import Dispatcher
 from bot.delivery.outbox import Outbox
 from bot.delivery.pacing import TokenBucket
 from bot.safeguarding.alerts import SafeguardingAlerts
+from bot.versions.live import LiveLibrary
 from flows.library import LIBRARY_DIR, FlowLibrary, load_library
 from storage.crypto import IdentifierCipher
 from storage.db import make_engine, make_session_factory
@@ -93,6 +94,8 @@ def build_services(
     engine = make_engine(settings.database_url)
     session_factory = make_session_factory(engine, cipher)
     library = library or load_library([LIBRARY_DIR, *settings.flow_path_list()])
+    # Conversations run the versions published in the database (bot.versions.live).
+    library = library if isinstance(library, LiveLibrary) else LiveLibrary(library)
     senders = default_senders(settings) if senders is None else senders
     # The SMS sender keeps to Twilio's own count (a sliding window, bot.channels.sms.sender); this
     # bucket tells the outbox the channel's pace, so it claims no more than a lease can send.

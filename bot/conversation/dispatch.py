@@ -25,6 +25,7 @@ from bot.conversation.context import ConversationContext
 from bot.conversation.decide import Action, Decision, Seen, decide
 from bot.conversation.inbound import InboundMessage
 from bot.conversation.turn import DispatchResult, Turn
+from bot.versions.live import refresh
 from flows.library import FlowLibrary
 from flows.outcome import Prompt
 from flows.schema import Flow
@@ -63,6 +64,7 @@ class Dispatcher:
     def handle_in(self, session: Session, msg: InboundMessage) -> DispatchResult:
         """The whole of `handle` inside a transaction the caller owns."""
         now = self.clock()
+        refresh(self.ctx.library, session)
         contact, identity, _ = contacts_repo.find_or_create(
             session, msg.channel, msg.address, now, lock=True
         )

@@ -15,6 +15,7 @@ from bot.conversation.turn import DispatchResult, Turn
 from bot.followups.holds import CHANNEL_NAMES, hold_reason
 from bot.followups.quiet_hours import parse_clock, quiet_until, zone
 from bot.services import Services
+from bot.versions.live import refresh
 from flows import engine
 from flows.outcome import Prompt, PromptKind
 from storage import conversations as conversations_repo
@@ -82,6 +83,7 @@ class FollowUpRunner:
                 )
                 if not rows:
                     return report
+                refresh(self.s.library, session)
                 self._run_batch(session, rows, now, report)
 
     def _run_batch(
@@ -237,7 +239,9 @@ class FollowUpRunner:
         event: Event,
         now: datetime,
     ) -> None:
-        flow = self.s.library.get(conversation.flow_id)
+        flow = self.s.dispatcher.ctx.flow_of(conversation)
+        if flow is None:
+            return
         turn = Turn(self.s.dispatcher.ctx, session, contact, identity, now, DispatchResult(), None)
         outcome = engine.resume(flow, turn.state_of(conversation), now, personal=turn.personal)
         lead = Prompt(
@@ -268,8 +272,8 @@ class FollowUpRunner:
         expired = 0
         with self.s.session_factory.begin() as session:
             for conversation in conversations_repo.due(session, now, limit=500):
-                if conversation.flow_id in self.s.library:
-                    flow = self.s.library.get(conversation.flow_id)
+                flow = self.s.dispatcher.ctx.flow_of(conversation)
+                if flow is not None:
                     state = conversations_repo.state_of(session, conversation)
                     outcome = engine.timeout(flow, state, now)
                     state, status, wake = outcome.state, outcome.status.value, outcome.wake_at

@@ -34,19 +34,18 @@ steps:
         label: "Yes"
       - value: "no"
         label: "No"
+  - id: thanks
+    type: message
+    say: "Thank you, goodbye."
 """
 
-V2 = V1.replace(
-    "How useful was the coffee morning?", "Was the coffee morning useful to you?"
-).replace(
-    """      - value: "no"
-        label: "No"
-""",
-    """      - value: "no"
-        label: "No"
-      - value: maybe
-        label: "Maybe"
-""",
+V2 = (
+    V1.replace("How useful was the coffee morning?", "Was the coffee morning useful to you?")
+    .replace(
+        '        label: "No"\n',
+        '        label: "No"\n      - value: maybe\n        label: "Maybe"\n',
+    )
+    .replace("Thank you, goodbye.", "Thanks! See you at the next one.")
 )
 
 BROKEN = V1.replace("type: scale", "type: scael")

@@ -31,6 +31,7 @@ from bot.web.dashboard import (
     views_responses,
     views_safeguarding,
     views_themes,
+    views_versions,
 )
 from bot.web.dashboard.config import DashboardConfig
 from bot.web.dashboard.web import HERE, ID_DIGITS, PREFIX
@@ -38,7 +39,7 @@ from bot.web.dashboard.web import HERE, ID_DIGITS, PREFIX
 SESSION_COOKIE = "sendvoice_dashboard"
 # Paths (under /dashboard) that take files, and so get MAX_UPLOAD_MB rather than the small limit
 # every form has; `{id}` is any one path segment.
-UPLOADS: tuple[str, ...] = ("/events/{id}/attendees",)
+UPLOADS: tuple[str, ...] = ("/events/{id}/attendees", "/flows/upload", "/flows/import-rapidpro")
 
 
 class IdConvertor(Convertor[int]):
@@ -103,6 +104,7 @@ def routes() -> list[BaseRoute]:
         Route("/to-read/read", views_reading.mark_read, methods=["POST"]),
         Route("/flows", views_flows.flows_page, methods=["GET"]),
         *editor_routes(),
+        *versions_routes(),
         Route("/flows/{flow_id}", views_flows.flow_page, methods=["GET"]),
         Route("/flows/{flow_id}/preview", views_flows.preview_start, methods=["GET"]),
         Route("/flows/{flow_id}/preview", views_flows.preview_reply, methods=["POST"]),
@@ -139,6 +141,22 @@ def editor_routes() -> list[BaseRoute]:
         Route("/flows/{flow_id}/download", e.download, methods=["GET"]),
         Route("/flows/{flow_id}/draft/preview", e.draft_preview, methods=["GET"]),
         Route("/flows/{flow_id}/draft/preview", e.draft_preview_reply, methods=["POST"]),
+    ]
+
+
+def versions_routes() -> list[BaseRoute]:
+    """A flow's versions, uploads and publishing (before `/flows/{flow_id}`, which would take
+    `/flows/upload`)."""
+    v = views_versions
+    return [
+        Route("/flows/upload", v.upload_page, methods=["GET"]),
+        Route("/flows/upload", v.upload_yaml, methods=["POST"]),
+        Route("/flows/import-rapidpro", v.upload_rapidpro, methods=["POST"]),
+        Route("/flows/{flow_id}/versions", v.versions_page, methods=["GET"]),
+        Route("/flows/{flow_id}/versions/{number:id}", v.version_page, methods=["GET"]),
+        Route("/flows/{flow_id}/versions/{number:id}.yaml", v.download_version, methods=["GET"]),
+        Route("/flows/{flow_id}/changes", v.changes_page, methods=["GET"]),
+        Route("/flows/{flow_id}/publish", v.publish_draft, methods=["POST"]),
     ]
 
 

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
+from bot.versions.live import refresh
 from bot.web.dashboard import editor_form as ef
 from bot.web.dashboard import preview as sim
 from bot.web.dashboard.views_flows import CHANNELS, LANGUAGES, preview_page
@@ -249,6 +250,8 @@ async def _finish(
         if checked.flow is not None:
             result = await db(request, lambda s: _publish(s, flow_id, text, who, at))
             if isinstance(result, int):
+                library = services(request).library
+                await db(request, lambda s: refresh(library, s))
                 return redirect(f"/flows/{flow_id}/edit", published=result)
             checked.problems = result
         message = "Not published: put right the problems below first."
@@ -288,9 +291,10 @@ def _publish(
     number = newest.number + 1 if newest is not None else 1
     text = set_version(text, number)
     try:
-        return flow_versions.publish(
-            session, flow_id, text, who.id, "editor", now=at, actor=who.actor
-        )
+        with session.begin_nested():  # a refusal keeps the draft as it was
+            return flow_versions.publish(
+                session, flow_id, text, who.id, "editor", now=at, actor=who.actor
+            )
     except FlowValidationError as exc:
         return list(exc.problems)
 

@@ -13,9 +13,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from bot.reports.questions import answer_label
+from bot.versions.live import refresh
 from bot.web.dashboard import flowchart
 from bot.web.dashboard import preview as sim
-from bot.web.dashboard.web import Who, config, now, page, refuse, render, services
+from bot.web.dashboard.web import Who, config, db, now, page, refuse, render, services
 from flows.lint.checks import LintWarning, lint
 from flows.render import strings
 from flows.schema import ALLOWABLE_SPECIALS, Audience, Flow, Step, StepType
@@ -50,6 +51,12 @@ def expiry_words(after: timedelta) -> str:
     return f"{minutes} minute{'s' if minutes != 1 else ''}"
 
 
+async def fresh(request: Request) -> None:
+    """Take in versions published since (by another worker too) before showing the flows."""
+    library = services(request).library
+    await db(request, lambda session: refresh(library, session))
+
+
 def _flow(request: Request) -> Flow | None:
     library = services(request).library
     flow_id = request.path_params["flow_id"]
@@ -70,6 +77,7 @@ def _summary(flow: Flow, warnings: list[LintWarning]) -> dict[str, Any]:
 
 @page()
 async def flows_page(request: Request, who: Who) -> Response:
+    await fresh(request)
     rows = [_summary(flow, lint(flow)) for flow in services(request).library]
     return render(request, "flows.html", {"rows": rows, "nav": "flows"}, who=who)
 
@@ -116,11 +124,8 @@ def _rules(step: Step) -> list[str]:
     return out
 
 
-@page()
-async def flow_page(request: Request, who: Who) -> Response:
-    flow = _flow(request)
-    if flow is None:
-        return refuse(request, who, 404, NOT_FOUND)
+def flow_context(flow: Flow) -> dict[str, Any]:
+    """What flow.html shows of a flow: the newest, or an old version (views_versions)."""
     steps = [
         {
             "outline": item,
@@ -130,13 +135,21 @@ async def flow_page(request: Request, who: Who) -> Response:
         }
         for item in flowchart.outline(flow)
     ]
-    context = {
+    return {
         **_summary(flow, lint(flow)),
-        "chart": flowchart.layout(flow),
         "steps": steps,
         "language_names": [(code, language_name(code)) for code in flow.languages],
         "nav": "flows",
     }
+
+
+@page()
+async def flow_page(request: Request, who: Who) -> Response:
+    await fresh(request)
+    flow = _flow(request)
+    if flow is None:
+        return refuse(request, who, 404, NOT_FOUND)
+    context = {**flow_context(flow), "chart": flowchart.layout(flow)}
     return render(request, "flow.html", context, who=who)
 
 
@@ -176,6 +189,7 @@ def preview_page(
 
 @page()
 async def preview_start(request: Request, who: Who) -> Response:
+    await fresh(request)
     flow = _flow(request)
     if flow is None:
         return refuse(request, who, 404, NOT_FOUND)
