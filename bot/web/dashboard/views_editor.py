@@ -57,14 +57,14 @@ class Checked:
     problems: list[Problem] = field(default_factory=list)
     warnings: list[LintWarning] = field(default_factory=list)
 
+    @staticmethod
+    def step_of(item: Problem | LintWarning) -> int | None:
+        m = STEP.match(item.field)
+        return int(m.group(1)) if m else None
+
     def for_step(self, index: int) -> list[Problem | LintWarning]:
         found: list[Problem | LintWarning] = [*self.problems, *self.warnings]
-        out: list[Problem | LintWarning] = []
-        for item in found:
-            m = STEP.match(item.field)
-            if m and int(m.group(1)) == index:
-                out.append(item)
-        return out
+        return [item for item in found if self.step_of(item) == index]
 
 
 def check(text: str, flow_id: str) -> Checked:
