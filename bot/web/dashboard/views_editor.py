@@ -79,6 +79,17 @@ def may_author(who: Who) -> bool:
     return who.may_author
 
 
+def _refused(request: Request, who: Who) -> Response | None:
+    """Not an author, or a flow name in the address no flow could have (never sent to the
+    database: PostgreSQL refuses some characters outright)."""
+    if not may_author(who):
+        return refuse(request, who, 403, NOT_AUTHOR)
+    flow_id = request.path_params.get("flow_id")
+    if flow_id is not None and not FLOW_ID.fullmatch(flow_id):
+        return refuse(request, who, 404, "There is no flow with that name.")
+    return None
+
+
 # --- where an edit starts -------------------------------------------------------------------
 
 
@@ -139,16 +150,16 @@ def _editor(
 
 @page(WRITERS)
 async def new_flow(request: Request, who: Who) -> Response:
-    if not may_author(who):
-        return refuse(request, who, 403, NOT_AUTHOR)
+    if (refused := _refused(request, who)) is not None:
+        return refused
     form = ef.FlowForm(steps=[ef.new_step("message")])
     return _editor(request, who, form, Checked(""), existing=False)
 
 
 @page(WRITERS)
 async def edit_flow(request: Request, who: Who) -> Response:
-    if not may_author(who):
-        return refuse(request, who, 403, NOT_AUTHOR)
+    if (refused := _refused(request, who)) is not None:
+        return refused
     flow_id = request.path_params["flow_id"]
     source = await db(request, lambda s: _source(s, request, flow_id))
     if source is None:
@@ -205,8 +216,8 @@ def _apply(form: ef.FlowForm, action: str, new_type: str) -> None:
 
 @page(WRITERS)
 async def post_editor(request: Request, who: Who) -> Response:
-    if not may_author(who):
-        return refuse(request, who, 403, NOT_AUTHOR)
+    if (refused := _refused(request, who)) is not None:
+        return refused
     fields = await request.form()
     existing_id = request.path_params.get("flow_id")
     form = ef.from_fields(fields)
@@ -215,7 +226,7 @@ async def post_editor(request: Request, who: Who) -> Response:
     action = str(fields.get("action") or "check")
     _apply(form, action, str(fields.get("new_type") or "message"))
     text = ef.to_yaml(form)
-    if not FLOW_ID.match(form.id):
+    if not FLOW_ID.fullmatch(form.id):
         checked = check(text, "")
         checked.problems.insert(
             0,
@@ -312,8 +323,8 @@ def set_version(text: str, number: int) -> str:
 @page(WRITERS)
 async def check_fragment(request: Request, who: Who) -> Response:
     """The checks panel for what is in the form now: the editor's script swaps it in."""
-    if not may_author(who):
-        return refuse(request, who, 403, NOT_AUTHOR)
+    if (refused := _refused(request, who)) is not None:
+        return refused
     fields = await request.form()
     flow_id = request.path_params.get("flow_id") or ""
     raw = fields.get("yaml_text")
@@ -323,7 +334,7 @@ async def check_fragment(request: Request, who: Who) -> Response:
         form = ef.from_fields(fields)
         flow_id = flow_id or form.id
         text = ef.to_yaml(form)
-    checked = check(text, flow_id if FLOW_ID.match(flow_id) else "")
+    checked = check(text, flow_id if FLOW_ID.fullmatch(flow_id) else "")
     html = render(
         request,
         "editor_checks.html",
@@ -345,8 +356,8 @@ def _yaml_page(
 
 @page(WRITERS)
 async def yaml_page(request: Request, who: Who) -> Response:
-    if not may_author(who):
-        return refuse(request, who, 403, NOT_AUTHOR)
+    if (refused := _refused(request, who)) is not None:
+        return refused
     flow_id = request.path_params["flow_id"]
     source = await db(request, lambda s: _source(s, request, flow_id))
     if source is None:
@@ -356,8 +367,8 @@ async def yaml_page(request: Request, who: Who) -> Response:
 
 @page(WRITERS)
 async def post_yaml(request: Request, who: Who) -> Response:
-    if not may_author(who):
-        return refuse(request, who, 403, NOT_AUTHOR)
+    if (refused := _refused(request, who)) is not None:
+        return refused
     flow_id = request.path_params["flow_id"]
     fields = await request.form()
     raw = fields.get("yaml_text")
@@ -372,8 +383,8 @@ async def post_yaml(request: Request, who: Who) -> Response:
 @page(WRITERS)
 async def download(request: Request, who: Who) -> Response:
     """The draft (or the version in use) as a flow file, to keep or to put in FLOW_PATHS."""
-    if not may_author(who):
-        return refuse(request, who, 403, NOT_AUTHOR)
+    if (refused := _refused(request, who)) is not None:
+        return refused
     flow_id = request.path_params["flow_id"]
     source = await db(request, lambda s: _source(s, request, flow_id))
     if source is None:
@@ -403,8 +414,8 @@ def _preview_url(flow_id: str) -> str:
 
 @page(WRITERS)
 async def draft_preview(request: Request, who: Who) -> Response:
-    if not may_author(who):
-        return refuse(request, who, 403, NOT_AUTHOR)
+    if (refused := _refused(request, who)) is not None:
+        return refused
     flow = await _draft_flow(request)
     if isinstance(flow, str):
         return refuse(request, who, 400, flow)
@@ -419,8 +430,8 @@ async def draft_preview(request: Request, who: Who) -> Response:
 
 @page(WRITERS)
 async def draft_preview_reply(request: Request, who: Who) -> Response:
-    if not may_author(who):
-        return refuse(request, who, 403, NOT_AUTHOR)
+    if (refused := _refused(request, who)) is not None:
+        return refused
     flow = await _draft_flow(request)
     if isinstance(flow, str):
         return refuse(request, who, 400, flow)

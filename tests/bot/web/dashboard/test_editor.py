@@ -226,3 +226,8 @@ def test_an_existing_flow_opens_in_the_form_from_its_file(admin: httpx.Client) -
     )
     assert 'id="s0.text.cy"' in page.text  # English and Welsh side by side
     assert page.headers["content-security-policy"].endswith("script-src 'self'; connect-src 'self'")
+
+
+def test_a_name_no_flow_could_have_is_refused_before_the_database(admin: httpx.Client) -> None:
+    for path in ("/flows/a%00b/edit", "/flows/Post_Event/yaml", "/flows/x%0A/download"):
+        assert admin.get("/dashboard" + path).status_code == 404
