@@ -36,7 +36,8 @@ class LiveLibrary(FlowLibrary):
         # Versions looked for and not stored, until the next publication anywhere.
         self._missing: set[tuple[str, int]] = set()
         self._generation: int | None = None
-        self._lock = threading.Lock()
+        # Turns run in threads (the dashboard's, the webhooks'): the cache is shared.
+        self._lock = threading.RLock()
 
     @property
     def files(self) -> FlowLibrary:
@@ -62,6 +63,10 @@ class LiveLibrary(FlowLibrary):
 
     def version(self, session: Session, flow_id: str, number: int) -> Flow | None:
         """One published version, numbered as stored; None if there is no such version."""
+        with self._lock:
+            return self._version(session, flow_id, number)
+
+    def _version(self, session: Session, flow_id: str, number: int) -> Flow | None:
         key = (flow_id, number)
         found = self._parsed.get(key)
         if found is not None:

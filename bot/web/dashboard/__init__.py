@@ -23,6 +23,7 @@ from bot.web.dashboard import (
     views_event_page,
     views_events,
     views_exports,
+    views_flow_uploads,
     views_flows,
     views_overview,
     views_poster,
@@ -147,16 +148,16 @@ def editor_routes() -> list[BaseRoute]:
 def versions_routes() -> list[BaseRoute]:
     """A flow's versions, uploads and publishing (before `/flows/{flow_id}`, which would take
     `/flows/upload`)."""
-    v = views_versions
+    v, u = views_versions, views_flow_uploads
     return [
-        Route("/flows/upload", v.upload_page, methods=["GET"]),
-        Route("/flows/upload", v.upload_yaml, methods=["POST"]),
-        Route("/flows/import-rapidpro", v.upload_rapidpro, methods=["POST"]),
+        Route("/flows/upload", u.upload_page, methods=["GET"]),
+        Route("/flows/upload", u.upload_yaml, methods=["POST"]),
+        Route("/flows/import-rapidpro", u.upload_rapidpro, methods=["POST"]),
         Route("/flows/{flow_id}/versions", v.versions_page, methods=["GET"]),
         Route("/flows/{flow_id}/versions/{number:id}", v.version_page, methods=["GET"]),
         Route("/flows/{flow_id}/versions/{number:id}.yaml", v.download_version, methods=["GET"]),
         Route("/flows/{flow_id}/changes", v.changes_page, methods=["GET"]),
-        Route("/flows/{flow_id}/publish", v.publish_draft, methods=["POST"]),
+        Route("/flows/{flow_id}/publish", u.publish_draft, methods=["POST"]),
     ]
 
 

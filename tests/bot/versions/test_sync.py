@@ -89,3 +89,28 @@ def test_the_sync_command_publishes_flow_paths(
         get_settings.cache_clear()
     with session_factory() as s:
         assert flow_versions.latest_numbers(s)["coffee_morning"] == 1
+
+
+def test_starting_a_server_publishes_changed_files_and_runs_them(
+    database_url: str, tmp_path: Path
+) -> None:
+    from bot.cli.db import sync_flow_files
+    from bot.config import Settings
+    from bot.services import build_services
+
+    folder = _folder(tmp_path, V1)
+    settings = Settings(  # type: ignore[call-arg]
+        _env_file=None, database_url=database_url, flow_paths=str(folder)
+    )
+    services = build_services(settings, senders={})
+    try:
+        sync_flow_files(services)
+        with services.session_factory() as s:
+            numbers = flow_versions.latest_numbers(s)
+        assert numbers["coffee_morning"] == 1
+        assert numbers["post_event"] == 1
+        _folder(tmp_path, V2)
+        sync_flow_files(services)  # as the next start would
+        assert services.library.get("coffee_morning").version == 2
+    finally:
+        services.close()
