@@ -42,6 +42,17 @@
     timer = window.setTimeout(check, 600);
   }
 
+  // A step's kind or the flow's languages decide which boxes the form has: fetch the page again
+  // with them, as the Check button would, rather than leave boxes that no longer apply.
+  var reshape = form.querySelector("button[name=action][value=check]");
+  form.addEventListener("change", function (event) {
+    var name = event.target && event.target.name ? event.target.name : "";
+    if (reshape && form.requestSubmit && (/\.type$/.test(name) || name === "languages")) {
+      window.clearTimeout(timer);
+      form.requestSubmit(reshape);
+      return;
+    }
+    soon();
+  });
   form.addEventListener("input", soon);
-  form.addEventListener("change", soon);
 })();

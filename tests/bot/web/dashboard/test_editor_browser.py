@@ -131,9 +131,9 @@ def build_coffee_morning(page: Any) -> None:
     page.get_by_label("Start word").fill("COFFEE")
     page.get_by_label("Closes after").fill("3d")
     # The new flow's first step is a message: make it the scale question.
-    first = page.locator("#step-0")
-    first.get_by_label("Kind").select_option("scale")
-    press(page, "Check")
+    # Changing its kind brings the boxes a scale has.
+    with page.expect_navigation():
+        page.locator("#step-0").get_by_label("Kind").select_option("scale")
     first = page.locator("#step-0")
     first.get_by_label("Step name").fill("rating")
     first.get_by_label("Question in English").fill("How useful was {event_name}?")
