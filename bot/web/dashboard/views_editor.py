@@ -129,6 +129,7 @@ def _editor(
     existing: bool,
     message: str = "",
     origin: str = "",
+    draft: bool = False,
     status: int = 200,
 ) -> Response:
     context = {
@@ -137,6 +138,7 @@ def _editor(
         "existing": existing,
         "message": message,
         "origin": origin,
+        "draft": draft,
         "step_types": ef.STEP_TYPES,
         "specials": ef.SPECIALS,
         "operators": ef.OPERATORS,
@@ -175,6 +177,7 @@ async def edit_flow(request: Request, who: Who) -> Response:
         check(source.text, flow_id),
         existing=True,
         origin=source.origin,
+        draft=source.draft,
         message=_arrived(request),
     )
 
@@ -187,6 +190,8 @@ def _arrived(request: Request) -> str:
             f"Published as version {published}. New conversations start on it; conversations "
             "already under way finish on the version they began on."
         )
+    if request.query_params.get("discarded"):
+        return "Draft discarded: this is the version in use."
     if request.query_params.get("saved"):
         return "Draft saved. Nothing changes for families until an admin publishes it."
     return ""
@@ -255,6 +260,10 @@ async def _finish(
     checked = check(text, flow_id)
     message = ""
     at = now(request)
+    if action == "discard" and existing:
+        await db(request, lambda s: flow_versions.discard_draft(s, flow_id))
+        still = await db(request, lambda s: _taken(s, request, flow_id))
+        return redirect(f"/flows/{flow_id}/edit", discarded=1) if still else redirect("/flows")
     if action == "publish":
         if not who.may_publish:
             return refuse(request, who, 403, NOT_ADMIN)
@@ -288,7 +297,10 @@ async def _finish(
             message = "Draft saved. Nothing changes for families until an admin publishes it."
     if form is None:
         return _yaml_page(request, who, flow_id, checked, message=message)
-    return _editor(request, who, form, checked, existing=existing, message=message)
+    has_draft = existing and await db(
+        request, lambda s: flow_versions.get_draft(s, flow_id) is not None
+    )
+    return _editor(request, who, form, checked, existing=existing, message=message, draft=has_draft)
 
 
 def _taken(session: Session, request: Request, flow_id: str) -> bool:

@@ -231,3 +231,18 @@ def test_an_existing_flow_opens_in_the_form_from_its_file(admin: httpx.Client) -
 def test_a_name_no_flow_could_have_is_refused_before_the_database(admin: httpx.Client) -> None:
     for path in ("/flows/a%00b/edit", "/flows/Post_Event/yaml", "/flows/x%0A/download"):
         assert admin.get("/dashboard" + path).status_code == 404
+
+
+def test_a_draft_is_discarded_and_the_version_in_use_comes_back(
+    bare_dash: Dash, admin: httpx.Client
+) -> None:
+    edit = "/dashboard/flows/post_event/edit"
+    assert "Discard the draft" not in admin.get(edit).text
+    page = admin.get(edit)
+    assert 'value="attended"' in page.text
+    post_form(admin, edit, edit, [("title", "Changed"), ("s0.type", "message"), ("action", "save")])
+    assert "Discard the draft" in admin.get(edit).text
+    gone = post_form(admin, edit, edit, [("action", "discard")])
+    assert gone.headers["location"] == edit + "?discarded=1"
+    assert draft_text(bare_dash, "post_event") is None
+    assert "Draft discarded" in admin.get(gone.headers["location"]).text
