@@ -267,10 +267,16 @@ async def _finish(
     if action == "publish":
         if not who.may_publish:
             return refuse(request, who, 403, NOT_ADMIN)
-        if checked.flow is not None:
-            result = await db(request, lambda s: _publish(s, flow_id, text, who, at))
+        if not existing and await db(request, lambda s: _taken(s, request, flow_id)):
+            checked.problems.insert(
+                0, Problem(f"{flow_id}.yaml", 1, "id", f"a flow called {flow_id} already exists")
+            )
+        elif checked.flow is not None:
+            library = services(request).library
+            files = getattr(library, "files", library)
+            floor = files.get(flow_id).version if flow_id in files else 0
+            result = await db(request, lambda s: _publish(s, flow_id, text, who, at, floor))
             if isinstance(result, int):
-                library = services(request).library
                 await db(request, lambda s: refresh(library, s))
                 return redirect(f"/flows/{flow_id}/edit", published=result)
             checked.problems = result
@@ -308,10 +314,11 @@ def _taken(session: Session, request: Request, flow_id: str) -> bool:
 
 
 def _publish(
-    session: Session, flow_id: str, text: str, who: Who, at: datetime
+    session: Session, flow_id: str, text: str, who: Who, at: datetime, floor: int
 ) -> int | list[Problem]:
+    """`floor`: the flow file's own version, which a first version from the editor comes after."""
     newest = flow_versions.latest(session, flow_id)
-    number = newest.number + 1 if newest is not None else 1
+    number = (newest.number if newest is not None else floor) + 1
     text = set_version(text, number)
     try:
         with session.begin_nested():  # a refusal keeps the draft as it was

@@ -246,3 +246,16 @@ def test_a_draft_is_discarded_and_the_version_in_use_comes_back(
     assert gone.headers["location"] == edit + "?discarded=1"
     assert draft_text(bare_dash, "post_event") is None
     assert "Draft discarded" in admin.get(gone.headers["location"]).text
+
+
+def test_a_new_flow_cannot_take_an_existing_flows_name(
+    bare_dash: Dash, admin: httpx.Client
+) -> None:
+    taken = [(k, "post_event" if k == "id" else v) for k, v in COFFEE]
+    for action in ("save", "publish"):
+        page = post_form(admin, NEW, NEW, [*taken, ("action", action)])
+        assert page.status_code == 200
+        assert "a flow called post_event already exists" in page.text
+    with bare_dash.services.session_factory.begin() as s:
+        assert flow_versions.get_draft(s, "post_event") is None
+        assert all(v.source == "file" for v in flow_versions.list_versions(s, "post_event"))
