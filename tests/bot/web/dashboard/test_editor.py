@@ -259,3 +259,21 @@ def test_a_new_flow_cannot_take_an_existing_flows_name(
     with bare_dash.services.session_factory.begin() as s:
         assert flow_versions.get_draft(s, "post_event") is None
         assert all(v.source == "file" for v in flow_versions.list_versions(s, "post_event"))
+
+
+def test_a_bundled_flow_changed_in_the_editor_is_published_after_its_file(
+    bare_dash: Dash, admin: httpx.Client
+) -> None:
+    edit = "/dashboard/flows/post_event/edit"
+    yaml_url = "/dashboard/flows/post_event/yaml"
+    text = admin.get("/dashboard/flows/post_event/download").text
+    changed = text.replace("Did you go to {event_name}?", "Were you at {event_name}?", 1)
+    assert changed != text
+    published = post_form(admin, yaml_url, yaml_url, {"yaml_text": changed, "action": "publish"})
+    assert published.headers["location"] == edit + "?published=2"
+    with bare_dash.services.session_factory.begin() as s:
+        newest = flow_versions.latest(s, "post_event")
+        assert newest is not None
+        assert newest.source == "editor"
+        assert "version: 2" in newest.yaml_text
+    assert "Were you at" in admin.get("/dashboard/flows/post_event").text
