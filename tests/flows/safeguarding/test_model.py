@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from flows.safeguarding.assess import assess
@@ -28,6 +28,8 @@ def test_emoji_are_words_and_accents_and_stretched_letters_fold() -> None:
     assert tokens("Mae'n ddrwg gen i, ŵyr") == tokens("maen ddrwg gen i, wyr")
 
 
+# No deadline: the first example loads the model and compiles the rules, slow on a busy machine.
+@settings(deadline=None)
 @given(st.text(max_size=300))
 def test_any_text_gets_a_probability(text: str) -> None:
     found = assess(text)
@@ -72,6 +74,20 @@ def test_training_is_reproducible(tmp_path: Path) -> None:
     ).read_bytes()
     model = load(tmp_path / "a")
     assert model.meta["trained_on"]["rows"] == len(rows)
+
+
+def test_harmless_messages_with_words_of_harm_weigh_more_in_training() -> None:
+    import numpy as np
+
+    from bot.safeguarding.training import HARD_NEGATIVE_WEIGHT, _weights
+
+    texts = [
+        "my mum would kill me if i was late",
+        "the coffee morning was lovely",
+        "my dad hits me",
+    ]
+    weights = _weights(texts, np.array([0, 0, 1]))
+    assert list(weights) == [HARD_NEGATIVE_WEIGHT, 1.0, 1.0]
 
 
 def test_the_shipped_model_was_built_from_the_corpus_in_the_repository() -> None:
