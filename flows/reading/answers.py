@@ -160,7 +160,9 @@ def _scale(step: Step, raw: str, norm: str, language: str, today: date) -> Inter
     if out_of and len(numbers) == 2:
         value = _rescale(int(out_of.group(1)), int(out_of.group(2)), step.scale_max)
     elif numbers:
-        value = numbers[0] if len(set(numbers)) == 1 and not _counts_something(text) else None
+        # "my son is 4": how old, not the score.
+        plain = not _counts_something(text) and not _an_age(text)
+        value = numbers[0] if len(set(numbers)) == 1 and plain else None
     elif starts_like_special(typed):
         value = None
     else:
