@@ -303,6 +303,9 @@ def _number(step: Step, raw: str, norm: str, language: str, today: date) -> Inte
     numbers = numbers_in(text)
     if numbers is None or {squeeze(w) for w in typed.split()} & NOT_A_COUNT:
         return refused(NOT_UNDERSTOOD)  # "at least 2", "0 but my nephew lives with us"
+    per = units.rate_given(key(text))
+    if per is not None and per != units.rate_asked(step):
+        return refused(NOT_UNDERSTOOD)  # "2 hours a day" to "How many hours a week?"
     count = _people(text)
     if count is not None:
         numbers = [Fraction(count)]  # "my son", "dwy ferch a mab"

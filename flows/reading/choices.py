@@ -92,6 +92,7 @@ _REASON = re.compile(r"^(?P<head>[^-–:(]+?)\s*(?:\s[-–:]|\()\s*\S")
 _RATIO_IN_LABEL = re.compile(r"(?<![\d:])(\d{1,2}):(\d{1,2})(?![\d:])")
 _RATIO_WORDS = {"one": "1", "two": "2", "three": "3", "un": "1", "dau": "2", "tri": "3"}
 _RATIO = re.compile(r"(?<![\d:])(\w{1,5})\s*(?::|-to-|\bto\b|\bi\b)\s*(\w{1,5})(?![\d:])")
+_NUMBERS_ONLY = re.compile(r"\d{1,2}(?:\s*(?:,|&|\+|and|a|ac)?\s*\d{1,2})*")
 # The option that means the other two together: "Both", "Y ddwy".
 _BOTH_LABELS = frozenset({"both", "y ddwy", "y ddau", "both of them", "the two"})
 # More pieces than this is not a list of choices, and reading it would be slow.
@@ -215,8 +216,14 @@ def _before_reason(norm: str) -> str | None:
 def read_multi(step: Step, norm: str, language: str) -> Interpretation:
     candidates, norm = _ratios(step.options, norm)
     alone = {i for i, o in enumerate(step.options) if o.exclusive}
-    found = _multi(candidates, alone, norm, language)
     head = _REASON.match(norm)
+    if head and _NUMBERS_ONLY.fullmatch(head.group("head")):
+        # "2 - he has none at school": options by number, then why; the why is not a choice.
+        found = _numbers_then_why(candidates, alone, norm, head, language)
+        if isinstance(found, str):
+            return refused(found)
+    else:
+        found = _multi(candidates, alone, norm, language)
     if isinstance(found, str) and head:  # "1 - he talks in sentences now", "4 (senco)"
         found = _multi(candidates, alone, head.group("head"), language)
     because = _before_reason(norm)
@@ -238,6 +245,23 @@ def read_multi(step: Step, norm: str, language: str) -> Interpretation:
     if step.max_choices is not None and len(chosen) > step.max_choices:
         return refused(TOO_MANY)
     return understood([step.options[i].value for i in chosen])
+
+
+def _numbers_then_why(
+    candidates: Sequence[Candidate],
+    alone: set[int],
+    norm: str,
+    head: re.Match[str],
+    language: str,
+) -> list[int] | str:
+    said = _multi(candidates, alone, head.group("head"), language)
+    rest = norm[head.end("head") :].strip(" -–:()")
+    named = _multi(candidates, alone, rest, language)
+    if not isinstance(said, list) or not isinstance(named, list) or set(named) <= set(said):
+        return said
+    if set(named) <= alone and len(rest.split()) > 2:
+        return said  # "none" inside a sentence of why, not the option "None"
+    return NOT_UNDERSTOOD  # "2 - speech" where 2 is not speech: which?
 
 
 def _schools(candidates: Sequence[Candidate], norm: str) -> str:

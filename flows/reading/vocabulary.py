@@ -234,7 +234,8 @@ COUNT_WORDS: dict[str, dict[str, int]] = {
     "en": {
         "none": 0, "never": 0, "no times": 0, "once": 1, "twice": 2, "a couple": 2, "no one": 0,
         "nobody": 0, "not any": 0, "both": 2, "twins": 2, "triplets": 3, "no children": 0,
-        "no kids": 0,
+        "no kids": 0, "not once": 0, "not one": 0, "nothing": 0, "nothing at all": 0,
+        "none at all": 0, "not a single one": 0, "not a single time": 0,
     },
     "cy": {
         "dim": 0, "dim un": 0, "byth": 0, "unwaith": 1, "dwywaith": 2, "y ddau": 2, "y ddwy": 2,

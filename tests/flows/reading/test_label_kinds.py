@@ -71,6 +71,34 @@ FORMAT = Step(
     ),
     allow=SKIP,
 )
+HOURS = Step(
+    id="hours",
+    type=StepType.NUMBER,
+    text={"en": "How many hours of tutoring does your child get each week?"},
+    minimum=0,
+    maximum=40,
+    allow=SKIP,
+)
+VISITS = Step(
+    id="visits",
+    type=StepType.NUMBER,
+    text={"en": "How many times did the nurse visit this year?"},
+    minimum=0,
+    maximum=50,
+    allow=SKIP,
+)
+CLUBS = Step(
+    id="clubs",
+    type=StepType.MULTI_CHOICE,
+    text={"en": "Which? 1 Drama 2 Football 3 Chess 4 No clubs"},
+    options=(
+        Option("drama", {"en": "Drama"}),
+        Option("football", {"en": "Football"}),
+        Option("chess", {"en": "Chess"}),
+        Option("none", {"en": "No clubs"}, exclusive=True),
+    ),
+    allow=SKIP,
+)
 QUIET = Step(
     id="quiet",
     type=StepType.YES_NO,
@@ -129,6 +157,21 @@ def read(step: Step, reply: str) -> object:
         # An age is not a point on the scale.
         (CALM, "my son is 3", None),
         (CALM, "3 he is calmer now", 3),
+        # A count per another period, or in another unit, is asked about; "nothing" is none.
+        (HOURS, "6 hours a week", 6),
+        (HOURS, "an hour", 1),
+        (HOURS, "2 hours a day", None),
+        (HOURS, "3 hours a month", None),
+        (HOURS, "30 mins", None),
+        (HOURS, "he gets nothing", 0),
+        (VISITS, "twice", 2),
+        (VISITS, "not once", 0),
+        (VISITS, "once a month", None),
+        # Options by number, then why: "none" in the why is not the option "No clubs".
+        (CLUBS, "2 - he has none at school", ["football"]),
+        (CLUBS, "1 and 3 - he likes both", ["drama", "chess"]),
+        (CLUBS, "2 - drama", None),
+        (CLUBS, "4 - none", ["none"]),
         # Ways of skipping and declining.
         (CALM, "I'll skip that", "skip"),
     ],
