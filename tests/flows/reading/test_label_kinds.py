@@ -99,6 +99,18 @@ CLUBS = Step(
     ),
     allow=SKIP,
 )
+SEAT = Step(
+    id="seat",
+    type=StepType.CHOICE,
+    text={"en": "Where? 1 Front 2 Middle 3 Back 4 Anywhere"},
+    options=(
+        Option("front", {"en": "Front"}),
+        Option("middle", {"en": "Middle"}),
+        Option("back", {"en": "Back"}),
+        Option("any", {"en": "Anywhere"}),
+    ),
+    allow=SKIP,
+)
 QUIET = Step(
     id="quiet",
     type=StepType.YES_NO,
@@ -172,6 +184,9 @@ def read(step: Step, reply: str) -> object:
         (CLUBS, "1 and 3 - he likes both", ["drama", "chess"]),
         (CLUBS, "2 - drama", None),
         (CLUBS, "4 - none", ["none"]),
+        # "neither" is not "either" misspelt.
+        (SEAT, "neither", None),
+        (SEAT, "don't mind", "any"),
         # Ways of skipping and declining.
         (CALM, "I'll skip that", "skip"),
     ],
