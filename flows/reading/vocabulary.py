@@ -472,6 +472,9 @@ SCALE_SYNONYMS: dict[str, dict[str, str]] = {
         "not useful at all": "not useful", "not at all useful": "not useful",
         "unhelpful": "not helpful", "neutral": "neither agree nor disagree",
         "in the middle": "neither agree nor disagree",
+        # Scales worded "A little / Fairly / Very", and by how often.
+        "quite": "fairly", "a bit": "a little", "slightly": "a little", "not very": "a little",
+        "hardly ever": "rarely", "hardly": "rarely", "seldom": "rarely",
     },
     "cy": {
         "oce": "ok", "ocê": "ok", "di-werth": "ddim yn ddefnyddiol",

@@ -111,6 +111,26 @@ SEAT = Step(
     ),
     allow=SKIP,
 )
+SURE = Step(
+    id="sure",
+    type=StepType.SCALE,
+    text={"en": "How sure are you? 1 Not at all sure to 4 Very sure"},
+    points=tuple(
+        ScalePoint(i + 1, {"en": label})
+        for i, label in enumerate(["Not at all sure", "A little sure", "Fairly sure", "Very sure"])
+    ),
+    allow=SKIP,
+)
+HEARD = Step(
+    id="heard",
+    type=StepType.SCALE,
+    text={"en": "Did you feel heard? 1 Never 2 Rarely 3 Sometimes 4 Often 5 Always"},
+    points=tuple(
+        ScalePoint(i + 1, {"en": label})
+        for i, label in enumerate(["Never", "Rarely", "Sometimes", "Often", "Always"])
+    ),
+    allow=SKIP,
+)
 QUIET = Step(
     id="quiet",
     type=StepType.YES_NO,
@@ -187,6 +207,13 @@ def read(step: Step, reply: str) -> object:
         # "neither" is not "either" misspelt.
         (SEAT, "neither", None),
         (SEAT, "don't mind", "any"),
+        # Everyday words for "A little", "Fairly" and "Rarely".
+        (SURE, "quite sure", 3),
+        (SURE, "a bit", 2),
+        (SURE, "not very sure", 2),
+        (SURE, "very sure", 4),
+        (HEARD, "hardly ever", 2),
+        (HEARD, "not always", None),
         # Ways of skipping and declining.
         (CALM, "I'll skip that", "skip"),
     ],
