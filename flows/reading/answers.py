@@ -42,6 +42,7 @@ from flows.reading.vocabulary import (
     AGE_BEFORE,
     COUNTED,
     INTENSIFIERS,
+    LABEL_WORDINGS,
     NOT_A_COUNT,
     PART_OF,
     PEOPLE,
@@ -199,6 +200,9 @@ def _rescale(score: int, out_of: int, top: int) -> Fraction | None:
 
 def _scale_words(candidates: list[labels.Candidate], typed: str, norm: str) -> int | None:
     """A point by its words, read also as "very" for "really" and "not useful" for "useless"."""
+    worded = _in_label_words(candidates, typed)
+    if worded is not None:
+        return worded
     words = typed.split()
     strong = next(
         (w for c in candidates for k in c.keys for w in k.split() if w in _STRONG), "very"
@@ -217,6 +221,26 @@ def _scale_words(candidates: list[labels.Candidate], typed: str, norm: str) -> i
     ):
         found = None  # "da iawn" is "very good", not the point called "Iawn" (OK)
     return found if found is not None else reworded
+
+
+def _in_label_words(candidates: list[labels.Candidate], typed: str) -> int | None:
+    """ "quite sure" is "Fairly sure" where a label says "fairly", and nowhere else."""
+    padded = f" {typed} "
+    keys = [f" {k} " for c in candidates for k in c.keys]
+    for phrase, instead in LABEL_WORDINGS.items():
+        if f" {phrase} " in padded and any(f" {instead} " in k for k in keys):
+            text = padded.replace(f" {phrase} ", f" {instead} ").strip()
+            found = labels.exact(candidates, text)
+            return found if found is not None else _alone(candidates, text, instead)
+    return None
+
+
+def _alone(candidates: list[labels.Candidate], text: str, word: str) -> int | None:
+    """ "a little" alone, where one label starts with it: "A little sure"."""
+    if text != word:
+        return None
+    starting = {i for i, c in enumerate(candidates) for k in c.keys if k.startswith(f"{word} ")}
+    return starting.pop() if len(starting) == 1 else None
 
 
 def _reworded(typed: str, strong: str = "very") -> list[str]:

@@ -472,9 +472,6 @@ SCALE_SYNONYMS: dict[str, dict[str, str]] = {
         "not useful at all": "not useful", "not at all useful": "not useful",
         "unhelpful": "not helpful", "neutral": "neither agree nor disagree",
         "in the middle": "neither agree nor disagree",
-        # Scales worded "A little / Fairly / Very", and by how often.
-        "quite": "fairly", "a bit": "a little", "slightly": "a little", "not very": "a little",
-        "hardly ever": "rarely", "hardly": "rarely", "seldom": "rarely",
     },
     "cy": {
         "oce": "ok", "ocê": "ok", "di-werth": "ddim yn ddefnyddiol",
@@ -483,6 +480,12 @@ SCALE_SYNONYMS: dict[str, dict[str, str]] = {
         "reit": "", "eitha": "", "eithaf": "",
     },
 }
+# Everyday words for a scale's own words, used only where a label says the latter: "quite sure"
+# is "Fairly sure" on a scale worded "A little / Fairly / Very", and means nothing new elsewhere.
+LABEL_WORDINGS: dict[str, str] = {
+    "quite": "fairly", "a bit": "a little", "slightly": "a little", "not very": "a little",
+    "hardly ever": "rarely", "hardly": "rarely", "seldom": "rarely",
+}  # fmt: skip
 # Words that make a label stronger, read as "very": "really useful" is "Very useful".
 INTENSIFIERS = _words(
     "really super extremely v very so incredibly hugely massively totally mega well truly "
