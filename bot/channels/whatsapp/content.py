@@ -139,6 +139,15 @@ def interactive(
     return sid, json.dumps(variables, ensure_ascii=False)
 
 
+_SLASH = re.compile(r"(?<![\w/])/(stop|help|start|privacy)\b", re.IGNORECASE)
+
+
+def plain_commands(text: str) -> str:
+    """WhatsApp has no slash commands: the chat texts' "/stop" is the word STOP there (read the
+    same way, bot.conversation.keywords)."""
+    return _SLASH.sub(lambda m: m[1].upper(), text)
+
+
 def numbered(body: str, buttons: Sequence[Button]) -> str:
     """The buttons as text to type, for when they cannot be buttons."""
     lines = [body]

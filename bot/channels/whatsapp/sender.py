@@ -23,6 +23,7 @@ from bot.channels.whatsapp.content import (
     numbered,
     parse_buttons,
     parse_templates,
+    plain_commands,
 )
 from bot.channels.whatsapp.errors import WINDOW_CLOSED, classify
 from bot.channels.whatsapp.plan import Plan, Way, plan, record_template
@@ -112,14 +113,15 @@ class WhatsAppSender:
 
     def free_form(self, message: OutboundMessage) -> dict[str, str]:
         """Text, with the question's buttons as WhatsApp buttons where they fit, else numbered."""
+        body = plain_commands(message.body)
         buttons = flatten(message.meta.get("buttons") or [])
         if not buttons:
-            return {"body": message.body}
-        fitted = interactive(message.body, buttons, self.buttons)
+            return {"body": body}
+        fitted = interactive(body, buttons, self.buttons)
         if fitted is not None:
             sid, variables = fitted
             return {"content_sid": sid, "content_variables": variables}
-        return {"body": numbered(message.body, buttons)}
+        return {"body": numbered(body, buttons)}
 
     async def send(self, message: OutboundMessage) -> SendResult:
         return await self._carry_out(message, await self._in_thread(self._plan, message), True)

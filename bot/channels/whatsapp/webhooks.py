@@ -25,7 +25,7 @@ from bot.channels.whatsapp.errors import from_callback
 from bot.channels.whatsapp.fallback import to_sms
 from bot.conversation.disclosure import EVENT as SAFEGUARDING_EVENT
 from bot.conversation.inbound import InboundMessage
-from bot.conversation.keywords import keyword
+from bot.conversation.keywords import Keyword, keyword
 from bot.phone import to_e164
 from bot.services import Services
 from flows.render import parse_callback_data
@@ -40,6 +40,7 @@ log = logging.getLogger(__name__)
 # The wa.me link's text ends "(code abcdefghjk)" (bot.channels.whatsapp.links); Welsh "cod".
 _LINK_CODE = re.compile(r"\b(?:code|cod)\s*:?\s*([a-hjkmnp-z2-9]{10})\b", re.IGNORECASE)
 LINK_SOURCE = "wa_link"
+_ANSWERED = (Keyword.STOP, Keyword.HELP, Keyword.PRIVACY)
 
 
 def link_code(text: str) -> str | None:
@@ -104,9 +105,12 @@ def open_window(services: Services, msg: InboundMessage) -> bool:
             found = (texted[0], identity)
         contact, identity = found
         windows.note_inbound(identity, now)
-        if msg.command or keyword(msg.text) is not None:
-            return False
         if not windows.release_held(session, identity.id, now):
+            return False
+        # What was held goes now; the message itself is read only if it asks for something
+        # (STOP above all). A template's "Start" button is not START: that only rejoins.
+        word = keyword(msg.text)
+        if msg.command or word in _ANSWERED or (word is Keyword.START and contact.opted_out_at):
             return False
         messages_repo.record_inbound(
             session,
