@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from bot.channels.whatsapp.content import flatten, numbered
+from bot.channels.whatsapp.content import flatten, numbered, plain_commands
 from flows.gsm import count_segments, to_gsm7
 from storage import messages as messages_repo
 from storage import windows
@@ -23,7 +23,7 @@ def to_sms(session: Session, row: Message, now: datetime) -> bool:
     if identity is None:
         return False
     meta = dict(row.meta or {})
-    body = to_gsm7(numbered(row.body, flatten(meta.pop("buttons", None) or [])))
+    body = to_gsm7(plain_commands(numbered(row.body, flatten(meta.pop("buttons", None) or []))))
     messages_repo.queue_outbound(
         session,
         channel="sms",

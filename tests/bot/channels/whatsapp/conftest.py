@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 from pydantic import SecretStr
+from sqlalchemy import select
 
 from bot.clock import FrozenClock
 from bot.config import Settings
@@ -16,7 +17,7 @@ from bot.web.app import create_app
 from storage import contacts as contacts_repo
 from storage import events as events_repo
 from storage import followups as followups_repo
-from storage.models import Event
+from storage.models import Event, Message
 from tests.fakes.twilio import FakeTwilio, SentMessage, sign
 from tests.live import LiveServer
 
@@ -92,7 +93,7 @@ class WhatsAppWorld:
         assert response.status_code == 200
         return response
 
-    def attendee(self, *, sms: bool = True) -> int:
+    def attendee(self, *, sms: bool = True, number: str = PARENT) -> int:
         """A parent imported with a WhatsApp number who prefers WhatsApp (and may be texted)."""
         with self.services.session_factory.begin() as s:
             event = events_repo.create(
@@ -106,10 +107,10 @@ class WhatsAppWorld:
             )
             then = EVENT_END - timedelta(days=1)
             contact, _, _ = contacts_repo.find_or_create(
-                s, "whatsapp", PARENT, then, role="parent", source="import"
+                s, "whatsapp", number, then, role="parent", source="import"
             )
             if sms:
-                contacts_repo.link_identity(s, contact, "sms", PARENT, then, source="import")
+                contacts_repo.link_identity(s, contact, "sms", number, then, source="import")
             contact.preferred_channel = "whatsapp"
             events_repo.add_attendee(
                 s,
@@ -125,6 +126,19 @@ class WhatsAppWorld:
 
     def to_parent(self) -> list[SentMessage]:
         return [m for m in self.fake.messages if m.to in (PARENT, f"whatsapp:{PARENT}")]
+
+    def event_code(self) -> str:
+        with self.services.session_factory() as s:
+            return s.scalars(select(Event.code)).one()
+
+    def statuses(self) -> list[tuple[str, str]]:
+        with self.services.session_factory() as s:
+            return [
+                (m.channel, m.status)
+                for m in s.scalars(
+                    select(Message).where(Message.direction == "out").order_by(Message.id)
+                )
+            ]
 
 
 @pytest.fixture
