@@ -56,7 +56,7 @@ def plan(
         return Plan(Way.FREE)
     conversation = session.get(Conversation, row.conversation_id) if row.conversation_id else None
     if conversation is not None and conversation.status == "active":
-        if windows.asked_since_last_message(identity):
+        if windows.asked_since_last_message(identity, now):
             return Plan(Way.HOLD, conversation_id=conversation.id)
         kind = "reminder" if _has_gone_before(session, conversation.id, row.id) else "followup"
         template = template_for(templates, conversation.flow_id, conversation.language, kind)

@@ -3,6 +3,8 @@ the window, or follow WhatsApp's own verdict that the window has shut."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import select
 
 from bot.followups.runner import FollowUpRunner
@@ -12,6 +14,7 @@ from tests.bot.channels.whatsapp.conftest import (
     COUNCIL_WHATSAPP,
     PARENT,
     REMINDER_TEMPLATE,
+    TEMPLATE,
     WhatsAppWorld,
 )
 from tests.bot.channels.whatsapp.test_whatsapp_end_to_end import status
@@ -155,3 +158,42 @@ def test_texting_then_writing_on_whatsapp_is_one_person(whatsapp: WhatsAppWorld)
         channels = sorted(i.channel for i in s.scalars(select(ChannelIdentity)))
         assert channels == ["sms", "whatsapp"]
     assert whatsapp.to_parent()[1].to == f"whatsapp:{PARENT}"
+
+
+def test_a_reminder_days_later_asks_again_with_the_reminder_template(
+    whatsapp: WhatsAppWorld,
+) -> None:
+    whatsapp.attendee(sms=False)
+    follow_up(whatsapp)
+    wait_until(lambda: len(whatsapp.to_parent()) == 1)
+    wait_until(lambda: settled(whatsapp))
+    assert whatsapp.to_parent()[0].form["ContentSid"] == TEMPLATE
+    # No reply. Two days on, the reminder: the window is still shut, so its template asks again.
+    whatsapp.clock.now += timedelta(hours=49)
+    follow_up(whatsapp)
+    wait_until(lambda: len(whatsapp.to_parent()) == 2)
+    wait_until(lambda: settled(whatsapp))
+    assert whatsapp.to_parent()[1].form["ContentSid"] == REMINDER_TEMPLATE
+    whatsapp.write("Start", payload="start")
+    wait_until(lambda: whatsapp.to_parent()[-1].body.startswith("Who is answering?"))
+    wait_until(lambda: settled(whatsapp))
+    bodies = [m.body for m in whatsapp.to_parent()[2:]]
+    assert any("A quick reminder" in b for b in bodies)
+    assert not [m for m in whatsapp.fake.messages if not m.to.startswith("whatsapp:")]
+
+
+def test_what_was_held_for_an_ended_conversation_is_not_sent_late(
+    whatsapp: WhatsAppWorld,
+) -> None:
+    whatsapp.attendee(sms=False)
+    follow_up(whatsapp)
+    wait_until(lambda: len(whatsapp.to_parent()) == 1)
+    wait_until(lambda: settled(whatsapp))
+    with whatsapp.services.session_factory.begin() as s:
+        s.scalars(select(Conversation)).one().status = "expired"
+    whatsapp.write("hello")
+    wait_until(lambda: len(whatsapp.to_parent()) >= 2)  # the reply to "hello" itself
+    wait_until(lambda: settled(whatsapp))
+    assert not any(m.body.startswith("Who is answering?") for m in whatsapp.to_parent())
+    assert ("whatsapp", "held") not in whatsapp.statuses()
+    assert ("whatsapp", "cancelled") in whatsapp.statuses()
