@@ -45,6 +45,8 @@ def test_not_on_whatsapp_goes_by_sms_to_someone_who_agreed_to_texts(
     assert any("Who is answering?\n1 Parent or carer" in m.body for m in texts)
     channels = {channel for channel, state in whatsapp.statuses() if state == "sent"}
     assert channels == {"sms"}
+    with whatsapp.services.session_factory() as s:
+        assert s.scalars(select(Contact)).one().preferred_channel == "sms"
 
 
 def test_not_on_whatsapp_and_never_agreed_to_texts_gets_nothing_by_sms(
