@@ -15,12 +15,13 @@ from storage.models import Conversation, Message
 
 PENDING: tuple[str, ...] = ("queued", "sending")
 # Provider receipts can arrive out of order; a final verdict is never replaced by "sent".
-_FINAL: tuple[str, ...] = ("delivered", "undelivered", "failed", "cancelled")
+_FINAL: tuple[str, ...] = ("delivered", "read", "undelivered", "failed", "cancelled")
 
-DeliveryStatus = Literal["sent", "delivered", "undelivered", "failed"]
+DeliveryStatus = Literal["sent", "delivered", "read", "undelivered", "failed"]
 DELIVERY_STATUSES: dict[str, DeliveryStatus] = {
     "sent": "sent",
     "delivered": "delivered",
+    "read": "read",  # WhatsApp only
     "undelivered": "undelivered",
     "failed": "failed",
 }
@@ -309,6 +310,15 @@ def mark_failed(
     session.flush()
 
 
+def mark_held(session: Session, message: Message, error_code: str | None, now: datetime) -> None:
+    """Not sent, and not to be tried again until the person writes (see storage.windows)."""
+    message.status = "held"
+    message.next_attempt_at = None
+    message.error_code = error_code
+    message.status_updated_at = now
+    session.flush()
+
+
 def mark_cancelled(session: Session, message: Message, reason: str, now: datetime) -> None:
     _cancel(message, reason, now)
     session.flush()
@@ -329,7 +339,7 @@ def cancel_queued_for_contact(session: Session, contact_id: int, reason: str, no
         select(Message).where(
             Message.contact_id == contact_id,
             Message.direction == "out",
-            Message.status == "queued",
+            Message.status.in_(("queued", "held")),
         )
     ).all()
     cancelled = [m for m in waiting if not (m.meta or {}).get("opt_out_confirmation")]
@@ -360,6 +370,8 @@ def record_delivery(
         return None
     if status == "sent" and message.status in _FINAL:
         return message
+    if status == "delivered" and message.status == "read":
+        return message  # the ticks arrive in any order; read says more
     message.status = status
     if error_code is not None:
         message.error_code = error_code

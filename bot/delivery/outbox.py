@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -38,6 +38,8 @@ BACKOFF_BASE = timedelta(seconds=10)
 BACKOFF_CAP = timedelta(minutes=30)
 # Messages claimed and not yet recorded, across channels (see bot.channels.sms.sender.IN_FLIGHT).
 MAX_IN_FLIGHT = 16
+# Queues a failed message again on another channel the person agreed to; True if it did.
+Fallback = Callable[[Session, Message, datetime], bool]
 
 
 def backoff(attempt: int, asked: timedelta | None = None) -> timedelta:
@@ -54,10 +56,11 @@ class DeliveryReport:
     retried: int = 0
     failed: int = 0
     cancelled: int = 0
+    held: int = 0
 
     @property
     def handled(self) -> int:
-        return self.sent + self.retried + self.failed + self.cancelled
+        return self.sent + self.retried + self.failed + self.cancelled + self.held
 
     def count(self, verdict: str) -> None:
         setattr(self, verdict, getattr(self, verdict) + 1)
@@ -82,8 +85,11 @@ class Outbox:
         limits: Mapping[str, TokenBucket] | None = None,
         per_address: Mapping[str, tuple[float, float]] | None = None,
         max_in_flight: int = MAX_IN_FLIGHT,
+        fallbacks: Mapping[str, Fallback] | None = None,
     ) -> None:
         self.session_factory = session_factory
+        # Per channel: what to do with a message that channel gave up on (WhatsApp -> SMS).
+        self.fallbacks = dict(fallbacks or {})
         self.senders = dict(senders)
         self.settings = settings
         self.clock = clock
@@ -201,6 +207,9 @@ class Outbox:
             elif result.outcome is Outcome.SENT:
                 messages_repo.mark_sent(session, row, result.provider_id, now)
                 verdict = "sent"
+            elif result.outcome is Outcome.HELD:
+                messages_repo.mark_held(session, row, result.error_code, now)
+                verdict = "held"
             elif result.outcome is Outcome.RETRY and _opted_out(session, row):
                 # They said STOP while this was with the provider's client: not again.
                 messages_repo.mark_cancelled(session, row, "opted_out", now)
@@ -224,6 +233,9 @@ class Outbox:
                     session, row, result.error_code, result.error_message, now
                 )
                 verdict = "failed"
+                fallback = self.fallbacks.get(row.channel) if result.fall_back else None
+                if fallback is not None:
+                    fallback(session, row, now)
                 if result.opted_out and row.contact_id is not None:
                     contact = contacts_repo.lock(session, row.contact_id)
                     if contact.opted_out_at is None:

@@ -31,8 +31,9 @@ log = logging.getLogger(__name__)
 RETRY_FAILED = timedelta(minutes=5)
 # How long to wait before looking again when someone is busy in another conversation.
 RECHECK_BUSY = timedelta(minutes=30)
-# Preferred channel first; then SMS (we may text first), then chat (only if they started the bot).
-CHANNEL_ORDER = ("sms", "telegram")
+# Preferred channel first; then SMS (we may text first), WhatsApp (a template may open it), then
+# chat (only if they started the bot).
+CHANNEL_ORDER = ("sms", "whatsapp", "telegram")
 
 
 @dataclass
