@@ -32,7 +32,7 @@ from bot.delivery.wakeup import Wake
 from storage import contacts as contacts_repo
 from storage import messages as messages_repo
 from storage import receipts as receipts_repo
-from storage.models import ChannelIdentity, Contact, Message
+from storage.models import Contact, Message
 
 log = logging.getLogger(__name__)
 
@@ -124,9 +124,8 @@ class Outbox:
     ) -> tuple[list[OutboundMessage], datetime]:
         """The messages claimed, and the lease they were claimed until."""
         now = self.clock()
-        out: list[OutboundMessage] = []
         with self.session_factory.begin() as session:
-            claimed = messages_repo.claim_due(
+            claimed, _ = messages_repo.claim_for_sending(
                 session,
                 now,
                 limit=self._claim_size(),
@@ -134,31 +133,20 @@ class Outbox:
                 lease=self.lease,
                 in_flight=in_flight,
             )
-            for message in claimed:
-                identity = (
-                    session.get(ChannelIdentity, message.identity_id)
-                    if message.identity_id
-                    else None
-                )
-                # Checked at send time, not queue time: whatever queued it, an opt-out wins.
-                if _opted_out(session, message):
-                    messages_repo.mark_cancelled(session, message, "opted_out", now)
-                    continue
-                if identity is None:
-                    messages_repo.mark_cancelled(session, message, "no_address", now)
-                    continue
-                out.append(
-                    OutboundMessage(
-                        id=message.id,
-                        channel=message.channel,
-                        address=identity.address,
-                        body=message.body,
-                        meta=dict(message.meta or {}),
-                        segments=message.segments or 1,
-                        attempt=message.attempts,
-                        created_at=message.created_at,
-                    )
-                )
+        out = [
+            OutboundMessage(
+                id=message.id,
+                channel=message.channel,
+                address=message.address,
+                body=message.body,
+                meta=message.meta,
+                segments=message.segments,
+                attempt=message.attempts,
+                created_at=message.created_at,
+            )
+            for message in claimed
+            if message.address is not None
+        ]
         return out, now + self.lease
 
     def _renew(self, held: dict[int, datetime], until: datetime) -> set[int]:
