@@ -38,6 +38,7 @@ def record_inbound(
     identity_id: int | None,
     meta: dict[str, Any],
     now: datetime,
+    conversation_id: int | None = None,
 ) -> Message | None:
     """The stored inbound message, or None if this provider id was already recorded:
     providers redeliver webhooks, and a redelivery must not be answered twice."""
@@ -53,6 +54,7 @@ def record_inbound(
                 "body": body,
                 "contact_id": contact_id,
                 "identity_id": identity_id,
+                "conversation_id": conversation_id,
                 "meta": meta,
                 "status": "received",
                 "attempts": 0,
@@ -75,7 +77,9 @@ def _insert_inbound(dialect_name: str) -> ReturningInsert[Message]:
 def belongs_to(message: Message, conversation: Conversation | None) -> None:
     """Link an inbound message to its conversation (which may not be written yet: a batch
     defers its flush, and the reference is filled in when it is)."""
-    if conversation is not None:
+    if conversation is not None and (
+        conversation.id is None or conversation.id != message.conversation_id
+    ):
         message.conversation = conversation
 
 
