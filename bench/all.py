@@ -39,6 +39,7 @@ BENCHMARKS = (
     "purge",
     "themes",
 )
+NO_DATABASE = ("engine", "reading", "safeguarding", "themes")
 # What a figure is compared with, from the same run: (figure, floor figure).
 FLOOR_SUFFIXES = ((" full/floor", " floor"), (" full", " floor"))
 # Figures without a target of their own that the table still shows, with the goal they serve.
@@ -142,13 +143,22 @@ def main() -> int:
     )
     parser.add_argument("--compare", action="store_true", help="also the engine against goflow")
     parser.add_argument("--json", action="store_true", help="every result as one JSON object")
+    parser.add_argument(
+        "--database-prefix",
+        help="PostgreSQL URL prefix; each benchmark gets PREFIX_NAME (dropped and made afresh)",
+    )
     args = parser.parse_args()
     chosen = [name for name in args.only.split(",") if name]
     unknown = sorted(set(chosen) - set(BENCHMARKS))
     if unknown:
         parser.error(f"unknown benchmark(s): {', '.join(unknown)}")
     extra = ["--quick"] if args.quick else []
-    results = [run_one(name, extra) for name in chosen]
+    results = []
+    for name in chosen:
+        own = list(extra)
+        if args.database_prefix and name not in NO_DATABASE:
+            own += ["--database-url", f"{args.database_prefix}_{name}"]
+        results.append(run_one(name, own))
     notes = compare_with_goflow() if args.compare else []
     if args.json:
         print(json.dumps({"results": results, "notes": notes}, default=str))
