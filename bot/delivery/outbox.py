@@ -368,11 +368,13 @@ class Outbox:
         """Deliver until `stop` is set; `wake()` after a commit skips the wait."""
         self._loop = asyncio.get_running_loop()
         while not stop.is_set():
+            # Cleared before the pass, not after: a wake while it runs (a reply queued after its
+            # claim) must start another pass at once, not wait for the poll.
+            self.wakeup.clear()
             try:
                 await self.deliver_due()
             except Exception:  # the database may be briefly away; keep the worker alive
                 log.exception("outbox pass failed")
-            self.wakeup.clear()
             waiters = [asyncio.create_task(self.wakeup.wait()), asyncio.create_task(stop.wait())]
             _, pending = await asyncio.wait(
                 waiters, timeout=poll_seconds, return_when=asyncio.FIRST_COMPLETED

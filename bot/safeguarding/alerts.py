@@ -233,11 +233,11 @@ class SafeguardingAlerts:
     async def run(self, stop: asyncio.Event) -> None:
         self._loop = asyncio.get_running_loop()
         while not stop.is_set():
+            self.wakeup.clear()  # before the pass: a flag raised during it starts another
             try:
                 await threads.run(self.deliver_due)
             except Exception:  # the database may be briefly away; the flags are safe in it
                 log.exception("safeguarding alert pass failed")
-            self.wakeup.clear()
             waiters = [asyncio.create_task(self.wakeup.wait()), asyncio.create_task(stop.wait())]
             _, pending = await asyncio.wait(
                 waiters,
