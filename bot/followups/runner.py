@@ -18,10 +18,10 @@ from bot.services import Services
 from bot.versions.live import refresh
 from flows import engine
 from flows.outcome import Prompt, PromptKind
+from storage import areas, you_said
 from storage import conversations as conversations_repo
 from storage import events as events_repo
 from storage import followups as followups_repo
-from storage import you_said
 from storage.db import deferred_flush
 from storage.followup_lookups import BatchLookups, RowLookups
 from storage.models import ChannelIdentity, Contact, Conversation, Event, FollowUp
@@ -95,7 +95,8 @@ class FollowUpRunner:
         cap_since = now - timedelta(days=self.s.settings.frequency_cap_days)
         done = FollowUpReport()
         try:
-            with session.begin_nested(), deferred_flush(session):
+            last_areas = areas.last_attended_many(session, {row.contact_id for row in rows})
+            with session.begin_nested(), deferred_flush(session), areas.known(session, last_areas):
                 lookups: RowLookups = BatchLookups(session, cap_since, rows)
                 for row in rows:
                     self._one(session, row, now, done, lookups)
