@@ -107,10 +107,13 @@ def open_window(services: Services, msg: InboundMessage) -> bool:
         windows.note_inbound(identity, now)
         if not windows.release_held(session, identity.id, now):
             return False
-        # What was held goes now; the message itself is read only if it asks for something
-        # (STOP above all). A template's "Start" button is not START: that only rejoins.
+        # What was held goes now. A press of the template's own button did only that; anything
+        # typed is read as usual (STOP above all, and every word is seen by the safeguarding
+        # check). A template's "Start" button is not START: that only rejoins.
         word = keyword(msg.text)
         if msg.command or word in _ANSWERED or (word is Keyword.START and contact.opted_out_at):
+            return False
+        if "button_payload" not in msg.meta:
             return False
         messages_repo.record_inbound(
             session,

@@ -4,17 +4,22 @@ drafts kept, the draft previewed, a version published and audited, the YAML down
 from __future__ import annotations
 
 import re
+from html.parser import HTMLParser
+from pathlib import Path
 
 import httpx
 import pytest
 from sqlalchemy import select
 
+from flows.loader.flowfile import load_flow_text
 from storage import flow_versions
 from storage import officers as officers_repo
 from storage.models import AuditEntry
 from tests.bot.web.dashboard.conftest import Dash, post_form
+from tests.bot.web.dashboard.test_editor_form import without_lines
 
 NEW = "/dashboard/flows/new"
+LIBRARY = Path(__file__).resolve().parents[4] / "flows" / "library"
 
 # The README's coffee-morning flow as the editor's form posts it.
 COFFEE = [
@@ -277,3 +282,60 @@ def test_a_bundled_flow_changed_in_the_editor_is_published_after_its_file(
         assert newest.source == "editor"
         assert "version: 2" in newest.yaml_text
     assert "Were you at" in admin.get("/dashboard/flows/post_event").text
+
+
+class _Fields(HTMLParser):
+    """The fields a browser would post from the editor's form, as the page renders them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fields: list[tuple[str, str]] = []
+        self._form = False
+        self._select: str | None = None
+        self._textarea: str | None = None
+        self._text = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "form" and a.get("id") == "editor":
+            self._form = True
+        if not self._form or (tag != "option" and "name" not in a):
+            return
+        if tag == "input" and a.get("type") in ("checkbox", "radio"):
+            if "checked" in a:
+                self.fields.append((a["name"], a.get("value", "on")))
+        elif tag == "input":
+            self.fields.append((a["name"], a.get("value", "")))
+        elif tag == "select":
+            self._select = a["name"]
+        elif tag == "option" and self._select is not None and "selected" in a:
+            self.fields.append((self._select, a.get("value", "")))
+        elif tag == "textarea":
+            self._textarea, self._text = a["name"], ""
+
+    def handle_data(self, data: str) -> None:
+        if self._textarea is not None:
+            self._text += data
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self._form = False
+        elif tag == "select":
+            self._select = None
+        elif tag == "textarea" and self._textarea is not None:
+            self.fields.append((self._textarea, self._text.removeprefix("\n")))
+            self._textarea = None
+
+
+@pytest.mark.parametrize("flow_id", sorted(p.stem for p in LIBRARY.glob("*.yaml")))
+def test_every_bundled_flow_saved_from_the_form_as_shown_is_the_same_flow(
+    bare_dash: Dash, admin: httpx.Client, flow_id: str
+) -> None:
+    edit = f"/dashboard/flows/{flow_id}/edit"
+    parser = _Fields()
+    parser.feed(admin.get(edit).text)
+    fields = [(k, v) for k, v in parser.fields if k not in ("csrf_token", "action")]
+    assert post_form(admin, edit, edit, [*fields, ("action", "save")]).status_code == 200
+    saved = load_flow_text(draft_text(bare_dash, flow_id) or "", f"{flow_id}.yaml")
+    original = load_flow_text((LIBRARY / f"{flow_id}.yaml").read_text("utf-8"), f"{flow_id}.yaml")
+    assert without_lines(saved) == without_lines(original)
