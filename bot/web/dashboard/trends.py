@@ -45,6 +45,7 @@ def headline(flow: Flow | None) -> Step | None:
 @dataclass
 class Tally:
     invited: int = 0
+    replied: int = 0  # started, from an invitation (not by keyword): what the rate is of
     started: int = 0
     completed: int = 0
     ratings: list[float] = field(default_factory=list)
@@ -93,7 +94,7 @@ def _points(tallies: dict[str, Tally], threshold: int, label: Callable[[str], st
                 invited,
                 started,
                 completed,
-                _percent(started, invited) if t.invited else None,
+                _percent(replied, invited) if t.invited else None,
                 _percent(completed, started),
                 mean,
                 rated,
@@ -149,14 +150,20 @@ def trends(session: Session, flow: Flow | None, f: Filters, threshold: int) -> T
             kinds[kind].invited += 1
     conversations = session.execute(
         conversations_query(
-            f, Conversation.id, Conversation.started_at, Conversation.status, Event.kind
+            f,
+            Conversation.id,
+            Conversation.started_at,
+            Conversation.status,
+            Conversation.event_id,
+            Event.kind,
         ).where(has_answer())
     ).all()
     step = headline(flow)
     ratings = answers_by_conversation(session, f, [step.id]).get(step.id, {}) if step else {}
-    for conversation_id, started_at, status, kind in conversations:
+    for conversation_id, started_at, status, event_id, kind in conversations:
         for tally in (months[month_of(started_at)], kinds[kind or NO_EVENT]):
             tally.started += 1
+            tally.replied += event_id is not None
             tally.completed += status == "completed"
             rating = _number(ratings.get(conversation_id))
             if rating is not None:

@@ -53,6 +53,8 @@ async def _table(request: Request, who: Who) -> dict[str, Any] | str:
             "offers": answer_filter.offers(flow),
             "picked": set(),
         }
+        if flow is not None and step is None and request.query_params.get("question"):
+            return "Choose one of the flow's closed questions."
         if flow is None or step is None:
             return context
         try:

@@ -198,7 +198,6 @@ async def decide(request: Request, who: Who) -> Response:
             "flow_id": flow_id,
             "step": step_id,
             "op": form_text(form, "op", limit=80),
-            "threshold": threshold,
         }
         return render(request, "suggested_confirm.html", context, who=who)
     status, message = outcome
