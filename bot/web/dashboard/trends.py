@@ -82,8 +82,8 @@ def _points(tallies: dict[str, Tally], threshold: int, label: Callable[[str], st
     out = []
     for key in sorted(tallies):
         t = tallies[key]
-        invited, started, completed = (
-            one(n, threshold) for n in (t.invited, t.started, t.completed)
+        invited, replied, started, completed = (
+            one(n, threshold) for n in (t.invited, t.replied, t.started, t.completed)
         )
         rated = one(len(t.ratings), threshold)
         mean = round(sum(t.ratings) / len(t.ratings), 2) if rated.shown and t.ratings else None
