@@ -74,7 +74,8 @@ def test_officers_decide_on_suggested_themes_and_the_decisions_stay(bare_dash: D
         again = client.get(SUGGESTED)
         left = suggestions(again.text)
         assert {first[0], second[0], third[0], fourth[0]}.isdisjoint(left)
-        assert "Merged" in again.text and "Accepted" in again.text
+        assert "Merged" in again.text
+        assert "Accepted" in again.text
         assert "School transport" in again.text
 
         # Reject one, then undo it: offered again.
