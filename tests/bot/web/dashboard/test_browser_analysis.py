@@ -89,6 +89,7 @@ def test_themes_crosstab_trends_and_the_public_page_in_a_browser(
         page.get_by_role("link", name="Cross-tabs").click()
         page.get_by_label("Flow").select_option("post_event")
         page.get_by_role("button", name="Apply filters").click()
+        page.get_by_label("Question").select_option(label="Overall, how was [event name]?")
         page.get_by_label("Compare by").select_option("area")
         page.get_by_role("button", name="Apply filters").click()
         table = page.locator("table.crosstab")
