@@ -20,7 +20,8 @@ from sqlalchemy.orm import Session
 
 from bot.reports.questions import ANSWERED_BY_LABELS, categories, question_text
 from bot.web.dashboard.funnel import GROUP_LABELS
-from bot.web.dashboard.suppress import Cell, State
+from bot.web.dashboard.suppress import Cell
+from bot.web.dashboard.table_suppress import suppress_table
 from flows.schema import Flow, Step, StepType
 from storage.models import Answer, Contact, Conversation, Event
 from storage.reporting import NO_AREA, NOT_ASKED, Filters, conversations_query
@@ -35,7 +36,6 @@ SPLITS = {
     "answered_by": "Who answered",
 }
 NO_EVENT = "No event (started by keyword)"
-BIG = 10**9
 
 
 def closed_steps(flow: Flow) -> list[Step]:
@@ -173,127 +173,3 @@ def crosstab(
         column_totals,
         total,
     )
-
-
-def _one(value: int, threshold: int) -> State:
-    return "small" if 0 < value < threshold else "shown"
-
-
-def suppress_table(
-    counts: list[list[int]],
-    row_totals: list[int],
-    column_totals: list[int],
-    total: int,
-    threshold: int,
-    *,
-    rows_add_up: bool,
-    columns_add_up: bool,
-) -> tuple[list[list[Cell]], list[Cell], list[Cell], Cell]:
-    """Primary then secondary suppression of a table with its margins (see the module's note).
-
-    `rows_add_up`: a row's cells add up to its total (one answer each); `columns_add_up`: a
-    column's cells add up to its total (each person in one row). Row totals add up to the grand
-    total when the columns do, and column totals when the rows do."""
-    n_rows, n_cols = len(counts), len(column_totals)
-    state: list[list[State]] = [[_one(v, threshold) for v in row] for row in counts]
-    row_state: list[State] = [_one(v, threshold) for v in row_totals]
-    col_state: list[State] = [_one(v, threshold) for v in column_totals]
-    grand: State = _one(total, threshold)
-    # A cell of a small group is hidden whatever its size (a 0 says something about each of its
-    # few members); its bounds are 0 to threshold - 1, not "5 or more".
-    # What anyone can tell about a cell hidden with its row or column rather than for its own
-    # size: (0, threshold - 1) inside a small group, anything at all otherwise.
-    forced: dict[tuple[int, int], tuple[int, int]] = {}
-    for r in range(n_rows):
-        for c in range(n_cols):
-            if row_state[r] != "shown" or col_state[c] != "shown" or grand != "shown":
-                state[r][c] = "hidden"
-                forced[(r, c)] = (0, threshold - 1)
-
-    def interval(value_state: State, known: tuple[int, int] | None) -> tuple[int, int]:
-        if known is not None:
-            return known
-        return (1, threshold - 1) if value_state == "small" else (threshold, BIG)
-
-    def settle(
-        values: list[int], states: list[State], fixed: list[tuple[int, int] | None], whole: int
-    ) -> bool:
-        """Hide the smallest shown counts until no hidden one is pinned down; True if changed."""
-        changed = False
-        while _pinned(values, states, fixed, whole, interval):
-            visible = [i for i, s in enumerate(states) if s == "shown" and values[i] > 0]
-            if not visible:
-                for i in range(len(states)):
-                    if states[i] == "shown":
-                        states[i] = "hidden"
-                        changed = True
-                # All hidden: nothing is shown to subtract from the total.
-                return changed
-            states[min(visible, key=lambda i: (values[i], i))] = "hidden"
-            changed = True
-        return changed
-
-    changed = True
-    while changed:
-        changed = False
-        if rows_add_up:
-            for r in range(n_rows):
-                if row_state[r] == "shown":
-                    fixed = [forced.get((r, c)) for c in range(n_cols)]
-                    changed |= settle(counts[r], state[r], fixed, row_totals[r])
-        if columns_add_up:
-            for c in range(n_cols):
-                if col_state[c] == "shown":
-                    column = [counts[r][c] for r in range(n_rows)]
-                    states = [state[r][c] for r in range(n_rows)]
-                    fixed = [forced.get((r, c)) for r in range(n_rows)]
-                    if settle(column, states, fixed, column_totals[c]):
-                        changed = True
-                        for r in range(n_rows):
-                            state[r][c] = states[r]
-        if grand == "shown" and columns_add_up:
-            changed |= settle(row_totals, row_state, [None] * n_rows, total)
-        if grand == "shown" and rows_add_up:
-            changed |= settle(column_totals, col_state, [None] * n_cols, total)
-        # A row or column whose total is hidden hides its cells: they would add up to it.
-        for r in range(n_rows):
-            for c in range(n_cols):
-                margin_hidden = row_state[r] != "shown" or col_state[c] != "shown"
-                if margin_hidden and state[r][c] == "shown":
-                    state[r][c] = "hidden"
-                    forced[(r, c)] = (0, BIG)
-                    changed = True
-
-    def cell(value: int, s: State) -> Cell:
-        return Cell(value, s, threshold)
-
-    return (
-        [[cell(counts[r][c], state[r][c]) for c in range(n_cols)] for r in range(n_rows)],
-        [cell(v, s) for v, s in zip(row_totals, row_state, strict=True)],
-        [cell(v, s) for v, s in zip(column_totals, col_state, strict=True)],
-        cell(total, grand),
-    )
-
-
-def _pinned(
-    values: list[int],
-    states: list[State],
-    fixed: list[tuple[int, int] | None],
-    whole: int,
-    interval: Any,
-) -> bool:
-    """Could someone who knows the rules work out any hidden count exactly from the total and
-    the shown counts?"""
-    hidden = [i for i, s in enumerate(states) if s != "shown"]
-    if not hidden:
-        return False
-    left = whole - sum(values[i] for i, s in enumerate(states) if s == "shown")
-    bounds = {i: interval(states[i], fixed[i]) for i in hidden}
-    low = sum(lo for lo, _ in bounds.values())
-    high = sum(min(hi, left) for _, hi in bounds.values())
-    for lo, hi in bounds.values():
-        least = max(lo, left - (high - min(hi, left)))
-        most = min(min(hi, left), left - (low - lo))
-        if least >= most:
-            return True
-    return False

@@ -7,8 +7,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.web.dashboard.crosstab import suppress_table
 from bot.web.dashboard.suppress import Cell
+from bot.web.dashboard.table_suppress import suppress_table
 
 T = 5
 
@@ -21,9 +21,18 @@ def _table(counts: list[list[int]]) -> tuple[list[list[Cell]], list[Cell], list[
     )
 
 
-def _lone_hidden(line: list[Cell], total: Cell) -> bool:
-    # A shown 0 total gives away only zeros: they describe nobody.
-    return total.shown and total.value > 0 and sum(not c.shown for c in line) == 1
+def _sensitive(cell: Cell) -> bool:
+    return not cell.shown and cell.value < T
+
+
+def _given_away(line: list[Cell], total: Cell) -> bool:
+    """A small count hidden alone beside a shown total, or a small total hidden beside its shown
+    counts: either is had by adding or subtracting. (A shown 0 total gives away only zeros, which
+    describe nobody.)"""
+    hidden = [c for c in line if not c.shown]
+    if total.shown:
+        return total.value > 0 and len(hidden) == 1 and _sensitive(hidden[0])
+    return not hidden and _sensitive(total)
 
 
 @settings(max_examples=300, deadline=None)
@@ -39,14 +48,14 @@ def test_no_small_count_is_shown_nor_given_away(counts: list[list[int]]) -> None
     everything = [c for row in cells for c in row] + rows + columns + [total]
     assert all(not (c.shown and 0 < c.value < T) for c in everything)
     for r, row in enumerate(cells):
-        assert not _lone_hidden(row, rows[r])
+        assert not _given_away(row, rows[r])
     for c, column in enumerate(zip(*cells, strict=True)):
-        assert not _lone_hidden(list(column), columns[c])
-    assert not _lone_hidden(rows, total)
-    assert not _lone_hidden(columns, total)
+        assert not _given_away(list(column), columns[c])
+    assert not _given_away(rows, total)
+    assert not _given_away(columns, total)
     # A group smaller than the threshold shows none of its breakdown, not even a 0.
     for r, row in enumerate(cells):
-        if not rows[r].shown:
+        if rows[r].state == "small":
             assert all(not c.shown for c in row)
 
 
@@ -56,9 +65,11 @@ def test_a_small_area_beside_a_large_one() -> None:
     assert total.label == "15"
     assert rows[1].label == "fewer than 5"
     assert all(c.label == "not shown" for c in cells[1])
-    # North's total would give south's away (15 - 13): it is hidden, and so its cells.
+    # North's total would give south's away (15 - 13): it is hidden.
     assert not rows[0].shown
     assert [c.label for c in columns] == ["0", "fewer than 5", "fewer than 5", "6", "6"]
+    # North's 6 for "5" would show that no south parent chose it (6 - 6): hidden too.
+    assert [c.label for c in cells[0]] == ["0"] + ["not shown"] * 4
 
 
 def test_a_table_of_large_groups_is_shown_whole() -> None:
