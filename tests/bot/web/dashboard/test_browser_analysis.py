@@ -98,6 +98,21 @@ def test_themes_crosstab_trends_and_the_public_page_in_a_browser(
         assert "not shown" in south.inner_text()
         _checked(page, found, "15-crosstab")
 
+        # Responses of the people who rated 1 or 2, ticked in the filter form.
+        page.get_by_role("link", name="Responses").click()
+        page.get_by_label("Flow").select_option("post_event")
+        page.get_by_role("button", name="Apply filters").click()
+        page.get_by_text("Filter by an answer").click()
+        page.get_by_role("group", name="Overall, how was [event name]?").get_by_label(
+            "1 - Poor"
+        ).check()
+        page.get_by_role("group", name="Overall, how was [event name]?").get_by_label(
+            "2 - Not great"
+        ).check()
+        page.get_by_role("button", name="Apply filters").click()
+        page.get_by_text("1 conversation match.").wait_for()
+        found["responses filtered by an answer"] = violations(page)
+
         # Trends: the chart, and its table.
         page.get_by_role("link", name="Trends").click()
         page.get_by_label("Flow").select_option("post_event")
