@@ -164,8 +164,8 @@ def _split_column(by: SplitBy | None, area: Any = Conversation.area) -> ColumnEl
 
 
 def _invited(session: Session, f: Filters, by: SplitBy | None) -> dict[str, int] | None:
-    # An invitation has no channel, language or answerer yet: nobody has replied to it.
-    per_conversation = (f.channel, f.language, f.answered_by)
+    # An invitation has no channel, language, answerer or answers yet: nobody has replied to it.
+    per_conversation = (f.channel, f.language, f.answered_by, f.conversation_ids)
     if any(v is not None for v in per_conversation) or by in ("channel", "language", "answered_by"):
         return None
     followed = select(FollowUp.contact_id, FollowUp.event_id).where(FollowUp.kind == "initial")
