@@ -162,6 +162,8 @@ class Settings(BaseSettings):
     # separated, e.g. 127.0.0.1,10.0.0.0/8); empty believes no one and uses the connecting address.
     trusted_proxies: str = ""
     small_group_threshold: int = Field(default=5, ge=2)
+    # Where the dashboard's "Publish" button writes the public page (index.html); empty: no button.
+    publish_dir: str = ""
     # The largest file a dashboard upload accepts; every other request body is kept small.
     max_upload_mb: int = Field(default=10, ge=1)
 

@@ -177,3 +177,25 @@ class YouSaidUpdate(Base):
         ForeignKey("officers.id", ondelete="SET NULL"), index=True
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ThemeSuggestionDecision(Base):
+    """What an officer did with one suggested theme of a free-text question: accepted it (perhaps
+    renamed), merged it with others into one theme, or rejected it. The suggestion is known by a
+    digest of its name, so no answer's words are kept here; `theme_id` is the theme it became."""
+
+    __tablename__ = "theme_suggestion_decisions"
+    __table_args__ = (UniqueConstraint("flow_id", "step_id", "suggestion"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    flow_id: Mapped[str] = mapped_column(String(64))
+    step_id: Mapped[str] = mapped_column(String(64))
+    suggestion: Mapped[str] = mapped_column(String(64))
+    decision: Mapped[str] = mapped_column(String(16))  # accepted, merged, rejected
+    theme_id: Mapped[int | None] = mapped_column(
+        ForeignKey("themes.id", ondelete="SET NULL"), index=True
+    )
+    officer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("officers.id", ondelete="SET NULL"), index=True
+    )
+    at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -8,7 +8,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from storage.dashboard_models import Coding, PublishedQuote
-from storage.models import Answer
+from storage.models import Answer, Conversation
+from storage.reporting import Filters, conversations_query
 
 
 class NotCoded(ValueError):
@@ -71,3 +72,20 @@ def is_approved(session: Session, answer_ids: list[int]) -> set[tuple[int, int]]
         )
     ).all()
     return {(a, t) for a, t in rows}
+
+
+def tagged(
+    session: Session, theme_id: int, scope: frozenset[str] | None, *, limit: int, offset: int = 0
+) -> list[tuple[int, str]]:
+    """(answer id, words) of the answers tagged with the theme that an officer with this scope may
+    read, newest first: the candidates for quoting (the caller redacts)."""
+    rows = session.execute(
+        conversations_query(Filters(scope=scope), Answer.id, Answer.value)
+        .join(Answer, Answer.conversation_id == Conversation.id)
+        .join(Coding, Coding.answer_id == Answer.id)
+        .where(Coding.theme_id == theme_id, Answer.value.is_not(None))
+        .order_by(Answer.answered_at.desc(), Answer.id.desc())
+        .limit(limit)
+        .offset(offset)
+    ).all()
+    return [(int(a), str(v)) for a, v in rows]

@@ -51,6 +51,8 @@ class Filters:
     answered_by: str | None = None  # self, with_help, for_them, unknown, or NOT_ASKED
     # The areas an officer may read row by row; None is every area, and responses with none.
     scope: frozenset[str] | None = None
+    # Only these conversations: what a filter on an (encrypted) answer matched, worked out in Python.
+    conversation_ids: frozenset[int] | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """For audit entries: what was asked for, never who it was about."""
@@ -73,6 +75,8 @@ class Filters:
                 out[name] = value.isoformat()
         if self.scope is not None:
             out["scope"] = sorted(self.scope)
+        if self.conversation_ids is not None:
+            out["conversations_matching_an_answer"] = len(self.conversation_ids)
         return out
 
 
@@ -121,6 +125,8 @@ def conversation_conditions(f: Filters) -> list[ColumnElement[bool]]:
     elif f.answered_by is not None:
         where.append(Conversation.answered_by == f.answered_by)
     where += _area_conditions(f, Conversation.area)
+    if f.conversation_ids is not None:
+        where.append(Conversation.id.in_(sorted(f.conversation_ids)))
     return where
 
 
@@ -158,8 +164,8 @@ def _split_column(by: SplitBy | None, area: Any = Conversation.area) -> ColumnEl
 
 
 def _invited(session: Session, f: Filters, by: SplitBy | None) -> dict[str, int] | None:
-    # An invitation has no channel, language or answerer yet: nobody has replied to it.
-    per_conversation = (f.channel, f.language, f.answered_by)
+    # An invitation has no channel, language, answerer or answers yet: nobody has replied to it.
+    per_conversation = (f.channel, f.language, f.answered_by, f.conversation_ids)
     if any(v is not None for v in per_conversation) or by in ("channel", "language", "answered_by"):
         return None
     followed = select(FollowUp.contact_id, FollowUp.event_id).where(FollowUp.kind == "initial")

@@ -11,6 +11,7 @@ from starlette.responses import Response
 
 from bot.reports.questions import answer_label, question_text
 from bot.versions.live import flow_at
+from bot.web.dashboard import answer_filter
 from bot.web.dashboard import filters as filtering
 from bot.web.dashboard.web import Who, db, now, page, refuse, render, services
 from storage import audit, reporting, to_read
@@ -36,24 +37,41 @@ async def responses(request: Request, who: Who) -> Response:
         f, query, error = reporting.Filters(scope=who.scope), filtering.Query(), str(exc)
     number = page_number(request)
     size = filtering.PAGE_SIZE
-    flow_ids = [flow.id for flow in services(request).library]
+    library = services(request).library
+    flow_ids = [flow.id for flow in library]
 
     def load(session: Session) -> dict[str, Any]:
-        total = responses_repo.count(session, f)
+        flow_id = filtering.flow_of(session, f)
+        flow = library.get(flow_id) if flow_id is not None and flow_id in library else None
+        context: dict[str, Any] = {"offers": answer_filter.offers(flow), "picked": set()}
+        narrowed, link = f, query
+        try:
+            answers = answer_filter.parse(request.query_params, flow)
+        except filtering.BadFilter as exc:
+            answers, context["error"] = None, str(exc)
+        if answers is not None:
+            narrowed = answer_filter.narrow(session, f, answers)
+            link = answer_filter.with_answers(query, answers)
+            context["picked"] = answers.picked
+            context["answer_said"] = answer_filter.describe(flow, answers)
+        total = responses_repo.count(session, narrowed)
         return {
+            **context,
             "choices": filtering.choices(session, flow_ids),
-            "rows": responses_repo.page(session, f, limit=size, offset=(number - 1) * size),
+            "rows": responses_repo.page(session, narrowed, limit=size, offset=(number - 1) * size),
             "total": total,
             "pages": max(1, -(-total // size)),
+            "query": link,
+            "export_query": query,
         }
 
-    context = await db(request, load)
+    context = {"query": query, "error": error, **await db(request, load)}
     return render(
         request,
         "responses.html",
-        {**context, "query": query, "error": error, "page_no": number},
+        {**context, "page_no": number},
         who=who,
-        status=400 if error else 200,
+        status=400 if context["error"] else 200,
     )
 
 
