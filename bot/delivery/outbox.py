@@ -31,6 +31,7 @@ from bot.delivery.pacing import TokenBucket
 from bot.delivery.wakeup import Wake
 from storage import contacts as contacts_repo
 from storage import messages as messages_repo
+from storage import outbox_claims
 from storage import receipts as receipts_repo
 from storage.models import Contact, Message
 
@@ -131,7 +132,7 @@ class Outbox:
         """The messages claimed, and the lease they were claimed until."""
         now = self.clock()
         with self.session_factory.begin() as session:
-            claimed, _ = messages_repo.claim_for_sending(
+            claimed, _ = outbox_claims.claim_for_sending(
                 session,
                 now,
                 limit=self._claim_size(),
