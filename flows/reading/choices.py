@@ -259,7 +259,9 @@ def _numbers_then_why(
     named = _multi(candidates, alone, rest, language)
     if not isinstance(said, list) or not isinstance(named, list) or set(named) <= set(said):
         return said
-    if set(named) <= alone and len(rest.split()) > 2:
+    words = key(rest).split()
+    sentence = len(words) > 2 and labels.exact(candidates, key(rest)) is None
+    if set(named) <= alone and (sentence or (words or [""])[0] in _CLAUSE_STARTS):
         return said  # "none" inside a sentence of why, not the option "None"
     return NOT_UNDERSTOOD  # "2 - speech" where 2 is not speech: which?
 

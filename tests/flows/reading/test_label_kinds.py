@@ -204,6 +204,7 @@ def read(step: Step, reply: str) -> object:
         (CLUBS, "1 and 3 - he likes both", ["drama", "chess"]),
         (CLUBS, "2 - drama", None),
         (CLUBS, "4 - none", ["none"]),
+        (CLUBS, "2 - no clubs", None),
         # "neither" is not "either" misspelt.
         (SEAT, "neither", None),
         (SEAT, "don't mind", "any"),
