@@ -20,6 +20,7 @@ from bot.cli.safeguarding import safeguarding_group
 from bot.cli.scheduler import scheduler_group
 from bot.cli.telegram import telegram_group
 from bot.cli.themes import themes_group
+from bot.cli.whatsapp import whatsapp_group
 from bot.config import get_settings
 from bot.logs import configure_logging
 
@@ -35,6 +36,7 @@ main.add_command(flows_group)
 events_group.add_command(qr)
 main.add_command(events_group)
 main.add_command(telegram_group)
+main.add_command(whatsapp_group)
 main.add_command(scheduler_group)
 main.add_command(privacy_group)
 main.add_command(safeguarding_group)

@@ -18,10 +18,10 @@ from bot.services import Services
 from bot.versions.live import refresh
 from flows import engine
 from flows.outcome import Prompt, PromptKind
+from storage import areas, you_said
 from storage import conversations as conversations_repo
 from storage import events as events_repo
 from storage import followups as followups_repo
-from storage import you_said
 from storage.db import deferred_flush
 from storage.followup_lookups import BatchLookups, RowLookups
 from storage.models import ChannelIdentity, Contact, Conversation, Event, FollowUp
@@ -31,8 +31,9 @@ log = logging.getLogger(__name__)
 RETRY_FAILED = timedelta(minutes=5)
 # How long to wait before looking again when someone is busy in another conversation.
 RECHECK_BUSY = timedelta(minutes=30)
-# Preferred channel first; then SMS (we may text first), then chat (only if they started the bot).
-CHANNEL_ORDER = ("sms", "telegram")
+# Preferred channel first; then SMS (we may text first), WhatsApp (a template may open it), then
+# chat (only if they started the bot).
+CHANNEL_ORDER = ("sms", "whatsapp", "telegram")
 
 
 @dataclass
@@ -94,7 +95,8 @@ class FollowUpRunner:
         cap_since = now - timedelta(days=self.s.settings.frequency_cap_days)
         done = FollowUpReport()
         try:
-            with session.begin_nested(), deferred_flush(session):
+            last_areas = areas.last_attended_many(session, {row.contact_id for row in rows})
+            with session.begin_nested(), deferred_flush(session), areas.known(session, last_areas):
                 lookups: RowLookups = BatchLookups(session, cap_since, rows)
                 for row in rows:
                     self._one(session, row, now, done, lookups)

@@ -57,7 +57,11 @@ BASE = [
     ("started_at", "Started (UTC)"),
     ("ended_at", "Ended (UTC)"),
 ]
-IDENTIFIERS = [("phone", "Phone number"), ("telegram_id", "Telegram id")]
+IDENTIFIERS = [
+    ("phone", "Phone number"),
+    ("telegram_id", "Telegram id"),
+    ("whatsapp", "WhatsApp number"),
+]
 LONG = [
     ("step_id", "Question id"),
     ("question", "Question"),
@@ -213,7 +217,7 @@ def rows(
             base = _base(row)
             if request.identified:
                 found = who.get(row.contact_id, {})
-                base += [found.get("sms", ""), found.get("telegram", "")]
+                base += [found.get("sms", ""), found.get("telegram", ""), found.get("whatsapp", "")]
             flow = flow_at(library, session, row.flow_id, row.flow_version)
             given = {a.step_id: a for a in answers[row.conversation_id]}
             if request.layout == "wide":
