@@ -112,6 +112,7 @@ class StepForm:
     point_emoji: dict[str, str] = field(default_factory=dict)
     yes_label: dict[str, str] = field(default_factory=dict)
     no_label: dict[str, str] = field(default_factory=dict)
+    gate: bool = False  # yes_no: asked before the engine's "who is answering?"
     max_length: str = ""
     minimum: str = ""
     maximum: str = ""
@@ -272,6 +273,7 @@ def _step_from(raw: Mapping[str, Any], languages: list[str]) -> StepForm:
         labels = {_s(_bool_word(k)): v for k, v in raw["labels"].items()}
         step.yes_label = _text(labels.get("yes"), languages)
         step.no_label = _text(labels.get("no"), languages)
+    step.gate = step_type == "yes_no" and raw.get("gate") is True
     step.max_length = _s(raw.get("max_length"))
     step.minimum, step.maximum = _s(raw.get("min")), _s(raw.get("max"))
     step.integer = raw.get("integer", True) is not False
@@ -364,6 +366,7 @@ def _step_fields(p: str, get: Any, many: Any) -> StepForm:
         range_hi=get(f"{p}range_hi") or "5",
         yes_label=texts(f"{p}yes"),
         no_label=texts(f"{p}no"),
+        gate=bool(get(f"{p}gate")),
         max_length=get(f"{p}max_length"),
         minimum=get(f"{p}min"),
         maximum=get(f"{p}max"),
@@ -463,6 +466,8 @@ def _step_data(step: StepForm, langs: list[str], kinds: dict[str, str]) -> dict[
         }
         if labels:
             out["labels"] = labels
+        if step.gate:
+            out["gate"] = True
     elif step.type == "text" and (n := _int(step.max_length)) is not None:
         out["max_length"] = n
     elif step.type == "number":

@@ -44,6 +44,7 @@ def as_posted(form: ef.FlowForm) -> FormData:
         items += [(f"{p}yes.{k}", v) for k, v in step.yes_label.items()]
         items += [(f"{p}no.{k}", v) for k, v in step.no_label.items()]
         items += [(f"{p}allow", a) for a in step.allow]
+        items += [(f"{p}gate", "1")] if step.gate else []
         items += [(f"{p}range_lo", step.range_lo), (f"{p}range_hi", step.range_hi)]
         items += [(f"{p}max_length", step.max_length), (f"{p}min", step.minimum)]
         items += [(f"{p}max", step.maximum), (f"{p}integer", "yes" if step.integer else "no")]
