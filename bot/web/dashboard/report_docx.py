@@ -155,6 +155,21 @@ def _funnel(document: DocumentType, overall: Any, splits: Sequence[Any]) -> None
                 _figure(cell, figure)
 
 
+def _costs(document: DocumentType, costs: dict[str, Any] | None) -> None:
+    """What the messages cost by channel, as on the page and in the PDF."""
+    if costs is None:
+        return
+    document.add_heading("What the messages cost, by channel", level=1)
+    table = _table(document, ["Channel", "Messages sent", "Charged as", "Cost"])
+    for row in costs["rows"]:
+        _row(table, row["name"], str(row["messages"]), row["unit"], row["cost"])
+    if costs["rows"]:
+        _row(table, "Total", "", "", costs["total"])
+    else:
+        _row(table, "No messages sent yet.")
+    document.add_paragraph(f"At the prices in the settings: {costs['prices']}.")
+
+
 def build(context: dict[str, Any], threshold: int) -> bytes:
     """The report's context (views_report) as a .docx file."""
     document = Document()
@@ -193,6 +208,7 @@ def build(context: dict[str, Any], threshold: int) -> bytes:
             document.add_paragraph("No answers have been coded against themes yet.")
     else:
         document.add_paragraph("Choose an event or a flow to include each question's answers.")
+    _costs(document, context.get("costs"))
     read = context["read"]
     document.add_heading("Every family's own words read by a person", level=1)
     document.add_paragraph(

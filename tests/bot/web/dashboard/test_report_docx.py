@@ -103,3 +103,18 @@ def test_a_viewer_gets_the_word_report_without_quotes_and_bad_filters_are_400(da
         response = anonymous.get("/dashboard/report.docx")
         assert response.status_code == 303
         assert "/dashboard/login" in response.headers["location"]
+
+
+def test_the_word_report_shows_what_the_messages_cost_by_channel(dash: Dash) -> None:
+    dash.officer("ann@council.example", "officer", ("north",))
+    with dash.login("ann@council.example") as ann:
+        page = ann.get("/dashboard/report", params={"flow": "post_event"}).text
+        document = fetch_docx(ann, flow="post_event")
+
+    assert "What the messages cost, by channel" in page
+    assert "What the messages cost, by channel" in headings(document)
+    assert ["Channel", "Messages sent", "Charged as", "Cost"] in rows(document)
+    # The seeded answers came in with nothing sent, as the page says too.
+    assert "No messages sent yet." in page
+    assert any(r[:1] == ["No messages sent yet."] for r in rows(document))
+    assert "At the prices in the settings:" in text(document)
