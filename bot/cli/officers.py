@@ -48,10 +48,20 @@ def _read_password(from_stdin: bool) -> str:
     help="A designated safeguarding lead: sees and acknowledges every area's flags.",
 )
 @click.option(
+    "--author",
+    is_flag=True,
+    help="May write and change flows in the dashboard's editor (admins publish them).",
+)
+@click.option(
     "--password-stdin", is_flag=True, help="Read the password from the first line of stdin."
 )
 def add(
-    email: str, role: str, areas: tuple[str, ...], safeguarding_lead: bool, password_stdin: bool
+    email: str,
+    role: str,
+    areas: tuple[str, ...],
+    safeguarding_lead: bool,
+    author: bool,
+    password_stdin: bool,
 ) -> None:
     """Add an officer who can sign in with EMAIL."""
     password = _read_password(password_stdin)
@@ -73,12 +83,19 @@ def add(
             )
         except ValueError as exc:
             raise click.BadParameter(str(exc), param_hint="EMAIL") from None
+        if author:
+            officers_repo.set_author(session, officer, True)
         audit.record(
             session,
             actor="cli",
             action="add_officer",
             subject=f"officer:{officer.id}",
-            detail={"role": role, "areas": officer.areas, "safeguarding_lead": safeguarding_lead},
+            detail={
+                "role": role,
+                "areas": officer.areas,
+                "safeguarding_lead": safeguarding_lead,
+                "author": author,
+            },
             now=now,
         )
         click.echo(f"added {officer.email} ({role}); officer id {officer.id}")

@@ -93,3 +93,33 @@ def test_end_sessions_signs_the_officer_out_everywhere(
     with session_factory() as s:
         (entry,) = audit.recent(s, action="end_officer_sessions")
     assert (entry.actor, entry.detail) == ("cli", {"sessions": 2})
+
+
+def test_add_with_author_lets_the_officer_write_flows(
+    cli: Invoke, session_factory: sessionmaker[Session]
+) -> None:
+    result = cli(
+        "officers",
+        "add",
+        "bo@council.example",
+        "--role",
+        "officer",
+        "--area",
+        "north",
+        "--author",
+        "--password-stdin",
+        stdin=NEW,
+    )
+    assert result.exit_code == 0, result.output
+    plain = cli(
+        "officers", "add", "cy@council.example", "--role", "officer", "--password-stdin", stdin=NEW
+    )
+    assert plain.exit_code == 0, plain.output
+    with session_factory() as s:
+        bo = officers_repo.by_email(s, "bo@council.example")
+        cy = officers_repo.by_email(s, "cy@council.example")
+        assert bo is not None
+        assert cy is not None
+        assert (bo.author, cy.author) == (True, False)
+        details = [e.detail for e in audit.recent(s, action="add_officer")]
+    assert {d["author"] for d in details} == {True, False}
