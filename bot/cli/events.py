@@ -16,6 +16,7 @@ import click
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.cli.db import open_database
+from bot.cli.lazy import LazyGroup
 from bot.cli.params import Duration, EventKind, LocalDateTime, zone
 from bot.clock import system_clock
 from bot.config import get_settings
@@ -72,7 +73,8 @@ def _check_reminders(
         raise click.BadParameter(exc.message, param_hint="--reminder") from None
 
 
-@click.group("events")
+# `events qr` lives with the posters; it is imported when it runs.
+@click.group("events", cls=LazyGroup, lazy_commands={"qr": "bot.cli.posters:qr"})
 def events_group() -> None:
     """Events, who came, and the follow-up requests sent afterwards."""
 
