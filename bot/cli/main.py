@@ -63,9 +63,9 @@ def demo(flow_id: str, lang: str, style: str, name: str | None, event_name: str)
         # The terminal is the conversation: operational logs would interleave with the messages.
         logging.getLogger().setLevel(logging.WARNING)
     from bot.cli.demo import run_demo
-    from flows.library import LIBRARY_DIR, load_library
+    from bot.cli.library import library_or_exit
 
-    library = load_library([LIBRARY_DIR, *settings.flow_path_list()])
+    library = library_or_exit()
     if flow_id not in library:
         raise click.BadParameter(
             f"no flow '{flow_id}'; known: {', '.join(f.id for f in library)}", param_hint="--flow"
