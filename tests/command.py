@@ -35,12 +35,14 @@ def run_command(
     get_settings.cache_clear()  # settings are read from the environment once per process
     try:
         with contextlib.chdir(cwd or Path.cwd()):
-            result = CliRunner(env=dict(env or {})).invoke(main, args, input=stdin)
+            result = CliRunner(env=dict(env or {})).invoke(
+                main, args, input=stdin, prog_name="sendvoice"
+            )
     finally:
         get_settings.cache_clear()
         root.setLevel(level)
     stderr = result.stderr
-    if result.exc_info is not None and not isinstance(result.exception, SystemExit):
+    if result.exc_info is not None and not isinstance(result.exc_info[1], SystemExit):
         # A real process would print the traceback and exit 1.
         stderr += "".join(traceback.format_exception(*result.exc_info))
     return subprocess.CompletedProcess(
