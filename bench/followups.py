@@ -110,6 +110,9 @@ def _claim_child(
     common.use_encryption_key(key)
     settings = settings_for(url, followup_batch_size=batch)
     services = build_services(settings, senders={})
+    # Planned as if SMS could send (the messages wait in the outbox): without it every row is
+    # held for a channel that cannot send, and nothing is started.
+    services.reachable = frozenset({"sms"})
     profiler = cProfile.Profile() if profile else None
     signal.signal(signal.SIGTERM, _stop)
     result: dict[str, Any] = {}

@@ -70,6 +70,20 @@ class Settings(BaseSettings):
     sms_max_per_second: float = Field(default=1.0, gt=0)
     sms_default_region: str = "GB"
 
+    # WhatsApp through the same Twilio account: a WhatsApp-enabled number, or a Messaging Service
+    # with a WhatsApp sender (TWILIO_WHATSAPP_MESSAGING_SERVICE_SID; it wins when both are set).
+    twilio_whatsapp_from: str = ""
+    twilio_whatsapp_messaging_service_sid: str = ""
+    whatsapp_max_per_second: float = Field(default=20.0, gt=0)
+    # Approved templates for follow-ups and reminders outside the 24-hour window, per flow and
+    # language: JSON {"post_event": {"en": {"followup": "HX...", "reminder": "HX..."}}}.
+    whatsapp_templates: str = ""
+    # In-session buttons: content SIDs for 1-3 quick replies and 4-10 list-picker items,
+    # "1=HX...,2=HX...,3=HX...,10=HX..." (see README: connecting WhatsApp).
+    whatsapp_button_content: str = ""
+    # What one WhatsApp message costs (in pounds), for the report's cost per channel.
+    whatsapp_price_per_message: float = Field(default=0.03, ge=0)
+
     # Telegram (chat, for young people).
     telegram_bot_token: SecretStr = SecretStr("")
     telegram_webhook_secret: SecretStr = SecretStr("")
@@ -165,6 +179,13 @@ class Settings(BaseSettings):
     @property
     def twilio_configured(self) -> bool:
         sender = self.twilio_from_number or self.twilio_messaging_service_sid
+        return bool(
+            self.twilio_account_sid and self.twilio_auth_token.get_secret_value() and sender
+        )
+
+    @property
+    def whatsapp_configured(self) -> bool:
+        sender = self.twilio_whatsapp_from or self.twilio_whatsapp_messaging_service_sid
         return bool(
             self.twilio_account_sid and self.twilio_auth_token.get_secret_value() and sender
         )

@@ -15,6 +15,7 @@ from bot.conversation.dispatch import Dispatcher
 from bot.delivery.outbox import Outbox
 from bot.delivery.pacing import TokenBucket
 from bot.safeguarding.alerts import SafeguardingAlerts
+from bot.versions.live import LiveLibrary
 from flows.library import LIBRARY_DIR, FlowLibrary, load_library
 from storage.crypto import IdentifierCipher
 from storage.db import make_engine, make_session_factory
@@ -22,7 +23,12 @@ from storage.db import make_engine, make_session_factory
 if TYPE_CHECKING:
     from bot.channels.telegram.sender import TelegramSender
 
-STYLES: dict[str, Style] = {"sms": "sms", "telegram": "chat", "console": "sms"}
+STYLES: dict[str, Style] = {
+    "sms": "sms",
+    "telegram": "chat",
+    "whatsapp": "chat",
+    "console": "sms",
+}
 
 
 @dataclass
@@ -65,11 +71,21 @@ class Services:
 def configured_channels(settings: Settings) -> frozenset[str]:
     """The channels these settings would send on (what `default_senders` would build)."""
     names = {"sms"} if settings.twilio_configured else set()
+    names |= {"whatsapp"} if settings.whatsapp_configured else set()
     return frozenset(names | ({"telegram"} if settings.telegram_configured else set()))
 
 
-def default_senders(settings: Settings) -> dict[str, Sender]:
+def default_senders(
+    settings: Settings,
+    session_factory: sessionmaker[Session] | None = None,
+    clock: Clock = system_clock,
+) -> dict[str, Sender]:
     senders: dict[str, Sender] = {}
+    if settings.whatsapp_configured and session_factory is not None:
+        # It reads the person's 24-hour window at the moment of sending.
+        from bot.channels.whatsapp.sender import WhatsAppSender
+
+        senders["whatsapp"] = WhatsAppSender(settings, session_factory, clock)
     if settings.twilio_configured:
         from bot.channels.sms.sender import TwilioSender
 
@@ -93,18 +109,29 @@ def build_services(
     engine = make_engine(settings.database_url)
     session_factory = make_session_factory(engine, cipher)
     library = library or load_library([LIBRARY_DIR, *settings.flow_path_list()])
-    senders = default_senders(settings) if senders is None else senders
+    # Conversations run the versions published in the database (bot.versions.live).
+    library = library if isinstance(library, LiveLibrary) else LiveLibrary(library)
+    senders = default_senders(settings, session_factory, clock) if senders is None else senders
     # The SMS sender keeps to Twilio's own count (a sliding window, bot.channels.sms.sender); this
     # bucket tells the outbox the channel's pace, so it claims no more than a lease can send.
     limits = {
         "sms": TokenBucket(settings.sms_max_per_second, start_full=False),
         "telegram": TokenBucket(settings.telegram_max_per_second),
+        "whatsapp": TokenBucket(settings.whatsapp_max_per_second),
     }
     # A short burst lets a message and its question arrive together; the average stays at the rate.
     per_chat = {"telegram": (settings.telegram_max_per_chat_per_second, 3.0)}
     dispatcher = Dispatcher(library, settings, STYLES, clock)
+    from bot.channels.whatsapp.fallback import to_sms
+
     outbox = Outbox(
-        session_factory, senders, settings, clock=clock, limits=limits, per_address=per_chat
+        session_factory,
+        senders,
+        settings,
+        clock=clock,
+        limits=limits,
+        per_address=per_chat,
+        fallbacks={"whatsapp": to_sms},
     )
     alerts = SafeguardingAlerts(session_factory, settings, clock=clock, on_queued=outbox.wake)
     return Services(

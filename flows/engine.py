@@ -164,9 +164,11 @@ class _Run:
             who = self.flow.who_answered
             if (
                 step.is_question
+                and not step.gate  # "can we ask?" comes first: who answers once they agree
                 and who is not None
                 and WHO_STEP not in self.state.values
-                and not self.state.path  # a conversation begun before the flow asked it
+                # a conversation begun before the flow asked it has answered a question already
+                and all(self.flow.has_step(s) and self.flow.step(s).gate for s in self.state.path)
             ):
                 # Before the first question, whichever route led there; then on to that question.
                 self.state.after_who = step.id

@@ -94,6 +94,8 @@ class Step:
     # yes_no: optional relabelling, e.g. {"yes": {"en": "Yes, please"}}
     yes_label: Text | None = None
     no_label: Text | None = None
+    # yes_no: "Can we ask you some questions?", asked before "who is answering?" (who_answered)
+    gate: bool = False
     # text
     max_length: int = 500
     # number

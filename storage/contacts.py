@@ -52,6 +52,7 @@ def find_or_create(
     role: str | None = None,
     language: str | None = None,
     lock: bool = False,
+    source: str | None = None,
 ) -> tuple[Contact, ChannelIdentity, bool]:
     """The contact behind an address, creating both on first contact.
 
@@ -85,6 +86,9 @@ def find_or_create(
             address_hash=cipher.lookup(address),
             address_enc=cipher.encrypt(address),
             created_at=now,
+            # Writing to us first is consent to be answered there.
+            opted_in_at=now,
+            opt_in_source=source or f"{channel}_first_message",
         )
         .on_conflict_do_nothing(index_elements=["channel", "address_hash"])
         .returning(ChannelIdentity)
@@ -100,7 +104,13 @@ def find_or_create(
 
 
 def link_identity(
-    session: Session, contact: Contact, channel: str, address: str, now: datetime
+    session: Session,
+    contact: Contact,
+    channel: str,
+    address: str,
+    now: datetime,
+    *,
+    source: str | None = None,
 ) -> ChannelIdentity:
     """Reach an existing contact on another channel too (a Telegram chat beside their number)."""
     cipher = cipher_of(session)
@@ -110,6 +120,8 @@ def link_identity(
         address_hash=cipher.lookup(address),
         address_enc=cipher.encrypt(address),
         created_at=now,
+        opted_in_at=now,
+        opt_in_source=source or "linked",
     )
     session.add(identity)
     session.flush()

@@ -42,6 +42,8 @@ class Officer(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # A designated safeguarding lead sees and acknowledges every area's flags.
     safeguarding_lead: Mapped[bool] = mapped_column(Boolean, default=False)
+    # May write flows in the dashboard (drafts, uploads); publishing stays with admins.
+    author: Mapped[bool] = mapped_column(Boolean, default=False)
     # Set when an admin resets the password: the temporary one works once, to choose a new one,
     # and not after password_expires_at.
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -1,26 +1,29 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
-from typing import Any, Literal, cast
+from typing import Any, Literal, Protocol, TypeVar, cast
 
-from sqlalchemy import CursorResult, Select, and_, bindparam, case, or_, select, update
+from sqlalchemy import CursorResult, Select, Table, and_, bindparam, case, or_, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import ReturningInsert
 
 from storage import dialect
+from storage.crypto import cipher_of
 from storage.db import flush
-from storage.models import Conversation, Message
+from storage.models import ChannelIdentity, Contact, Conversation, Message
 
 PENDING: tuple[str, ...] = ("queued", "sending")
 # Provider receipts can arrive out of order; a final verdict is never replaced by "sent".
-_FINAL: tuple[str, ...] = ("delivered", "undelivered", "failed", "cancelled")
+_FINAL: tuple[str, ...] = ("delivered", "read", "undelivered", "failed", "cancelled")
 
-DeliveryStatus = Literal["sent", "delivered", "undelivered", "failed"]
+DeliveryStatus = Literal["sent", "delivered", "read", "undelivered", "failed"]
 DELIVERY_STATUSES: dict[str, DeliveryStatus] = {
     "sent": "sent",
     "delivered": "delivered",
+    "read": "read",  # WhatsApp only
     "undelivered": "undelivered",
     "failed": "failed",
 }
@@ -36,6 +39,7 @@ def record_inbound(
     identity_id: int | None,
     meta: dict[str, Any],
     now: datetime,
+    conversation_id: int | None = None,
 ) -> Message | None:
     """The stored inbound message, or None if this provider id was already recorded:
     providers redeliver webhooks, and a redelivery must not be answered twice."""
@@ -51,6 +55,7 @@ def record_inbound(
                 "body": body,
                 "contact_id": contact_id,
                 "identity_id": identity_id,
+                "conversation_id": conversation_id,
                 "meta": meta,
                 "status": "received",
                 "attempts": 0,
@@ -73,7 +78,9 @@ def _insert_inbound(dialect_name: str) -> ReturningInsert[Message]:
 def belongs_to(message: Message, conversation: Conversation | None) -> None:
     """Link an inbound message to its conversation (which may not be written yet: a batch
     defers its flush, and the reference is filled in when it is)."""
-    if conversation is not None:
+    if conversation is not None and (
+        conversation.id is None or conversation.id != message.conversation_id
+    ):
         message.conversation = conversation
 
 
@@ -170,6 +177,161 @@ def claim_due(
     return messages
 
 
+@dataclass(frozen=True)
+class Claimed:
+    """An outbound message claimed for sending, with what the sender needs and nothing more."""
+
+    id: int
+    channel: str
+    contact_id: int | None
+    body: str
+    meta: dict[str, Any]
+    segments: int
+    attempts: int
+    created_at: datetime
+    address: str | None  # None: no identity to send to any more
+
+
+def claim_for_sending(
+    session: Session,
+    now: datetime,
+    *,
+    limit: int,
+    channels: Collection[str],
+    lease: timedelta,
+    in_flight: Collection[int] = (),
+) -> tuple[list[Claimed], int]:
+    """As `claim_due`, in SQL statements without the ORM: the outbox's every claim comes here.
+
+    Claimed messages to people who opted out since they were queued (their confirmation aside),
+    or to an address that is gone, are cancelled here and not returned. Returns the messages to
+    send, oldest first, and how many were cancelled."""
+    if not channels:
+        return [], 0
+    query = _claim_candidates().where(_T.c.channel.in_(list(channels)))
+    if in_flight:
+        query = query.where(_T.c.id.not_in(list(in_flight)))
+    connection = session.connection()
+    candidates = connection.execute(query, {"now": now, "limit": limit}).all()
+    rows = _in_order(session, list(candidates), in_flight)
+    if not rows:
+        return [], 0
+    ids = [row.id for row in rows]
+    uncertain = [
+        {"row_id": row.id, "meta": {**(row.meta or {}), "uncertain": True}}
+        for row in rows
+        if row.status == "sending"
+    ]
+    if uncertain:
+        # Its sender died mid-send: the provider may or may not have it. Say so, so the next
+        # sender asks the provider before sending it again.
+        connection.execute(_set_meta(), uncertain)
+    claimed = connection.execute(
+        _claim_update(), {"ids": ids, "until": now + lease, "now": now}
+    ).all()
+    by_id = {row.id: row for row in rows}
+    cipher = cipher_of(session)
+    out: list[Claimed] = []
+    cancel: dict[str, list[int]] = {}
+    for row in sorted(claimed, key=lambda r: r.id):
+        seen = by_id[row.id]
+        confirmation = bool((row.meta or {}).get("opt_out_confirmation"))
+        if row.contact_id is not None and not confirmation and seen.opted_out_at is not None:
+            # Checked at send time, not queue time: whatever queued it, an opt-out wins.
+            cancel.setdefault("opted_out", []).append(row.id)
+        elif seen.address_enc is None:
+            cancel.setdefault("no_address", []).append(row.id)
+        else:
+            out.append(
+                Claimed(
+                    id=row.id,
+                    channel=row.channel,
+                    contact_id=row.contact_id,
+                    body=row.body,
+                    meta=dict(row.meta or {}),
+                    segments=row.segments or 1,
+                    attempts=row.attempts,
+                    created_at=row.created_at,
+                    address=cipher.decrypt(seen.address_enc),
+                )
+            )
+    for reason, cancelled in cancel.items():
+        connection.execute(_cancel_ids(), {"ids": cancelled, "reason": reason, "now": now})
+    return out, sum(len(c) for c in cancel.values())
+
+
+_T = cast(Table, Message.__table__)
+
+
+@cache
+def _claim_candidates() -> Select[Any]:
+    identities = ChannelIdentity.__table__
+    contacts = Contact.__table__
+    return (
+        select(
+            _T.c.id,
+            _T.c.identity_id,
+            _T.c.status,
+            _T.c.meta,
+            identities.c.address_enc,
+            contacts.c.opted_out_at,
+        )
+        .outerjoin(identities, identities.c.id == _T.c.identity_id)
+        .outerjoin(contacts, contacts.c.id == _T.c.contact_id)
+        .where(
+            _T.c.direction == "out",
+            _T.c.status.in_(PENDING),
+            _T.c.next_attempt_at <= bindparam("now"),
+        )
+        .order_by(_T.c.id)
+        .limit(bindparam("limit"))
+        .with_for_update(skip_locked=True, of=_T)
+    )
+
+
+@cache
+def _claim_update() -> Any:
+    return (
+        update(_T)
+        .where(_T.c.id.in_(bindparam("ids", expanding=True)))
+        .values(
+            status="sending",
+            attempts=_T.c.attempts + 1,
+            next_attempt_at=bindparam("until"),
+            status_updated_at=bindparam("now"),
+        )
+        .returning(
+            _T.c.id,
+            _T.c.channel,
+            _T.c.contact_id,
+            _T.c.body,
+            _T.c.meta,
+            _T.c.segments,
+            _T.c.attempts,
+            _T.c.created_at,
+        )
+    )
+
+
+@cache
+def _set_meta() -> Any:
+    return update(_T).where(_T.c.id == bindparam("row_id")).values(meta=bindparam("meta"))
+
+
+@cache
+def _cancel_ids() -> Any:
+    return (
+        update(_T)
+        .where(_T.c.id.in_(bindparam("ids", expanding=True)))
+        .values(
+            status="cancelled",
+            next_attempt_at=None,
+            error_message=bindparam("reason"),
+            status_updated_at=bindparam("now"),
+        )
+    )
+
+
 def renew_leases(session: Session, held: Mapping[int, datetime], until: datetime) -> set[int]:
     """Extend to `until` the lease of each message a sender holds; the ids it still holds.
 
@@ -200,9 +362,17 @@ def renew_leases(session: Session, held: Mapping[int, datetime], until: datetime
     return set(result.scalars())
 
 
-def _in_order(
-    session: Session, candidates: list[Message], in_flight: Collection[int]
-) -> list[Message]:
+class _Pending(Protocol):
+    @property
+    def id(self) -> int: ...
+    @property
+    def identity_id(self) -> int | None: ...
+
+
+P = TypeVar("P", bound=_Pending)
+
+
+def _in_order(session: Session, candidates: list[P], in_flight: Collection[int]) -> list[P]:
     """The candidates that no earlier pending message to the same address is waiting ahead of.
 
     Read after the candidates are locked: a message another claimer has locked but not yet
@@ -309,6 +479,15 @@ def mark_failed(
     session.flush()
 
 
+def mark_held(session: Session, message: Message, error_code: str | None, now: datetime) -> None:
+    """Not sent, and not to be tried again until the person writes (see storage.windows)."""
+    message.status = "held"
+    message.next_attempt_at = None
+    message.error_code = error_code
+    message.status_updated_at = now
+    session.flush()
+
+
 def mark_cancelled(session: Session, message: Message, reason: str, now: datetime) -> None:
     _cancel(message, reason, now)
     session.flush()
@@ -329,7 +508,7 @@ def cancel_queued_for_contact(session: Session, contact_id: int, reason: str, no
         select(Message).where(
             Message.contact_id == contact_id,
             Message.direction == "out",
-            Message.status == "queued",
+            Message.status.in_(("queued", "held")),
         )
     ).all()
     cancelled = [m for m in waiting if not (m.meta or {}).get("opt_out_confirmation")]
@@ -360,6 +539,8 @@ def record_delivery(
         return None
     if status == "sent" and message.status in _FINAL:
         return message
+    if status == "delivered" and message.status == "read":
+        return message  # the ticks arrive in any order; read says more
     message.status = status
     if error_code is not None:
         message.error_code = error_code

@@ -28,8 +28,18 @@ Role = Literal["parent", "young_person", "unknown", "staff"]
 # "paused": a safeguarding flag stopped the survey until a person has read what was said.
 ConversationStatus = Literal["active", "completed", "stopped", "expired", "paused"]
 Direction = Literal["in", "out"]
+# "held": waiting for a WhatsApp window to open; "read": WhatsApp's blue ticks.
 MessageStatus = Literal[
-    "received", "queued", "sending", "sent", "delivered", "undelivered", "failed", "cancelled"
+    "received",
+    "queued",
+    "sending",
+    "held",
+    "sent",
+    "delivered",
+    "read",
+    "undelivered",
+    "failed",
+    "cancelled",
 ]
 # Who gave a conversation's answers (the engine's built-in question; see flows/who_answered.py).
 AnsweredBy = Literal["self", "with_help", "for_them", "unknown"]
@@ -98,6 +108,13 @@ class ChannelIdentity(Base):
     address_hash: Mapped[str] = mapped_column(String(64))
     address_enc: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Consent to be messaged on this channel, and how it was given ("import", "wa_link", ...).
+    opted_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    opt_in_source: Mapped[str | None] = mapped_column(String(32))
+    # WhatsApp's 24-hour window runs from the person's last message; outside it only an approved
+    # template may go, and `window_asked_at` says one went (bot.channels.whatsapp.window).
+    last_inbound_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    window_asked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     @property
     def address(self) -> str:

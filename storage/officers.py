@@ -137,6 +137,11 @@ def set_safeguarding_lead(session: Session, officer: Officer, lead: bool) -> Non
     session.flush()
 
 
+def set_author(session: Session, officer: Officer, author: bool) -> None:
+    officer.author = author
+    session.flush()
+
+
 def area_scope(officer: Officer) -> frozenset[str] | None:
     """The event areas whose responses this officer may read; None means every area (and none)."""
     if officer.role == "admin" or ALL_AREAS in officer.areas:

@@ -12,7 +12,7 @@ from storage import messages as messages_repo
 from storage.models import DeliveryReceipt
 
 # Later in a message's life ranks higher; a receipt never moves a message to a lower rank.
-_RANK = {"sent": 1, "delivered": 2, "undelivered": 2, "failed": 2}
+_RANK = {"sent": 1, "delivered": 2, "undelivered": 2, "failed": 2, "read": 3}
 
 
 def record(

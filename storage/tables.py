@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from storage import dashboard_models, models
+from storage import dashboard_models, flow_models, models
 from storage.base import Base
 
 metadata = Base.metadata
-__all__ = ["dashboard_models", "metadata", "models"]
+__all__ = ["dashboard_models", "flow_models", "metadata", "models"]

@@ -26,6 +26,7 @@ class Outcome(enum.StrEnum):
     SENT = "sent"
     RETRY = "retry"  # transient: the provider may accept it later
     FAILED = "failed"  # permanent: retrying cannot help
+    HELD = "held"  # waits for the person to write first (WhatsApp's 24-hour window)
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,7 @@ class SendResult:
     retry_after: timedelta | None = None  # what the provider asked for, if anything
     opted_out: bool = False  # the provider says this person has opted out or blocked us
     uncertain: bool = False  # the provider may have the message already (a timeout mid-request)
+    fall_back: bool = False  # failed on this channel: another the person agreed to may carry it
 
     @classmethod
     def sent(cls, provider_id: str) -> SendResult:
@@ -55,8 +57,20 @@ class SendResult:
         )
 
     @classmethod
-    def failed(cls, code: str, message: str, *, opted_out: bool = False) -> SendResult:
-        return cls(Outcome.FAILED, error_code=code, error_message=message, opted_out=opted_out)
+    def failed(
+        cls, code: str, message: str, *, opted_out: bool = False, fall_back: bool = False
+    ) -> SendResult:
+        return cls(
+            Outcome.FAILED,
+            error_code=code,
+            error_message=message,
+            opted_out=opted_out,
+            fall_back=fall_back,
+        )
+
+    @classmethod
+    def held(cls, code: str, message: str) -> SendResult:
+        return cls(Outcome.HELD, error_code=code, error_message=message)
 
 
 class Sender(Protocol):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
@@ -50,7 +51,26 @@ def open_services(settings: Settings, clock: Clock = system_clock) -> Services:
 
     require_cipher(settings)  # identifiers are encrypted at rest: no key, no server
     require_current_schema(settings)
-    return build_services(settings, clock=clock)
+    services = build_services(settings, clock=clock)
+    sync_flow_files(services)
+    return services
+
+
+def sync_flow_files(services: Services) -> None:
+    """Every flow file that changed becomes a published version, so the database holds every
+    version a conversation may run (bot.versions.sync)."""
+    from bot.versions.live import refresh
+    from bot.versions.sync import sync_files
+    from flows.library import LIBRARY_DIR
+
+    paths: list[str | Path] = [LIBRARY_DIR, *services.settings.flow_path_list()]
+    with services.session_factory.begin() as session:
+        report = sync_files(session, paths, now=services.clock())
+        refresh(services.library, session)
+    for flow_id, number in report.published:
+        log.info("flow %s published as version %d from its file", flow_id, number)
+    for problem in report.problems:
+        log.warning("flow file not published: %s", problem)
 
 
 def warn_at_start(services: Services) -> None:

@@ -195,3 +195,43 @@ def export_rapidpro(ctx: click.Context, flow_id: str, out: Path | None) -> None:
         click.echo(f"{out}: {flow_id} written for RapidPro/TextIt")
     for line in unmapped:
         click.echo(f"not exported: {line}", err=True)
+
+
+@flows_group.command("sync")
+@click.pass_context
+def sync(ctx: click.Context) -> None:
+    """Publish every flow file (bundled and FLOW_PATHS) that changed as a new version in the database."""
+    from bot.cli.db import open_database
+    from bot.clock import system_clock
+    from bot.config import get_settings
+    from bot.versions.sync import sync_files
+
+    settings = get_settings()
+    with open_database(settings) as factory, factory.begin() as session:
+        report = sync_files(session, [LIBRARY_DIR, *settings.flow_path_list()], now=system_clock())
+    for flow_id, number in report.published:
+        click.echo(f"{flow_id}: published as version {number}")
+    if report.unchanged:
+        click.echo(f"unchanged: {', '.join(report.unchanged)}")
+    for problem in report.problems:
+        click.echo(f"error: {problem}", err=True)
+    ctx.exit(1 if report.problems else 0)
+
+
+@flows_group.command("versions")
+@click.argument("flow_id")
+def versions(flow_id: str) -> None:
+    """Every published version of FLOW_ID, newest first: number, when, where from."""
+    from bot.cli.db import open_database
+    from bot.config import get_settings
+    from storage import flow_versions
+
+    with open_database(get_settings()) as factory, factory() as session:
+        rows = flow_versions.list_versions(session, flow_id)
+        for row in rows:
+            by = f"officer {row.published_by}" if row.published_by is not None else row.source
+            click.echo(
+                f"v{row.number:<4} {row.published_at:%Y-%m-%d %H:%M} UTC  {row.source:<8} {by}"
+            )
+    if not rows:
+        click.echo(f"no versions of '{flow_id}' yet (run `sendvoice flows sync`)", err=True)

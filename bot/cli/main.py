@@ -25,6 +25,7 @@ SUBCOMMANDS = {
     "scheduler": "bot.cli.scheduler:scheduler_group",
     "telegram": "bot.cli.telegram:telegram_group",
     "themes": "bot.cli.themes:themes_group",
+    "whatsapp": "bot.cli.whatsapp:whatsapp_group",
 }
 
 

@@ -5,9 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
+from sqlalchemy.orm import object_session
+
 from bot.channels.base import Style
 from bot.config import Settings
 from bot.conversation.ages import AGE_CHECKED_CHANNELS
+from bot.versions.live import LiveLibrary
 from flows.library import FlowLibrary
 from flows.schema import Flow
 from storage.models import Contact, Conversation
@@ -25,7 +28,11 @@ class ConversationContext:
         return self.styles.get(channel, "sms")
 
     def flow_of(self, conversation: Conversation) -> Flow | None:
-        """The flow a conversation runs, or None when it was removed from the library."""
+        """The flow a conversation runs: the version it started on, so an answer is always to the
+        question as it was asked; None when the flow was removed from the library."""
+        session = object_session(conversation)
+        if isinstance(self.library, LiveLibrary) and session is not None:
+            return self.library.pinned(session, conversation.flow_id, conversation.flow_version)
         if conversation.flow_id in self.library:
             return self.library.get(conversation.flow_id)
         return None

@@ -25,10 +25,12 @@ from bot.conversation.context import ConversationContext
 from bot.conversation.decide import Action, Decision, Seen, decide
 from bot.conversation.inbound import InboundMessage
 from bot.conversation.turn import DispatchResult, Turn
+from bot.versions.live import refresh
 from flows.library import FlowLibrary
 from flows.outcome import Prompt
 from flows.schema import Flow
 from storage import contacts as contacts_repo
+from storage import conversations as conversations_repo
 from storage import messages as messages_repo
 from storage.models import ChannelIdentity, Contact
 
@@ -63,9 +65,13 @@ class Dispatcher:
     def handle_in(self, session: Session, msg: InboundMessage) -> DispatchResult:
         """The whole of `handle` inside a transaction the caller owns."""
         now = self.clock()
-        contact, identity, _ = contacts_repo.find_or_create(
+        refresh(self.ctx.library, session)
+        contact, identity, created = contacts_repo.find_or_create(
             session, msg.channel, msg.address, now, lock=True
         )
+        # Read under the person's lock, before the message is stored, so the message is written
+        # with the conversation it answers (one statement, not an insert and an update).
+        conversation = None if created else conversations_repo.active_for(session, contact.id)
         inbound = messages_repo.record_inbound(
             session,
             channel=msg.channel,
@@ -75,13 +81,14 @@ class Dispatcher:
             identity_id=identity.id,
             meta=_inbound_meta(msg),
             now=now,
+            conversation_id=conversation.id if conversation is not None else None,
         )
         result = DispatchResult(contact_id=contact.id)
         if inbound is None:
             result.duplicate = True
             return result
         turn = Turn(self.ctx, session, contact, identity, now, result, inbound.id)
-        conversation = turn.open_conversation()
+        turn.seen_open(conversation)
         seen = Seen(
             channel=identity.channel,
             opted_out=contact.opted_out_at is not None,

@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -26,11 +26,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.channels.base import OutboundMessage, Outcome, Sender, SendResult
 from bot.clock import Clock, system_clock
 from bot.config import Settings
+from bot.delivery import threads
 from bot.delivery.pacing import TokenBucket
+from bot.delivery.wakeup import Wake
 from storage import contacts as contacts_repo
 from storage import messages as messages_repo
 from storage import receipts as receipts_repo
-from storage.models import ChannelIdentity, Contact, Message
+from storage.models import Contact, Message
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +40,8 @@ BACKOFF_BASE = timedelta(seconds=10)
 BACKOFF_CAP = timedelta(minutes=30)
 # Messages claimed and not yet recorded, across channels (see bot.channels.sms.sender.IN_FLIGHT).
 MAX_IN_FLIGHT = 16
+# Queues a failed message again on another channel the person agreed to; True if it did.
+Fallback = Callable[[Session, Message, datetime], bool]
 
 
 def backoff(attempt: int, asked: timedelta | None = None) -> timedelta:
@@ -54,10 +58,11 @@ class DeliveryReport:
     retried: int = 0
     failed: int = 0
     cancelled: int = 0
+    held: int = 0
 
     @property
     def handled(self) -> int:
-        return self.sent + self.retried + self.failed + self.cancelled
+        return self.sent + self.retried + self.failed + self.cancelled + self.held
 
     def count(self, verdict: str) -> None:
         setattr(self, verdict, getattr(self, verdict) + 1)
@@ -82,8 +87,11 @@ class Outbox:
         limits: Mapping[str, TokenBucket] | None = None,
         per_address: Mapping[str, tuple[float, float]] | None = None,
         max_in_flight: int = MAX_IN_FLIGHT,
+        fallbacks: Mapping[str, Fallback] | None = None,
     ) -> None:
         self.session_factory = session_factory
+        # Per channel: what to do with a message that channel gave up on (WhatsApp -> SMS).
+        self.fallbacks = dict(fallbacks or {})
         self.senders = dict(senders)
         self.settings = settings
         self.clock = clock
@@ -93,6 +101,9 @@ class Outbox:
         self._address_buckets: dict[tuple[str, str], TokenBucket] = {}
         self.max_in_flight = max(max_in_flight, 1)
         self.wakeup = asyncio.Event()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        # Under `serve --workers N`, a web process's outbox runs nothing: it wakes the one that does.
+        self.forward: Wake | None = None
         # Claimed by this outbox and not yet recorded: each id with the lease it last wrote.
         # Changed only on the event loop; threads get copies.
         self._held: dict[int, datetime] = {}
@@ -119,9 +130,8 @@ class Outbox:
     ) -> tuple[list[OutboundMessage], datetime]:
         """The messages claimed, and the lease they were claimed until."""
         now = self.clock()
-        out: list[OutboundMessage] = []
         with self.session_factory.begin() as session:
-            claimed = messages_repo.claim_due(
+            claimed, _ = messages_repo.claim_for_sending(
                 session,
                 now,
                 limit=self._claim_size(),
@@ -129,31 +139,20 @@ class Outbox:
                 lease=self.lease,
                 in_flight=in_flight,
             )
-            for message in claimed:
-                identity = (
-                    session.get(ChannelIdentity, message.identity_id)
-                    if message.identity_id
-                    else None
-                )
-                # Checked at send time, not queue time: whatever queued it, an opt-out wins.
-                if _opted_out(session, message):
-                    messages_repo.mark_cancelled(session, message, "opted_out", now)
-                    continue
-                if identity is None:
-                    messages_repo.mark_cancelled(session, message, "no_address", now)
-                    continue
-                out.append(
-                    OutboundMessage(
-                        id=message.id,
-                        channel=message.channel,
-                        address=identity.address,
-                        body=message.body,
-                        meta=dict(message.meta or {}),
-                        segments=message.segments or 1,
-                        attempt=message.attempts,
-                        created_at=message.created_at,
-                    )
-                )
+        out = [
+            OutboundMessage(
+                id=message.id,
+                channel=message.channel,
+                address=message.address,
+                body=message.body,
+                meta=message.meta,
+                segments=message.segments,
+                attempt=message.attempts,
+                created_at=message.created_at,
+            )
+            for message in claimed
+            if message.address is not None
+        ]
         return out, now + self.lease
 
     def _renew(self, held: dict[int, datetime], until: datetime) -> set[int]:
@@ -170,7 +169,7 @@ class Outbox:
             held = dict(self._held)
             until = self.clock() + self.lease
             try:
-                kept = await asyncio.to_thread(self._renew, held, until)
+                kept = await threads.run(self._renew, held, until)
             except Exception as exc:  # the database may be briefly away: try again next time
                 log.warning("could not renew outbox leases: %s", type(exc).__name__)
                 continue
@@ -201,6 +200,9 @@ class Outbox:
             elif result.outcome is Outcome.SENT:
                 messages_repo.mark_sent(session, row, result.provider_id, now)
                 verdict = "sent"
+            elif result.outcome is Outcome.HELD:
+                messages_repo.mark_held(session, row, result.error_code, now)
+                verdict = "held"
             elif result.outcome is Outcome.RETRY and _opted_out(session, row):
                 # They said STOP while this was with the provider's client: not again.
                 messages_repo.mark_cancelled(session, row, "opted_out", now)
@@ -224,6 +226,9 @@ class Outbox:
                     session, row, result.error_code, result.error_message, now
                 )
                 verdict = "failed"
+                fallback = self.fallbacks.get(row.channel) if result.fall_back else None
+                if fallback is not None:
+                    fallback(session, row, now)
                 if result.opted_out and row.contact_id is not None:
                     contact = contacts_repo.lock(session, row.contact_id)
                     if contact.opted_out_at is None:
@@ -267,7 +272,7 @@ class Outbox:
             return None
         # The same words may have gone to this person before (a repeated re-prompt): only a
         # provider id no other message of ours has claimed can be this one.
-        known = await asyncio.to_thread(self._known_provider_ids, message.channel, candidates)
+        known = await threads.run(self._known_provider_ids, message.channel, candidates)
         return next((c for c in candidates if c not in known), None)
 
     def _known_provider_ids(self, channel: str, candidates: list[str]) -> set[str]:
@@ -316,7 +321,7 @@ class Outbox:
                 )
                 return
             result = await self._send(message)
-            verdict = await asyncio.to_thread(self._record, message, result)
+            verdict = await threads.run(self._record, message, result)
             if verdict is not None:
                 report.count(verdict)
         finally:
@@ -345,7 +350,7 @@ class Outbox:
                     # across batches.
                     # Sends still in flight are ours: never claimed again, and a person's next
                     # message may follow them.
-                    batch, until = await asyncio.to_thread(self._claim, frozenset(self._held))
+                    batch, until = await threads.run(self._claim, frozenset(self._held))
                     if not batch:
                         break
                     for message in batch:
@@ -373,12 +378,15 @@ class Outbox:
 
     async def run(self, stop: asyncio.Event, poll_seconds: float = 1.0) -> None:
         """Deliver until `stop` is set; `wake()` after a commit skips the wait."""
+        self._loop = asyncio.get_running_loop()
         while not stop.is_set():
+            # Cleared before the pass, not after: a wake while it runs (a reply queued after its
+            # claim) must start another pass at once, not wait for the poll.
+            self.wakeup.clear()
             try:
                 await self.deliver_due()
             except Exception:  # the database may be briefly away; keep the worker alive
                 log.exception("outbox pass failed")
-            self.wakeup.clear()
             waiters = [asyncio.create_task(self.wakeup.wait()), asyncio.create_task(stop.wait())]
             _, pending = await asyncio.wait(
                 waiters, timeout=poll_seconds, return_when=asyncio.FIRST_COMPLETED
@@ -387,4 +395,7 @@ class Outbox:
                 task.cancel()
 
     def wake(self) -> None:
-        self.wakeup.set()
+        """Something was queued: deliver now. Safe from any thread."""
+        threads.set_event(self.wakeup, self._loop)
+        if self.forward is not None:
+            self.forward("outbox")

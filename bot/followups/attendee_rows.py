@@ -20,8 +20,16 @@ from phonenumbers import PhoneNumberType
 
 from bot.phone import to_e164
 
-COLUMNS = ("name", "phone", "telegram", "role", "language", "consent")
-OPTIONAL_COLUMNS = frozenset({"telegram"})
+COLUMNS = ("name", "phone", "telegram", "role", "language", "consent", "whatsapp", "channel")
+OPTIONAL_COLUMNS = frozenset({"telegram", "whatsapp", "channel"})
+# How the person would rather hear from us; empty: WhatsApp if they gave a WhatsApp number.
+_CHANNELS = {
+    "": None,
+    "sms": "sms",
+    "text": "sms",
+    "whatsapp": "whatsapp",
+    "telegram": "telegram",
+}
 _NAME_LIMIT = 200  # a name longer than this is surely not one
 
 _YES = frozenset({"yes", "y", "true", "1"})
@@ -46,11 +54,14 @@ WORKBOOK = "Excel workbook"
 # What to do about a problem in each column, for people who will fix it in Excel.
 FIXES = {
     "header": "Make the first row the column names: name, phone, telegram, role, language, "
-    "consent (telegram may be left out).",
+    "consent, whatsapp, channel (telegram, whatsapp and channel may be left out).",
     "name": "Shorten the name, or leave the cell empty.",
     "phone": "Type a UK mobile number such as 07700 900123 (format the column as Text), or give "
     "a Telegram chat id instead for a young person.",
     "telegram": "Give the Telegram chat id as digits only, or leave the cell empty.",
+    "whatsapp": "Give their WhatsApp number, or yes if it is the number in the phone column, or "
+    "leave the cell empty.",
+    "channel": "Write sms, whatsapp or telegram, or leave the cell empty.",
     "role": "Write parent or young_person.",
     "language": "Write en or cy, or leave the cell empty for English.",
     "consent": "Write yes if they agreed to be contacted afterwards, or no if they did not.",
@@ -87,12 +98,16 @@ class Person:
     language: str
     # False: they came (and count) but did not agree to be contacted, so nothing is sent.
     consent: bool = True
+    whatsapp: str | None = None  # E.164
+    channel: str | None = None  # the channel they asked for, if they said
 
     @property
     def key(self) -> tuple[str, str]:
         """The address the contact is found by: the phone when there is one."""
         if self.phone is not None:
             return "sms", self.phone
+        if self.whatsapp is not None:
+            return "whatsapp", self.whatsapp
         assert self.telegram is not None  # check() refuses rows with neither
         return "telegram", self.telegram
 
@@ -267,6 +282,7 @@ class _RowChecker:
         self.problems: list[RowProblem] = []
         self.phones: dict[str, int] = {}
         self.telegrams: dict[str, int] = {}
+        self.whatsapps: dict[str, int] = {}
 
     def add(self, row: int, column: str, message: str) -> None:
         self.problems.append(RowProblem(row, column, message))
@@ -283,14 +299,46 @@ class _RowChecker:
         consent = self._consent(n, row.get("consent", ""))
         phone = self._phone(n, row.get("phone", ""))
         telegram = self._telegram(n, row.get("telegram", ""))
+        channel = self._channel(n, row.get("channel", ""))
+        whatsapp = self._whatsapp(n, row.get("whatsapp", ""), phone, channel)
         raw_phone, raw_telegram = row.get("phone", "").strip(), row.get("telegram", "").strip()
-        if not raw_phone and not raw_telegram:
+        raw_whatsapp = row.get("whatsapp", "").strip()
+        if not raw_phone and not raw_telegram and not raw_whatsapp:
             self.add(n, "phone", "no phone number or Telegram chat id: we could not reach them")
-        elif not raw_phone and role == "parent":
+        elif not raw_phone and not raw_whatsapp and role == "parent":
             self.add(n, "phone", "missing: parents are sent text messages, so they need a number")
+        reachable = {"sms": phone, "whatsapp": whatsapp, "telegram": telegram}
+        if channel is not None and reachable[channel] is None and len(self.problems) == before:
+            self.add(n, "channel", f"{channel} was asked for, but the row has no address for it")
         if len(self.problems) > before or role is None or language is None or consent is None:
             return None
-        return Person(n, name, phone, telegram, role, language, consent)
+        return Person(n, name, phone, telegram, role, language, consent, whatsapp, channel)
+
+    def _channel(self, n: int, raw: str) -> str | None:
+        word = _word(raw)
+        if word not in _CHANNELS:
+            self.add(n, "channel", f"{raw.strip()!r} is not sms, whatsapp or telegram")
+            return None
+        return _CHANNELS[word]
+
+    def _whatsapp(self, n: int, raw: str, phone: str | None, channel: str | None) -> str | None:
+        raw = raw.strip()
+        if _word(raw) in _YES or (not raw and channel == "whatsapp"):
+            return phone  # the phone column's number is on WhatsApp
+        if not raw or _word(raw) in _NO:
+            return None
+        if _EXCEL_NUMBER_RE.match(raw):
+            self.add(n, "whatsapp", f"{raw!r} {_EXCEL_ROUNDED}")
+            return None
+        number = to_e164(raw.removeprefix("whatsapp:"), self.region)
+        if number is None:
+            self.add(n, "whatsapp", f"{raw!r} is not a phone number")
+            return None
+        first = self.whatsapps.setdefault(number, n)
+        if first != n:
+            self.add(n, "whatsapp", f"{raw!r} is the same WhatsApp number as row {first}")
+            return None
+        return number
 
     def _role(self, n: int, raw: str) -> str | None:
         role = _ROLES.get(_word(raw).replace(" ", "_"))

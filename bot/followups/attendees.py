@@ -78,7 +78,11 @@ def _batches(items: Sequence[T]) -> Iterable[Sequence[T]]:
 
 
 def _channel(person: Person) -> str:
-    return "telegram" if person.telegram and person.role == "young_person" else "sms"
+    if person.channel is not None:
+        return person.channel
+    if person.telegram and person.role == "young_person":
+        return "telegram"
+    return "whatsapp" if person.whatsapp else "sms"
 
 
 def _owners(session: Session, channel: str, addresses: Sequence[str]) -> dict[str, int]:
@@ -97,7 +101,12 @@ def _owners(session: Session, channel: str, addresses: Sequence[str]) -> dict[st
 
 
 def _identity(
-    cipher: IdentifierCipher, contact_id: int, channel: str, address: str, now: datetime
+    cipher: IdentifierCipher,
+    contact_id: int,
+    channel: str,
+    address: str,
+    now: datetime,
+    consent: bool = True,
 ) -> dict[str, object]:
     return {
         "contact_id": contact_id,
@@ -105,6 +114,9 @@ def _identity(
         "address_hash": cipher.lookup(address),
         "address_enc": cipher.encrypt(address),
         "created_at": now,
+        # Agreed to be contacted, at the address given for this channel (SMS fallback asks).
+        "opted_in_at": now if consent else None,
+        "opt_in_source": CONSENT_SOURCE if consent else None,
     }
 
 
@@ -114,14 +126,18 @@ class _Known:
     def __init__(self, session: Session, people: Sequence[Person]) -> None:
         self.sms = _owners(session, "sms", [p.phone for p in people if p.phone])
         self.telegram = _owners(session, "telegram", [p.telegram for p in people if p.telegram])
+        self.whatsapp = _owners(session, "whatsapp", [p.whatsapp for p in people if p.whatsapp])
         self.contacts: dict[int, Contact] = {}
-        for chunk in _batches(sorted({*self.sms.values(), *self.telegram.values()})):
+        known = {*self.sms.values(), *self.telegram.values(), *self.whatsapp.values()}
+        for chunk in _batches(sorted(known)):
             for contact in session.scalars(select(Contact).where(Contact.id.in_(chunk))):
                 self.contacts[contact.id] = contact
 
     def contact_id(self, person: Person) -> int | None:
         channel, address = person.key
-        return (self.sms if channel == "sms" else self.telegram).get(address)
+        return {"sms": self.sms, "whatsapp": self.whatsapp, "telegram": self.telegram}[channel].get(
+            address
+        )
 
     def conflicts(self, people: Iterable[Person]) -> list[RowProblem]:
         problems = []
@@ -243,9 +259,19 @@ def _write_batch(
         else:
             contact_id = created[person.row]
             channel, address = person.key
-            identities.append(_identity(cipher, contact_id, channel, address, now))
+            identities.append(_identity(cipher, contact_id, channel, address, now, person.consent))
         if person.phone and person.telegram and person.telegram not in known.telegram:
-            identities.append(_identity(cipher, contact_id, "telegram", person.telegram, now))
+            identities.append(
+                _identity(cipher, contact_id, "telegram", person.telegram, now, person.consent)
+            )
+        if (
+            person.whatsapp
+            and person.key[0] != "whatsapp"
+            and person.whatsapp not in known.whatsapp
+        ):
+            identities.append(
+                _identity(cipher, contact_id, "whatsapp", person.whatsapp, now, person.consent)
+            )
         attendance[person.consent].append((contact_id, person.role))
     session.flush()
     _link(session, identities)

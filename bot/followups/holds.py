@@ -7,11 +7,12 @@ send again, and finds them by these exact reasons.
 
 from __future__ import annotations
 
-CHANNEL_NAMES = {"sms": "SMS", "telegram": "Telegram"}
+CHANNEL_NAMES = {"sms": "SMS", "telegram": "Telegram", "whatsapp": "WhatsApp"}
 # What turns each channel on; the names operators set.
 CHANNEL_SETTINGS = {
     "sms": "TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM_NUMBER",
     "telegram": "TELEGRAM_BOT_TOKEN",
+    "whatsapp": "TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_WHATSAPP_FROM",
 }
 
 

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import segno
 
 from bot.channels.telegram.links import deep_link
+from bot.channels.whatsapp.links import start_text, wa_link
 from bot.config import Settings
 from flows.schema import Flow
 from storage.models import Event
@@ -47,14 +48,31 @@ class Poster:
     sms_keyword: str | None  # None: the flow has no keyword, or there is no number to text
     sms_number: str | None
     stop: str
+    # Opens WhatsApp with the event's start text ready to send; None: no WhatsApp number.
+    whatsapp_link: str | None = None
 
 
-def poster(settings: Settings, flow: Flow | None, code: str, username: str | None) -> Poster:
+def whatsapp_link(settings: Settings, event_name: str, code: str) -> str | None:
+    if not settings.twilio_whatsapp_from:
+        return None
+    return wa_link(settings.twilio_whatsapp_from, start_text(event_name, code))
+
+
+def poster(
+    settings: Settings,
+    flow: Flow | None,
+    code: str,
+    username: str | None,
+    event_name: str = "the event",
+) -> Poster:
     keyword = flow.start_keyword if flow is not None else None
     number = settings.twilio_from_number or None
+    whatsapp = whatsapp_link(settings, event_name, code)
+    ways = "by text, on WhatsApp or on Telegram" if whatsapp else "by text or on Telegram"
     return Poster(
         telegram_link=deep_link(username, code) if username else None,
         sms_keyword=keyword if keyword and number else None,
         sms_number=number if keyword else None,
-        stop="Send STOP at any time, by text or on Telegram, and we will not message you again.",
+        stop=f"Send STOP at any time, {ways}, and we will not message you again.",
+        whatsapp_link=whatsapp,
     )

@@ -15,12 +15,13 @@ from bot.conversation.turn import DispatchResult, Turn
 from bot.followups.holds import CHANNEL_NAMES, hold_reason
 from bot.followups.quiet_hours import parse_clock, quiet_until, zone
 from bot.services import Services
+from bot.versions.live import refresh
 from flows import engine
 from flows.outcome import Prompt, PromptKind
+from storage import areas, you_said
 from storage import conversations as conversations_repo
 from storage import events as events_repo
 from storage import followups as followups_repo
-from storage import you_said
 from storage.db import deferred_flush
 from storage.followup_lookups import BatchLookups, RowLookups
 from storage.models import ChannelIdentity, Contact, Conversation, Event, FollowUp
@@ -30,8 +31,9 @@ log = logging.getLogger(__name__)
 RETRY_FAILED = timedelta(minutes=5)
 # How long to wait before looking again when someone is busy in another conversation.
 RECHECK_BUSY = timedelta(minutes=30)
-# Preferred channel first; then SMS (we may text first), then chat (only if they started the bot).
-CHANNEL_ORDER = ("sms", "telegram")
+# Preferred channel first; then SMS (we may text first), WhatsApp (a template may open it), then
+# chat (only if they started the bot).
+CHANNEL_ORDER = ("sms", "whatsapp", "telegram")
 
 
 @dataclass
@@ -82,6 +84,7 @@ class FollowUpRunner:
                 )
                 if not rows:
                     return report
+                refresh(self.s.library, session)
                 self._run_batch(session, rows, now, report)
 
     def _run_batch(
@@ -92,7 +95,8 @@ class FollowUpRunner:
         cap_since = now - timedelta(days=self.s.settings.frequency_cap_days)
         done = FollowUpReport()
         try:
-            with session.begin_nested(), deferred_flush(session):
+            last_areas = areas.last_attended_many(session, {row.contact_id for row in rows})
+            with session.begin_nested(), deferred_flush(session), areas.known(session, last_areas):
                 lookups: RowLookups = BatchLookups(session, cap_since, rows)
                 for row in rows:
                     self._one(session, row, now, done, lookups)
@@ -237,7 +241,9 @@ class FollowUpRunner:
         event: Event,
         now: datetime,
     ) -> None:
-        flow = self.s.library.get(conversation.flow_id)
+        flow = self.s.dispatcher.ctx.flow_of(conversation)
+        if flow is None:
+            return
         turn = Turn(self.s.dispatcher.ctx, session, contact, identity, now, DispatchResult(), None)
         outcome = engine.resume(flow, turn.state_of(conversation), now, personal=turn.personal)
         lead = Prompt(
@@ -268,8 +274,8 @@ class FollowUpRunner:
         expired = 0
         with self.s.session_factory.begin() as session:
             for conversation in conversations_repo.due(session, now, limit=500):
-                if conversation.flow_id in self.s.library:
-                    flow = self.s.library.get(conversation.flow_id)
+                flow = self.s.dispatcher.ctx.flow_of(conversation)
+                if flow is not None:
                     state = conversations_repo.state_of(session, conversation)
                     outcome = engine.timeout(flow, state, now)
                     state, status, wake = outcome.state, outcome.status.value, outcome.wake_at

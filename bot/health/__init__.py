@@ -36,6 +36,8 @@ def configured_channels(settings: Settings) -> set[str]:
         found.add("sms")
     if settings.telegram_configured:
         found.add("telegram")
+    if settings.whatsapp_configured:
+        found.add("whatsapp")
     return found
 
 

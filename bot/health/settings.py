@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import SecretStr
 
+from bot.channels.whatsapp.content import ContentConfigError, parse_buttons, parse_templates
 from bot.config import Settings
 from bot.followups.quiet_hours import parse_clock
 from bot.health.check import Check, fail, ok, warn
@@ -50,6 +51,7 @@ def settings_checks(settings: Settings) -> list[Check]:
         public_url(settings),
         sms(settings),
         telegram(settings),
+        whatsapp(settings),
         alerts(settings),
         dashboard(settings),
         time_zone(settings),
@@ -175,6 +177,28 @@ def sms(settings: Settings) -> Check:
         return api
     webhook = settings.public_url("/webhooks/twilio/sms")
     return ok(name, f"Twilio is set up; the number's incoming-message webhook must be {webhook}")
+
+
+WHATSAPP_FIX = "see README: Connect WhatsApp; `sendvoice whatsapp check` shows what is read"
+
+
+def whatsapp(settings: Settings) -> Check:
+    name = "whatsapp"
+    try:
+        templates = parse_templates(settings.whatsapp_templates)
+        parse_buttons(settings.whatsapp_button_content)
+    except ContentConfigError as exc:
+        return fail(name, str(exc), WHATSAPP_FIX)
+    if not settings.whatsapp_configured:
+        return ok(name, "WhatsApp is off (set TWILIO_WHATSAPP_FROM to use it)")
+    if not templates:
+        return warn(
+            name,
+            "no WHATSAPP_TEMPLATES: follow-ups to people who have not written in 24 hours wait "
+            "for them to write, or go by SMS to those who agreed to texts",
+            WHATSAPP_FIX,
+        )
+    return ok(name, f"WhatsApp is on, with {len(templates)} approved template(s)")
 
 
 def telegram(settings: Settings) -> Check:

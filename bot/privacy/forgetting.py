@@ -28,13 +28,14 @@ from storage.models import (
 
 
 def find_person(session: Session, who: str, region: str) -> Contact | None:
-    """A phone number (any UK format) or a Telegram chat id."""
+    """A phone number (any UK format, by SMS or WhatsApp) or a Telegram chat id."""
     candidates: list[tuple[str, str]] = []
     if who.strip().lstrip("-").isdigit() and len(who.strip()) < 11:
         candidates.append(("telegram", who.strip()))
     number = to_e164(who, region)
     if number:
         candidates.append(("sms", number))
+        candidates.append(("whatsapp", number))  # someone who only ever used WhatsApp
     if who.strip().isdigit():
         candidates.append(("telegram", who.strip()))
     for channel, address in candidates:

@@ -23,8 +23,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.privacy.redact import redact
 from bot.reports.questions import answer_label, question_text
+from bot.versions.live import flow_at
 from flows.library import FlowLibrary
-from flows.schema import Step, StepType
+from flows.schema import Flow, Step, StepType
 from storage import audit, reporting, to_read
 from storage import responses as responses_repo
 from storage.models import Answer, Conversation
@@ -55,7 +56,11 @@ BASE = [
     ("started_at", "Started (UTC)"),
     ("ended_at", "Ended (UTC)"),
 ]
-IDENTIFIERS = [("phone", "Phone number"), ("telegram_id", "Telegram id")]
+IDENTIFIERS = [
+    ("phone", "Phone number"),
+    ("telegram_id", "Telegram id"),
+    ("whatsapp", "WhatsApp number"),
+]
 LONG = [
     ("step_id", "Question id"),
     ("question", "Question"),
@@ -154,24 +159,32 @@ def columns(session: Session, request: ExportRequest, library: FlowLibrary) -> C
     headers = [h for _, h in BASE] + ([h for _, h in IDENTIFIERS] if request.identified else [])
     if request.layout == "long":
         return Columns(keys + [k for k, _ in LONG], headers + [h for _, h in LONG])
-    flow_ids = sorted(
-        session.scalars(
-            reporting.conversations_query(request.filters, Conversation.flow_id).distinct()
-        )
-    )
-    several = len(flow_ids) > 1
+    pairs = session.execute(
+        reporting.conversations_query(
+            request.filters, Conversation.flow_id, Conversation.flow_version
+        ).distinct()
+    ).all()
+    versions: dict[str, set[int]] = {}
+    for flow_id, number in pairs:
+        versions.setdefault(flow_id, set()).add(number)
+    several = len(versions) > 1
     keys.append(READ[0])
     headers.append(READ[1])
     steps: list[tuple[str, Step]] = []
-    for flow_id in flow_ids:
+    for flow_id in sorted(versions):
         if flow_id not in library:
             continue
-        for step in library.get(flow_id).steps:
-            if step.is_question:
-                steps.append((flow_id, step))
-                key = f"{flow_id}.{step.id}" if several else step.id
-                keys.append(key)
-                headers.append(f"{key}: {question_text(step)}")
+        # The newest version's questions, then any that only older versions asked.
+        seen: set[str] = set()
+        older = [flow_at(library, session, flow_id, n) for n in sorted(versions[flow_id])]
+        for flow in [library.get(flow_id), *reversed(older)]:
+            for step in flow.steps if flow is not None else ():
+                if step.is_question and step.id not in seen:
+                    seen.add(step.id)
+                    steps.append((flow_id, step))
+                    key = f"{flow_id}.{step.id}" if several else step.id
+                    keys.append(key)
+                    headers.append(f"{key}: {question_text(step)}")
     return Columns(keys, headers, steps)
 
 
@@ -203,12 +216,12 @@ def rows(
             base = _base(row)
             if request.identified:
                 found = who.get(row.contact_id, {})
-                base += [found.get("sms", ""), found.get("telegram", "")]
-            flow = library.get(row.flow_id) if row.flow_id in library else None
+                base += [found.get("sms", ""), found.get("telegram", ""), found.get("whatsapp", "")]
+            flow = flow_at(library, session, row.flow_id, row.flow_version)
             given = {a.step_id: a for a in answers[row.conversation_id]}
             if request.layout == "wide":
                 cells = [
-                    _cell(step, given[step.id], request.identified)
+                    _cell(_asked(flow, step), given[step.id], request.identified)
                     if flow_id == row.flow_id and step.id in given
                     else ""
                     for flow_id, step in cols.steps
@@ -233,6 +246,11 @@ def rows(
                         (_iso(read[answer.id]) or NOT_YET) if answer.id in read else "",
                     ]
                 ]
+
+
+def _asked(flow: Flow | None, step: Step) -> Step:
+    """The step as this conversation's version asked it (its options may have changed since)."""
+    return flow.step(step.id) if flow is not None and flow.has_step(step.id) else step
 
 
 def _raw(value: Any, step: Step | None, identified: bool) -> Any:

@@ -21,6 +21,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock, system_clock
 from bot.config import Settings
+from bot.delivery import threads
+from bot.delivery.wakeup import Wake
 from bot.safeguarding import unread_reminder
 from storage import contacts as contacts_repo
 from storage import messages as messages_repo
@@ -102,6 +104,9 @@ class SafeguardingAlerts:
         self.settings = settings
         self.clock = clock
         self.wakeup = asyncio.Event()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        # Under `serve --workers N`, a web process wakes the alerts of the serving process.
+        self.forward: Wake | None = None
         self.on_queued = on_queued  # wakes the outbox when an SMS alert was queued
         # Flags already reported as not emailable, so each is logged once by this process.
         self._unroutable: set[int] = set()
@@ -220,15 +225,19 @@ class SafeguardingAlerts:
         )
 
     def wake(self) -> None:
-        self.wakeup.set()
+        """A flag was raised: alert now, not at the next poll. Safe from any thread."""
+        threads.set_event(self.wakeup, self._loop)
+        if self.forward is not None:
+            self.forward("alerts")
 
     async def run(self, stop: asyncio.Event) -> None:
+        self._loop = asyncio.get_running_loop()
         while not stop.is_set():
+            self.wakeup.clear()  # before the pass: a flag raised during it starts another
             try:
-                await asyncio.to_thread(self.deliver_due)
+                await threads.run(self.deliver_due)
             except Exception:  # the database may be briefly away; the flags are safe in it
                 log.exception("safeguarding alert pass failed")
-            self.wakeup.clear()
             waiters = [asyncio.create_task(self.wakeup.wait()), asyncio.create_task(stop.wait())]
             _, pending = await asyncio.wait(
                 waiters,

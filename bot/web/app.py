@@ -17,8 +17,9 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from bot.channels.sms.webhooks import inbound_sms, status_callback
+from bot.channels.sms.webhooks import status_callback
 from bot.channels.telegram.webhook import telegram_update
+from bot.channels.whatsapp.webhooks import inbound_twilio, inbound_whatsapp, status_whatsapp
 from bot.config import Settings
 from bot.delivery.loops import delivery
 from bot.health import failures
@@ -119,8 +120,10 @@ def create_app(
     app = Starlette(
         routes=[
             Route("/healthz", healthz, methods=["GET"]),
-            Route("/webhooks/twilio/sms", inbound_sms, methods=["POST"]),
+            Route("/webhooks/twilio/sms", inbound_twilio, methods=["POST"]),
             Route("/webhooks/twilio/status", status_callback, methods=["POST"]),
+            Route("/webhooks/twilio/whatsapp", inbound_whatsapp, methods=["POST"]),
+            Route("/webhooks/twilio/whatsapp/status", status_whatsapp, methods=["POST"]),
             Route("/webhooks/telegram", telegram_update, methods=["POST"]),
             *dashboard.routes(),
         ],

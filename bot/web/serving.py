@@ -5,8 +5,9 @@ One process is one core. Above that, webhooks and the dashboard run in `workers`
 side), while the outbox, the safeguarding alerts and the scheduler stay in this process. Keeping
 delivery in one place keeps the SMS pace one count against Twilio's limit and each Telegram
 chat's pace one count (each person's order holds anyway: see storage.messages.claim_due). The
-web processes cannot wake this process's outbox, so it looks for due messages every
-DELIVERY_POLL_SECONDS instead (a claim that finds nothing is one indexed query).
+web processes wake this process's outbox and alerts when they queue something (NOTIFY on
+PostgreSQL, a local socket on SQLite: bot.delivery.wakeup); it also looks every
+DELIVERY_POLL_SECONDS, in case a wake was lost.
 """
 
 from __future__ import annotations
@@ -19,13 +20,14 @@ import threading
 import uvicorn
 from starlette.applications import Starlette
 
+from bot.delivery import wakeup
 from bot.delivery.loops import delivery
 from bot.services import Services
 
 log = logging.getLogger(__name__)
 
 WEB_APP = "bot.web.worker_app:create"
-DELIVERY_POLL_SECONDS = 0.2
+DELIVERY_POLL_SECONDS = 1.0
 _STOP_SECONDS = 20.0
 # How long uvicorn's supervisor waits for a web process to answer its health check before it
 # kills and replaces it. Its default (5 s) is shorter than a web process takes to start on a busy
@@ -53,12 +55,15 @@ def serve_many(
     web_app: str = WEB_APP,
 ) -> None:
     """`web_app` names a factory that builds a web-only app in each worker (`module:function`)."""
-    loops = Delivery(services, run_scheduler=run_scheduler)
-    loops.start()
-    try:
-        _run(web_app, services, host, port, workers=workers)
-    finally:
-        loops.stop()
+    with contextlib.ExitStack() as stack:
+        if services.engine.dialect.name != "postgresql":
+            stack.enter_context(wakeup.wake_socket())  # before the web processes start
+        loops = Delivery(services, run_scheduler=run_scheduler)
+        loops.start()
+        try:
+            _run(web_app, services, host, port, workers=workers)
+        finally:
+            loops.stop()
 
 
 def _run(
@@ -107,7 +112,10 @@ class Delivery(threading.Thread):
         self._loop = asyncio.get_running_loop()
         self._ready.set()
         async with delivery(
-            self.services, scheduler=self.run_scheduler, poll_seconds=DELIVERY_POLL_SECONDS
+            self.services,
+            scheduler=self.run_scheduler,
+            poll_seconds=DELIVERY_POLL_SECONDS,
+            listen=True,
         ):
             await self._stopping.wait()
         await self.services.aclose()

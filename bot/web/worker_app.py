@@ -15,6 +15,7 @@ from starlette.applications import Starlette
 
 from bot.cli.db import open_services
 from bot.config import get_settings
+from bot.delivery import wakeup
 from bot.logs import configure_logging
 from bot.web.app import create_app
 
@@ -27,7 +28,10 @@ def create() -> Starlette:
     _exit_with_parent()
     settings = get_settings()
     configure_logging(settings.log_level)
-    return create_app(open_services(settings), run_workers=False)
+    services = open_services(settings)
+    # Delivery runs in the serving process: what this one queues, it tells that one about.
+    services.outbox.forward = services.alerts.forward = wakeup.sender_for(services.engine)
+    return create_app(services, run_workers=False)
 
 
 def _exit_with_parent() -> None:

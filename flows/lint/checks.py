@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from flows.gsm import non_gsm7_characters
 from flows.lint import welsh
 from flows.lint.budget import ServiceTexts, sendable
+from flows.lint.emoji import emoji_alone
 from flows.lint.graph import trapped_loops, unreachable
 from flows.lint.readability import TARGET_READING_AGE, assess
 from flows.schema import Audience, Flow, Step
@@ -37,6 +38,14 @@ def _texts(step: Step) -> list[tuple[str, str, str]]:
     return out
 
 
+def _emoji_checked(step: Step) -> list[tuple[str, str, str]]:
+    """Every text a person reads in the step, with the yes/no labels that replace Yes and No."""
+    out = _texts(step)
+    for word, label in (("yes", step.yes_label), ("no", step.no_label)):
+        out += [(f"labels.{word}.{lang}", lang, t) for lang, t in (label or {}).items()]
+    return out
+
+
 def lint(flow: Flow, service: ServiceTexts | None = None) -> list[LintWarning]:
     """`service`: the texts the service sends around a flow (notice, replies), checked with it."""
     warnings: list[LintWarning] = []
@@ -63,6 +72,9 @@ def lint(flow: Flow, service: ServiceTexts | None = None) -> list[LintWarning]:
             for problem in welsh.problems(text):
                 warn(None, "help.cy", problem)
     for step in (*built_in, *flow.steps):
+        for field, _lang, text in _emoji_checked(step):
+            if emoji_alone(text):
+                warn(step, field, f"{text!r} is an emoji alone: add words beside it")
         for field, lang, text in _texts(step):
             if lang == "cy":
                 for problem in welsh.problems(text):

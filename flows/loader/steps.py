@@ -31,7 +31,7 @@ TYPE_FIELDS: dict[StepType, set[str]] = {
     StepType.CHOICE: {"options"},
     StepType.MULTI_CHOICE: {"options", "min_choices", "max_choices"},
     StepType.SCALE: {"range", "labels", "emoji"},
-    StepType.YES_NO: {"labels"},
+    StepType.YES_NO: {"labels", "gate"},
     StepType.TEXT: {"max_length"},
     StepType.NUMBER: {"min", "max", "integer"},
     StepType.DATE: set(),
@@ -171,7 +171,12 @@ class StepBuilder:
             points = self._scale(data, label)
             return None if points is None else {"points": points}
         if step_type is StepType.YES_NO:
-            return self._yes_no_labels(data, label)
+            labels = self._yes_no_labels(data, label)
+            gate = data.get("gate", False)
+            if not isinstance(gate, bool):
+                self.err(line_of(data, "gate"), f"{label}.gate", "expected true or false")
+                return None
+            return None if labels is None else labels | {"gate": gate}
         if step_type is StepType.TEXT:
             n = self.f.get_int(data, "max_length", p, lo=1, hi=MAX_TEXT_LENGTH)
             return {"max_length": 500 if n is None else n}

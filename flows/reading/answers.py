@@ -42,6 +42,7 @@ from flows.reading.vocabulary import (
     AGE_BEFORE,
     COUNTED,
     INTENSIFIERS,
+    LABEL_WORDINGS,
     NOT_A_COUNT,
     PART_OF,
     PEOPLE,
@@ -160,7 +161,9 @@ def _scale(step: Step, raw: str, norm: str, language: str, today: date) -> Inter
     if out_of and len(numbers) == 2:
         value = _rescale(int(out_of.group(1)), int(out_of.group(2)), step.scale_max)
     elif numbers:
-        value = numbers[0] if len(set(numbers)) == 1 and not _counts_something(text) else None
+        # "my son is 4": how old, not the score.
+        plain = not _counts_something(text) and not _an_age(text)
+        value = numbers[0] if len(set(numbers)) == 1 and plain else None
     elif starts_like_special(typed):
         value = None
     else:
@@ -197,6 +200,9 @@ def _rescale(score: int, out_of: int, top: int) -> Fraction | None:
 
 def _scale_words(candidates: list[labels.Candidate], typed: str, norm: str) -> int | None:
     """A point by its words, read also as "very" for "really" and "not useful" for "useless"."""
+    worded = _in_label_words(candidates, typed)
+    if worded is not None:
+        return worded
     words = typed.split()
     strong = next(
         (w for c in candidates for k in c.keys for w in k.split() if w in _STRONG), "very"
@@ -215,6 +221,26 @@ def _scale_words(candidates: list[labels.Candidate], typed: str, norm: str) -> i
     ):
         found = None  # "da iawn" is "very good", not the point called "Iawn" (OK)
     return found if found is not None else reworded
+
+
+def _in_label_words(candidates: list[labels.Candidate], typed: str) -> int | None:
+    """ "quite sure" is "Fairly sure" where a label says "fairly", and nowhere else."""
+    padded = f" {typed} "
+    keys = [f" {k} " for c in candidates for k in c.keys]
+    for phrase, instead in LABEL_WORDINGS.items():
+        if f" {phrase} " in padded and any(f" {instead} " in k for k in keys):
+            text = padded.replace(f" {phrase} ", f" {instead} ").strip()
+            found = labels.exact(candidates, text)
+            return found if found is not None else _alone(candidates, text, instead)
+    return None
+
+
+def _alone(candidates: list[labels.Candidate], text: str, word: str) -> int | None:
+    """ "a little" alone, where one label starts with it: "A little sure"."""
+    if text != word:
+        return None
+    starting = {i for i, c in enumerate(candidates) for k in c.keys if k.startswith(f"{word} ")}
+    return starting.pop() if len(starting) == 1 else None
 
 
 def _reworded(typed: str, strong: str = "very") -> list[str]:
@@ -301,6 +327,9 @@ def _number(step: Step, raw: str, norm: str, language: str, today: date) -> Inte
     numbers = numbers_in(text)
     if numbers is None or {squeeze(w) for w in typed.split()} & NOT_A_COUNT:
         return refused(NOT_UNDERSTOOD)  # "at least 2", "0 but my nephew lives with us"
+    per = units.rate_given(key(text))
+    if per is not None and per != units.rate_asked(step):
+        return refused(NOT_UNDERSTOOD)  # "2 hours a day" to "How many hours a week?"
     count = _people(text)
     if count is not None:
         numbers = [Fraction(count)]  # "my son", "dwy ferch a mab"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from functools import cache
 
 from flows.reading import labels
@@ -39,7 +40,7 @@ from flows.reading.vocabulary import (
     TEXT_SPEAK,
 )
 from flows.reading.yesno import by_polarity
-from flows.schema import Step
+from flows.schema import Option, Step
 
 _INDEX = re.compile(r"(?:(?:option|number|no|choice|opsiwn|rhif|dewis) ?)?(\d+)")
 _TOKEN = re.compile(r"\d+|[^\W\d_]+")
@@ -87,13 +88,50 @@ _NOTHING_ELSE = re.compile(
 )
 # An answer, then a dash, colon or bracket, then why: "1 - he talks more now", "4 (tutor)".
 _REASON = re.compile(r"^(?P<head>[^-–:(]+?)\s*(?:\s[-–:]|\()\s*\S")
+# "1:1 support", "2:1": two numbers that are one word of a label, never two option numbers.
+_RATIO_IN_LABEL = re.compile(r"(?<![\d:])(\d{1,2}):(\d{1,2})(?![\d:])")
+_RATIO_WORDS = {"one": "1", "two": "2", "three": "3", "un": "1", "dau": "2", "tri": "3"}
+_RATIO = re.compile(r"(?<![\d:])(\w{1,5})\s*(?::|-to-|\bto\b|\bi\b)\s*(\w{1,5})(?![\d:])")
+_NUMBERS_ONLY = re.compile(r"\d{1,2}(?:\s*(?:,|&|\+|and|a|ac)?\s*\d{1,2})*")
+# The option that means the other two together: "Both", "Y ddwy".
+_BOTH_LABELS = frozenset({"both", "y ddwy", "y ddau", "both of them", "the two"})
 # More pieces than this is not a list of choices, and reading it would be slow.
 MAX_PIECES = 40
 MAX_JOINED = 6  # a label spans at most this many pieces ("speech and language therapy")
 
 
+def _ratios(options: Sequence[Option], norm: str) -> tuple[list[Candidate], str]:
+    """Options, and the reply, with a label's "1:1" written as one word ("ratio1to1"), so "1:1"
+    or "one to one" names that option and is not read as options 1 and 1."""
+    found = {
+        m.group(0) for o in options for t in o.label.values() for m in _RATIO_IN_LABEL.finditer(t)
+    }
+    if not found:
+        return labels.from_options(options), norm
+
+    def word(match: re.Match[str]) -> str:
+        low, high = (_RATIO_WORDS.get(g, g) for g in match.groups())
+        return f"ratio{low}to{high}" if f"{low}:{high}" in found else match.group(0)
+
+    options = [
+        replace(o, label={lang: _RATIO_IN_LABEL.sub(word, t) for lang, t in o.label.items()})
+        for o in options
+    ]
+    return labels.from_options(options), _RATIO.sub(word, norm)
+
+
+def _both_option(step: Step, several: list[int], norm: str) -> int | None:
+    """ "english and welsh" to "1 English 2 Welsh 3 Both": the option that says both."""
+    if len(step.options) != 3 or len(set(several)) != 2 or _OR.search(norm):
+        return None
+    rest = {0, 1, 2} - set(several)
+    (other,) = rest
+    said = {key(t) for t in step.options[other].label.values()}
+    return other if said & _BOTH_LABELS else None
+
+
 def read_choice(step: Step, norm: str, language: str) -> Interpretation:
-    candidates = labels.from_options(step.options)
+    candidates, norm = _ratios(step.options, norm)
     norm = " ".join(TEXT_SPEAK.get(w, w) for w in norm.split())
     norm = _schools(candidates, norm)
     if any(f" {later} " in f" {key(norm)} " for later in LATER):
@@ -103,7 +141,8 @@ def read_choice(step: Step, norm: str, language: str) -> Interpretation:
     if isinstance(found, int) and plain:
         several = _many(candidates, _OR.sub(", ", norm), language)  # "school or college"
         if isinstance(several, list) and len(set(several)) > 1:
-            return refused(TOO_MANY)
+            both = _both_option(step, several, norm)
+            return refused(TOO_MANY) if both is None else understood(step.options[both].value)
     leading = _LEADING_NUMBER.match(norm)
     if isinstance(found, int) and leading:
         said = _position(leading.group(1), len(candidates))
@@ -123,7 +162,8 @@ def read_choice(step: Step, norm: str, language: str) -> Interpretation:
     if found == NOT_UNDERSTOOD:
         several = _many(candidates, _OR.sub(", ", norm), language)
         if isinstance(several, list) and len(set(several)) > 1:
-            return refused(TOO_MANY)
+            both = _both_option(step, several, norm)
+            return refused(TOO_MANY) if both is None else understood(step.options[both].value)
     return refused(found)
 
 
@@ -174,10 +214,16 @@ def _before_reason(norm: str) -> str | None:
 
 
 def read_multi(step: Step, norm: str, language: str) -> Interpretation:
-    candidates = labels.from_options(step.options)
+    candidates, norm = _ratios(step.options, norm)
     alone = {i for i, o in enumerate(step.options) if o.exclusive}
-    found = _multi(candidates, alone, norm, language)
     head = _REASON.match(norm)
+    if head and _NUMBERS_ONLY.fullmatch(head.group("head")):
+        # "2 - he has none at school": options by number, then why; the why is not a choice.
+        found = _numbers_then_why(candidates, alone, norm, head, language)
+        if isinstance(found, str):
+            return refused(found)
+    else:
+        found = _multi(candidates, alone, norm, language)
     if isinstance(found, str) and head:  # "1 - he talks in sentences now", "4 (senco)"
         found = _multi(candidates, alone, head.group("head"), language)
     because = _before_reason(norm)
@@ -199,6 +245,23 @@ def read_multi(step: Step, norm: str, language: str) -> Interpretation:
     if step.max_choices is not None and len(chosen) > step.max_choices:
         return refused(TOO_MANY)
     return understood([step.options[i].value for i in chosen])
+
+
+def _numbers_then_why(
+    candidates: Sequence[Candidate],
+    alone: set[int],
+    norm: str,
+    head: re.Match[str],
+    language: str,
+) -> list[int] | str:
+    said = _multi(candidates, alone, head.group("head"), language)
+    rest = norm[head.end("head") :].strip(" -–:()")
+    named = _multi(candidates, alone, rest, language)
+    if not isinstance(said, list) or not isinstance(named, list) or set(named) <= set(said):
+        return said
+    if set(named) <= alone and len(rest.split()) > 2:
+        return said  # "none" inside a sentence of why, not the option "None"
+    return NOT_UNDERSTOOD  # "2 - speech" where 2 is not speech: which?
 
 
 def _schools(candidates: Sequence[Candidate], norm: str) -> str:

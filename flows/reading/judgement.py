@@ -18,6 +18,8 @@ Judgement = bool | Literal["neither"] | None
 _YES = frozenset({"yes", "yeah", "yep", "yup", "ie", "ydy", "oedd", "do"})
 _NO = frozenset({"no", "nope", "nah", "na", "naddo"})
 _ANSWERS = _YES | _NO
+# A question that starts so asks whether something has the quality its last word names.
+_COPULAS = frozenset({"was", "is", "were", "are", "oedd", "ydy", "ydi", "yw", "oes"})
 
 
 def leading_answer(typed: str) -> bool | None:
@@ -31,11 +33,31 @@ def quality_asked(step: Step) -> bool | None:
     ("hard?"), None if about no quality (or both)."""
     found = _qualities_in(tuple(step.text.values()))
     kinds = {_table()[q] for q in found}
+    if not kinds and own_quality(step):
+        return True  # "Was the room quiet?": "quiet" is yes, "not quiet" no
     return kinds.pop() == "good" if len(kinds) == 1 else None
 
 
-def judged(typed: str) -> Judgement:
-    """True or False for a clear judgement, "neither" for a lukewarm one, None for no judgement."""
+def own_quality(step: Step) -> frozenset[str]:
+    """The word a "Was it X?" question ends on, which a reply may give back: "quiet", "not quiet"."""
+    return _own_quality(tuple(step.text.values()))
+
+
+@cache
+def _own_quality(texts: tuple[str, ...]) -> frozenset[str]:
+    found = set()
+    for text in texts:
+        question = key(text.split("?", 1)[0]).split() if "?" in text else []
+        if len(question) >= 3 and question[0] in _COPULAS:
+            word = question[-1]
+            if len(word) >= 3 and word not in _ANSWERS and word not in JUDGEMENT_FILLER:
+                found.add(word)
+    return frozenset(found)
+
+
+def judged(typed: str, own: frozenset[str] = frozenset()) -> Judgement:
+    """True or False for a clear judgement, "neither" for a lukewarm one, None for no judgement;
+    own are the question's own quality words, read as good."""
     words = typed.split()
     if words and squeeze(words[0]) in _ANSWERS:
         words = words[1:]  # "no, it's out of date": the caller weighs the "no"
@@ -43,7 +65,7 @@ def judged(typed: str) -> Judgement:
     negated = False
     i = 0
     while i < len(words):
-        kind, size = _judgement_at(words, i)
+        kind, size = ("good", 1) if squeeze(words[i]) in own else _judgement_at(words, i)
         if kind is not None:
             found.append(kind)
             i += size

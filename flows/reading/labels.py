@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from flows.reading.spelling import close, distance, key, normalise, squeeze
-from flows.reading.vocabulary import NEGATIONS, NOT_INITIALS
+from flows.reading.vocabulary import ABBREVIATED, INTENSIFIERS, NEGATIONS, NOT_INITIALS
 from flows.schema import Option, ScalePoint
 
 _NEGATIONS = frozenset(squeeze(key(w)) for w in NEGATIONS)
@@ -37,14 +37,20 @@ class Candidate:
 
 
 def from_options(options: Sequence[Option]) -> list[Candidate]:
-    return [
-        Candidate(
-            _keys([*o.label.values(), *(a for al in o.aliases.values() for a in al), o.value])
-            | _initials(o.label.get("en", "")),
-            _emoji(o.emoji),
+    candidates = []
+    for o in options:
+        keys = _keys([*o.label.values(), *(a for al in o.aliases.values() for a in al), o.value])
+        candidates.append(
+            Candidate(keys | _initials(o.label.get("en", "")) | _written_out(keys), _emoji(o.emoji))
         )
-        for o in options
-    ]
+    return candidates
+
+
+def _written_out(keys: frozenset[str]) -> frozenset[str]:
+    """An option "Mon" is also "monday" and "mondays", "Sept" also "september"."""
+    return frozenset(
+        f"{ABBREVIATED[k]}{plural}" for k in keys if k in ABBREVIATED for plural in ("", "s")
+    )
 
 
 def _initials(label: str) -> frozenset[str]:
@@ -127,6 +133,10 @@ def _start_of(candidates: Sequence[Candidate], typed: str) -> int | None:
     if len(typed) < MIN_PREFIX:
         return None
     negated = _negated(typed)
+    holding = {i for i, c in enumerate(candidates) for k in c.keys if f" {typed} " in f" {k} "}
+    if len(holding) > 1 and typed not in INTENSIFIERS:
+        # "school" to "Special school" or "Not in school": the "not" doesn't make it the other.
+        return None
     return _unique(
         i
         for i, c in enumerate(candidates)
@@ -211,8 +221,14 @@ def by_words(candidates: Sequence[Candidate], typed: str) -> int | None:
     return _unique(fits or ())
 
 
+# Endings that keep a word's meaning: "walking" is "Walk", "buses" is "Bus".
+_ENDINGS = ("s", "es", "ing", "ed")
+
+
 def _same_word(typed: str, word: str) -> bool:
     if typed == word:
+        return True
+    if len(word) >= 3 and typed.startswith(word) and typed[len(word) :] in _ENDINGS:
         return True
     if len(typed) < 5 or len(word) < 5:
         return False

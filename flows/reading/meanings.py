@@ -37,10 +37,15 @@ def meant(candidates: Sequence[Candidate], norm: str) -> int | None:
     if time is not None:
         fits = {i for label in TIME_LABELS[time] for i in _having(candidates, key(label))}
         return fits.pop() if len(fits) == 1 else None
-    if typed in _indifferent() or _near(typed, _indifferent()):
+    negative = typed.split()[0] in _NEGATIVE if typed else False
+    if typed in _indifferent() or (not negative and _near(typed, _indifferent())):
         fits = {i for label in INDIFFERENT_LABELS for i in _starting(candidates, key(label))}
         return fits.pop() if len(fits) == 1 else None
     return None
+
+
+# "neither" is one letter from "either", but means the opposite.
+_NEGATIVE = frozenset({"neither", "nor", "not", "no", "none", "never", "ddim", "dim", "na"})
 
 
 def _time_of_day(typed: str) -> str | None:

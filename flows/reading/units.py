@@ -23,7 +23,20 @@ _UNITS: dict[str, tuple[str, ...]] = {
         "flwyddyn", "year old", "years old", "yrs old",
     ),
     "hours": ("hour", "hours", "hr", "hrs", "awr", "oriau"),
+    "minutes": ("minute", "minutes", "min", "mins", "munud", "munudau"),
 }  # fmt: skip
+# A stretch of time that a count is "per": "each week", "bob wythnos"; "this term" is when.
+_PERIODS = {
+    "day": "day", "days": "day", "diwrnod": "day", "week": "week", "wythnos": "week",
+    "fortnight": "fortnight", "month": "month", "mis": "month", "year": "year",
+    "blwyddyn": "year", "flwyddyn": "year", "term": "term", "tymor": "term",
+}  # fmt: skip
+_EVERY = r"(?:a|an|per|each|every|bob|the)"
+_RATE = re.compile(
+    rf"\b{_EVERY}\s+({'|'.join(_PERIODS)})\b|\b(daily|weekly|monthly|yearly|termly)\b"
+)
+_WHEN = re.compile(rf"\b(?:{_EVERY}|this|last|yr|y)\s+(?:{'|'.join(_PERIODS)})\b")
+_LY = {"daily": "day", "weekly": "week", "monthly": "month", "yearly": "year", "termly": "term"}
 _AGE_QUESTION = ("how old", "age", "aged", "oed", "faint yw oed", "pa oed")
 # "year 6", "yr 9", "blwyddyn 6": a school year, not a number of anything.
 SCHOOL_YEAR = re.compile(r"\b(?:year|yr|blwyddyn|bl)\s?\d+\b")
@@ -36,11 +49,32 @@ HALF = re.compile(r"(\d)\s*(?:and a half|a hanner|½|1/2|\.5)\b")
 
 def asked_in(step: Step) -> str | None:
     """What the question counts: AGE, "weeks", "years", ... or None."""
-    padded = " " + " ".join(key(t) for t in step.text.values()) + " "
+    padded = " " + " ".join(_WHEN.sub(" ", key(t)) for t in step.text.values()) + " "
     if any(f" {key(q)} " in padded for q in _AGE_QUESTION):
         return AGE
     found = {unit for unit, words in _UNITS.items() if any(f" {w} " in padded for w in words)}
     return found.pop() if len(found) == 1 else None
+
+
+def rate_asked(step: Step) -> str | None:
+    """The period a question counts per: "each week" -> "week"; None if it asks for a total."""
+    found = {rate for t in step.text.values() if (rate := _rate(key(t))) is not None}
+    return found.pop() if len(found) == 1 else None
+
+
+def rate_given(typed: str) -> str | None:
+    """The period a reply's number is per: "2 hours a day" -> "day"; "a week" alone is 1 week."""
+    found = _RATE.search(typed)
+    if not found or not any(ch.isdecimal() for ch in typed[: found.start()]):
+        return None
+    return _rate(typed)
+
+
+def _rate(typed: str) -> str | None:
+    found = _RATE.search(typed)
+    if not found:
+        return None
+    return _PERIODS[found.group(1)] if found.group(1) else _LY[found.group(2)]
 
 
 def units_after_numbers(typed: str) -> set[str]:

@@ -69,6 +69,7 @@ SPECIALS: dict[str, dict[str, tuple[str, ...]]] = {
             "skip this question", "skip please", "next question", "pass please", "skp", "skipp",
             "n/a", "not applicable", "move on", "i'd rather skip", "rather skip", "i'd rather skip this",
             "i'd rather skip this one", "skip that", "skip that one", "pass on this", "pass on this one",
+            "i'll skip that", "i'll skip this", "i'll skip this one", "i'll pass",
         ),
         "dont_know": (
             "don't know", "do not know", "i don't know", "i do not know", "dunno", "i dunno",
@@ -86,6 +87,7 @@ SPECIALS: dict[str, dict[str, tuple[str, ...]]] = {
             "i'd rather not say", "i'd rather not", "rather not", "prefer not", "pnts",
             "no comment", "not saying", "i'd rather not answer", "prefer not to answer",
             "i'd prefer not to", "prefer not to", "i'd prefer not", "prefer not 2 say",
+            "i'd prefer not to answer", "i would prefer not to answer", "i would prefer not to say",
             "rather not 2 say", "rather not share", "rather not share that", "i'd rather not share",
             "i'd rather not share that", "that's private", "it's private", "private",
             "that's personal", "personal", "none of your business", "not telling", "not telling you",
@@ -232,7 +234,8 @@ COUNT_WORDS: dict[str, dict[str, int]] = {
     "en": {
         "none": 0, "never": 0, "no times": 0, "once": 1, "twice": 2, "a couple": 2, "no one": 0,
         "nobody": 0, "not any": 0, "both": 2, "twins": 2, "triplets": 3, "no children": 0,
-        "no kids": 0,
+        "no kids": 0, "not once": 0, "not one": 0, "nothing": 0, "nothing at all": 0,
+        "none at all": 0, "not a single one": 0, "not a single time": 0,
     },
     "cy": {
         "dim": 0, "dim un": 0, "byth": 0, "unwaith": 1, "dwywaith": 2, "y ddau": 2, "y ddwy": 2,
@@ -293,6 +296,7 @@ ALL: dict[str, tuple[str, ...]] = {
     "en": (
         "all", "all of them", "all of the above", "everything", "the lot", "all of those",
         "all of it", "all of these", "all the above", "every one", "each of them",
+        "every single one", "any of them", "any day", "every day", "any of those",
     ),
     "cy": ("pob un", "pob un ohonynt", "y cyfan", "popeth", "i gyd", "nhw i gyd"),
 }
@@ -317,6 +321,15 @@ EXCEPT: dict[str, tuple[str, ...]] = {
         "ar wahân i'r", "ar wahan i'r", "ond y", "ond yr",
     ),
 }
+# Labels written short for a calendar word: an option "Mon" is also "monday" and "mondays".
+ABBREVIATED: dict[str, str] = {
+    "mon": "monday", "tue": "tuesday", "tues": "tuesday", "wed": "wednesday",
+    "weds": "wednesday", "thu": "thursday", "thur": "thursday", "thurs": "thursday",
+    "fri": "friday", "sat": "saturday", "sun": "sunday", "jan": "january", "feb": "february",
+    "mar": "march", "apr": "april", "jun": "june", "jul": "july", "aug": "august",
+    "sep": "september", "sept": "september", "oct": "october", "nov": "november",
+    "dec": "december",
+}  # fmt: skip
 # "both therapies", "y ddau therapi": the two options that share that word.
 BOTH = ("both", "both of the", "y ddau", "y ddwy", "ddau", "ddwy")
 # "dim ond OT" is "only OT" in Welsh, not "none".
@@ -467,6 +480,12 @@ SCALE_SYNONYMS: dict[str, dict[str, str]] = {
         "reit": "", "eitha": "", "eithaf": "",
     },
 }
+# Everyday words for a scale's own words, used only where a label says the latter: "quite sure"
+# is "Fairly sure" on a scale worded "A little / Fairly / Very", and means nothing new elsewhere.
+LABEL_WORDINGS: dict[str, str] = {
+    "quite": "fairly", "a bit": "a little", "slightly": "a little", "not very": "a little",
+    "hardly ever": "rarely", "hardly": "rarely", "seldom": "rarely",
+}  # fmt: skip
 # Words that make a label stronger, read as "very": "really useful" is "Very useful".
 INTENSIFIERS = _words(
     "really super extremely v very so incredibly hugely massively totally mega well truly "

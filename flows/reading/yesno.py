@@ -16,7 +16,7 @@ from flows.reading.interpretation import (
     refused,
     understood,
 )
-from flows.reading.judgement import judged, leading_answer, quality_asked
+from flows.reading.judgement import judged, leading_answer, own_quality, quality_asked
 from flows.reading.labels import Candidate
 from flows.reading.phrases import MORE_NO, MORE_YES
 from flows.reading.spelling import distance, key, squeeze
@@ -57,6 +57,8 @@ def read_yes_no(step: Step, norm: str) -> Interpretation:
         if shows_numbers(step):
             return understood(typed == YES_KEY)
         return refused(NOT_UNDERSTOOD, why=WHY_NUMBER)
+    if _both_ways(typed):
+        return refused(NOT_UNDERSTOOD)  # "y n", "yes no": both, so neither
     compact = set(norm.replace(" ", ""))
     acknowledged = squeeze(typed) in _acknowledgements() or (compact and compact <= {"👌", "🆗"})
     if typed in NEVER_YES or (acknowledged and not is_offer(step)):
@@ -68,7 +70,7 @@ def read_yes_no(step: Step, norm: str) -> Interpretation:
     # An offer ("Are you happy for us to call?") is accepted with "fine": not a judgement.
     asked = None if is_offer(step) else quality_asked(step)
     if asked is not None:
-        judgement = judged(typed)
+        judgement = judged(typed, own_quality(step))
         if judgement == "neither":
             return refused(NOT_UNDERSTOOD)  # "it was ok" to "Was it helpful?"
         said = leading_answer(typed)
@@ -82,6 +84,15 @@ def read_yes_no(step: Step, norm: str) -> Interpretation:
     if answer is None and not is_offer(step) and set(typed.split()) & REASONS_NOT:
         answer = False  # "my son was ill": why they didn't go
     return refused(NOT_UNDERSTOOD) if answer is None else understood(answer)
+
+
+def _both_ways(typed: str) -> bool:
+    """Only yes and no words, some of each, and not a phrase such as "nac oedd"."""
+    words = {squeeze(w) for w in typed.split()}
+    yes, no = yes_words(), no_words()
+    if len(words) < 2 or squeeze(typed) in yes | no or not words <= yes | no:
+        return False
+    return bool(words & (yes - no)) and bool(words & (no - yes))
 
 
 def shows_numbers(step: Step) -> bool:

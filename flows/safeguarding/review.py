@@ -11,7 +11,7 @@ import re
 
 from flows.safeguarding.text import normalise
 
-_RISK = re.compile(
+RISK_WORDS = re.compile(
     r"\b(die|dying|dead|death|kill\w*|suicid\w*|unalive\w*|hurt\w*|hit|hits|hitting|beat|beats|"
     r"beaten|beating|punch\w*|kick\w*|slap\w*|strangl\w*|chok\w*|touch\w*|abus\w*|rape\w*|"
     r"scared|afraid|frighten\w*|terrified|unsafe|knife|knives|stab\w*|gun|weapon\w*|cut|cuts|"
@@ -45,11 +45,11 @@ _LONGEST = 5000
 def needs_review(text: str, line: str | None = None) -> str | None:
     """The risk word that caught this message, or None. `line` is the text already normalised."""
     tidied = line if line is not None and len(text) <= _LONGEST else normalise(text[:_LONGEST]).line
-    found = _RISK.search(tidied)
+    found = RISK_WORDS.search(tidied)
     if found is None or not _FIRST_PERSON.search(tidied):
         return None
     spans = [m.span() for m in _IDIOMS.finditer(tidied)]
-    for match in _RISK.finditer(tidied):
+    for match in RISK_WORDS.finditer(tidied):
         if not any(a <= match.start() < b for a, b in spans):
             return match.group(0)
     return None

@@ -31,6 +31,12 @@ from tests.fakes.twilio_webhooks import (
     sign,
     signed_status_callback,
 )
+from tests.fakes.twilio_whatsapp import (
+    Content,
+    WhatsAppState,
+    bare,
+    inbound_whatsapp_form,
+)
 from tests.fakes.twilio_wire import (
     API_VERSION,
     BODY_TOO_LONG,
@@ -66,6 +72,7 @@ __all__ = [
     "SentMessage",
     "TwilioError",
     "inbound_sms_form",
+    "inbound_whatsapp_form",
     "require_loopback",
     "sign",
 ]
@@ -138,6 +145,7 @@ class FakeTwilio:
             self._failures: deque[Failure] = deque()
             self._random: tuple[random.Random, float, tuple[Failure, ...]] | None = None
             self._opted_out: set[str] = set()
+            self.whatsapp = WhatsAppState()
             self._admitted: deque[float] = deque()
             self.rate_limit: float | None = None
             self.rate_window = 1.0
@@ -154,6 +162,28 @@ class FakeTwilio:
             raise ValueError("name at least one kind of failure")
         with self._cond:
             self._random = (random.Random(seed), fraction, tuple(kinds)) if fraction else None
+
+    # WhatsApp
+
+    def whatsapp_message(self, *, from_: str, to: str, body: str, **kw: str) -> dict[str, str]:
+        """A person's WhatsApp message (its form, to sign and post): it opens their window."""
+        with self._cond:
+            self.whatsapp.last_inbound[bare(from_)] = time.time()
+        return inbound_whatsapp_form(from_=from_, to=to, body=body, **kw)
+
+    def close_window(self, number: str) -> None:
+        with self._cond:
+            self.whatsapp.last_inbound.pop(bare(number), None)
+
+    def not_on_whatsapp(self, number: str) -> None:
+        with self._cond:
+            self.whatsapp.not_on_whatsapp.add(bare(number))
+
+    def add_content(
+        self, sid: str, kind: str = "twilio/quick-reply", *, approved: bool = False
+    ) -> None:
+        with self._cond:
+            self.whatsapp.contents[sid] = Content(sid, kind, approved)
 
     def opt_out(self, number: str) -> None:
         with self._cond:
@@ -411,8 +441,8 @@ class FakeTwilio:
             return MISSING_BODY
         if len(body) > MAX_BODY:
             return BODY_TOO_LONG
-        if not E164.fullmatch(to):
+        if not E164.fullmatch(bare(to)):
             return invalid_number(to)
-        if to in self._opted_out:
+        if bare(to) in self._opted_out:
             return UNSUBSCRIBED
-        return None
+        return self.whatsapp.refusal(form)

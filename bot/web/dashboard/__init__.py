@@ -19,9 +19,11 @@ from bot.web.dashboard import (
     views_admin,
     views_audit,
     views_coding,
+    views_editor,
     views_event_page,
     views_events,
     views_exports,
+    views_flow_uploads,
     views_flows,
     views_overview,
     views_poster,
@@ -30,6 +32,7 @@ from bot.web.dashboard import (
     views_responses,
     views_safeguarding,
     views_themes,
+    views_versions,
 )
 from bot.web.dashboard.config import DashboardConfig
 from bot.web.dashboard.web import HERE, ID_DIGITS, PREFIX
@@ -37,7 +40,7 @@ from bot.web.dashboard.web import HERE, ID_DIGITS, PREFIX
 SESSION_COOKIE = "sendvoice_dashboard"
 # Paths (under /dashboard) that take files, and so get MAX_UPLOAD_MB rather than the small limit
 # every form has; `{id}` is any one path segment.
-UPLOADS: tuple[str, ...] = ("/events/{id}/attendees",)
+UPLOADS: tuple[str, ...] = ("/events/{id}/attendees", "/flows/upload", "/flows/import-rapidpro")
 
 
 class IdConvertor(Convertor[int]):
@@ -101,6 +104,8 @@ def routes() -> list[BaseRoute]:
         Route("/to-read", views_reading.to_read_page, methods=["GET"]),
         Route("/to-read/read", views_reading.mark_read, methods=["POST"]),
         Route("/flows", views_flows.flows_page, methods=["GET"]),
+        *editor_routes(),
+        *versions_routes(),
         Route("/flows/{flow_id}", views_flows.flow_page, methods=["GET"]),
         Route("/flows/{flow_id}/preview", views_flows.preview_start, methods=["GET"]),
         Route("/flows/{flow_id}/preview", views_flows.preview_reply, methods=["POST"]),
@@ -116,9 +121,44 @@ def routes() -> list[BaseRoute]:
             views_admin.set_safeguarding_lead,
             methods=["POST"],
         ),
+        Route("/officers/{officer_id:id}/author", views_admin.set_author, methods=["POST"]),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="dashboard-static"),
     ]
     return [Mount(PREFIX, routes=pages)]
+
+
+def editor_routes() -> list[BaseRoute]:
+    """The flow editor (views_editor); before `/flows/{flow_id}`, which would take `new`."""
+    e = views_editor
+    return [
+        Route("/flows/new", e.new_flow, methods=["GET"]),
+        Route("/flows/new", e.post_editor, methods=["POST"]),
+        Route("/flows/new/check", e.check_fragment, methods=["POST"]),
+        Route("/flows/{flow_id}/edit", e.edit_flow, methods=["GET"]),
+        Route("/flows/{flow_id}/edit", e.post_editor, methods=["POST"]),
+        Route("/flows/{flow_id}/check", e.check_fragment, methods=["POST"]),
+        Route("/flows/{flow_id}/yaml", e.yaml_page, methods=["GET"]),
+        Route("/flows/{flow_id}/yaml", e.post_yaml, methods=["POST"]),
+        Route("/flows/{flow_id}/download", e.download, methods=["GET"]),
+        Route("/flows/{flow_id}/draft/preview", e.draft_preview, methods=["GET"]),
+        Route("/flows/{flow_id}/draft/preview", e.draft_preview_reply, methods=["POST"]),
+    ]
+
+
+def versions_routes() -> list[BaseRoute]:
+    """A flow's versions, uploads and publishing (before `/flows/{flow_id}`, which would take
+    `/flows/upload`)."""
+    v, u = views_versions, views_flow_uploads
+    return [
+        Route("/flows/upload", u.upload_page, methods=["GET"]),
+        Route("/flows/upload", u.upload_yaml, methods=["POST"]),
+        Route("/flows/import-rapidpro", u.upload_rapidpro, methods=["POST"]),
+        Route("/flows/{flow_id}/versions", v.versions_page, methods=["GET"]),
+        Route("/flows/{flow_id}/versions/{number:id}", v.version_page, methods=["GET"]),
+        Route("/flows/{flow_id}/versions/{number:id}.yaml", v.download_version, methods=["GET"]),
+        Route("/flows/{flow_id}/changes", v.changes_page, methods=["GET"]),
+        Route("/flows/{flow_id}/publish", u.publish_draft, methods=["POST"]),
+    ]
 
 
 def upload_paths() -> list[str]:

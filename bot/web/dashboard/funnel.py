@@ -22,6 +22,7 @@ SPLIT_TITLES = {
 GROUP_LABELS = {
     "sms": "SMS",
     "telegram": "Telegram",
+    "whatsapp": "WhatsApp",
     "console": "Demo (terminal)",
     "parent": "Parent or carer",
     "young_person": "Young person",

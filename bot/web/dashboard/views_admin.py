@@ -240,3 +240,15 @@ async def set_safeguarding_lead(request: Request, who: Who) -> Response:
         lambda session, officer: officers_repo.set_safeguarding_lead(session, officer, lead),
         "make_safeguarding_lead" if lead else "end_safeguarding_lead",
     )
+
+
+@page(("admin",))
+async def set_author(request: Request, who: Who) -> Response:
+    """The "author" permission: write flows in the dashboard (drafts, uploads); admins publish."""
+    author = form_text(await request.form(), "author") == "1"
+    return await _switch(
+        request,
+        who,
+        lambda session, officer: officers_repo.set_author(session, officer, author),
+        "make_author" if author else "end_author",
+    )

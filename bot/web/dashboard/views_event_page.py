@@ -15,6 +15,7 @@ from bot.followups.attendee_rows import ImportFileError, read_table
 from bot.followups.attendees import ImportConflict, ImportReport, import_attendees
 from bot.followups.event_text import plan_words, span
 from bot.followups.plan_status import STATUSES, plan_status
+from bot.followups.poster import whatsapp_link
 from bot.web.dashboard.views_events import KIND_LABELS, NOT_FOUND, visible, zone
 from bot.web.dashboard.views_responses import ROW_ROLES
 from bot.web.dashboard.web import Who, db, now, page, refuse, render, services
@@ -31,6 +32,7 @@ def _load(request: Request, who: Who, event_id: int) -> Any:
     at = now(request)
     tz = zone(request)
     library = services(request).library
+    settings = services(request).settings
 
     def load(session: Session) -> dict[str, Any] | None:
         event = visible(who, events_repo.get(session, event_id))
@@ -46,6 +48,7 @@ def _load(request: Request, who: Who, event_id: int) -> Any:
             "counts": events_repo.counts(session, event.id),
             "status": status,
             "people": status.people[:SHOWN],
+            "whatsapp_link": whatsapp_link(settings, event.title, event.code),
         }
 
     return load

@@ -13,9 +13,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from bot.reports.questions import answer_label
+from bot.versions.live import refresh
 from bot.web.dashboard import flowchart
 from bot.web.dashboard import preview as sim
-from bot.web.dashboard.web import Who, config, now, page, refuse, render, services
+from bot.web.dashboard.web import Who, config, db, now, page, refuse, render, services
 from flows.lint.checks import LintWarning, lint
 from flows.render import strings
 from flows.schema import ALLOWABLE_SPECIALS, Audience, Flow, Step, StepType
@@ -50,6 +51,12 @@ def expiry_words(after: timedelta) -> str:
     return f"{minutes} minute{'s' if minutes != 1 else ''}"
 
 
+async def fresh(request: Request) -> None:
+    """Take in versions published since (by another worker too) before showing the flows."""
+    library = services(request).library
+    await db(request, lambda session: refresh(library, session))
+
+
 def _flow(request: Request) -> Flow | None:
     library = services(request).library
     flow_id = request.path_params["flow_id"]
@@ -70,6 +77,7 @@ def _summary(flow: Flow, warnings: list[LintWarning]) -> dict[str, Any]:
 
 @page()
 async def flows_page(request: Request, who: Who) -> Response:
+    await fresh(request)
     rows = [_summary(flow, lint(flow)) for flow in services(request).library]
     return render(request, "flows.html", {"rows": rows, "nav": "flows"}, who=who)
 
@@ -116,11 +124,8 @@ def _rules(step: Step) -> list[str]:
     return out
 
 
-@page()
-async def flow_page(request: Request, who: Who) -> Response:
-    flow = _flow(request)
-    if flow is None:
-        return refuse(request, who, 404, NOT_FOUND)
+def flow_context(flow: Flow) -> dict[str, Any]:
+    """What flow.html shows of a flow: the newest, or an old version (views_versions)."""
     steps = [
         {
             "outline": item,
@@ -130,22 +135,38 @@ async def flow_page(request: Request, who: Who) -> Response:
         }
         for item in flowchart.outline(flow)
     ]
-    context = {
+    return {
         **_summary(flow, lint(flow)),
-        "chart": flowchart.layout(flow),
         "steps": steps,
         "language_names": [(code, language_name(code)) for code in flow.languages],
         "nav": "flows",
     }
+
+
+@page()
+async def flow_page(request: Request, who: Who) -> Response:
+    await fresh(request)
+    flow = _flow(request)
+    if flow is None:
+        return refuse(request, who, 404, NOT_FOUND)
+    context = {**flow_context(flow), "chart": flowchart.layout(flow)}
     return render(request, "flow.html", context, who=who)
 
 
 # --- the preview ---------------------------------------------------------------------------
 
 
-def _preview_page(
-    request: Request, who: Who, flow: Flow, preview: sim.Preview, *, status: int = 200
+def preview_page(
+    request: Request,
+    who: Who,
+    flow: Flow,
+    preview: sim.Preview,
+    *,
+    status: int = 200,
+    url: str | None = None,
+    draft: bool = False,
 ) -> Response:
+    """`url`: where the preview's forms go (a draft's preview has its own); `draft`: say so."""
     secret = config(request).session_secret
     stored = [
         (step, answer_label(flow.step(step) if flow.has_step(step) else None, value, special))
@@ -159,6 +180,8 @@ def _preview_page(
         "channels": sim.CHANNELS,
         "language_names": [(code, language_name(code)) for code in flow.languages],
         "sample": {**sim.context_for(flow, services(request).settings), **sim.SAMPLE_PERSONAL},
+        "preview_url": url or f"/flows/{flow.id}/preview",
+        "draft": draft,
         "nav": "flows",
     }
     return render(request, "flow_preview.html", context, who=who, status=status)
@@ -166,6 +189,7 @@ def _preview_page(
 
 @page()
 async def preview_start(request: Request, who: Who) -> Response:
+    await fresh(request)
     flow = _flow(request)
     if flow is None:
         return refuse(request, who, 404, NOT_FOUND)
@@ -178,7 +202,7 @@ async def preview_start(request: Request, who: Who) -> Response:
         return refuse(request, who, 400, "Choose SMS or Telegram chat.")
     settings = services(request).settings
     started = sim.start(flow, language, channel, settings, now(request))  # type: ignore[arg-type]
-    return _preview_page(request, who, flow, started)
+    return preview_page(request, who, flow, started)
 
 
 @page()
@@ -204,4 +228,4 @@ async def preview_reply(request: Request, who: Who) -> Response:
         text=text if isinstance(text, str) else "",
         button=button if isinstance(button, str) else None,
     )
-    return _preview_page(request, who, flow, updated)
+    return preview_page(request, who, flow, updated)

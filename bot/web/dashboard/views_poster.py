@@ -54,12 +54,20 @@ async def _context(request: Request, who: Who) -> dict[str, Any] | None:
     if context is None:
         return None
     event, flow = context["event"], context["flow"]
-    ways = poster(services(request).settings, flow, event.code, await _username(request))
+    ways = poster(
+        services(request).settings, flow, event.code, await _username(request), event.title
+    )
     qr = qr_svg(ways.telegram_link, f"QR code for {event.title}") if ways.telegram_link else None
+    wa_qr = (
+        qr_svg(ways.whatsapp_link, f"WhatsApp QR code for {event.title}")
+        if ways.whatsapp_link
+        else None
+    )
     return {
         **context,
         "ways": ways,
         "qr": qr,
+        "wa_qr": wa_qr,
         "council": services(request).settings.council_name,
         "nav": "events",
     }

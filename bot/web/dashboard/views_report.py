@@ -14,6 +14,7 @@ from starlette.responses import Response
 from bot.privacy.redact import redact
 from bot.web.dashboard import filters as filtering
 from bot.web.dashboard import suppress
+from bot.web.dashboard.channel_costs import channel_costs
 from bot.web.dashboard.views_overview import summary
 from bot.web.dashboard.views_themes import theme_chart
 from bot.web.dashboard.web import (
@@ -28,7 +29,7 @@ from bot.web.dashboard.web import (
     secure,
     services,
 )
-from storage import coding, reporting, to_read
+from storage import coding, costs, reporting, to_read
 from storage.models import Event
 
 TOP_THEMES = 5
@@ -92,6 +93,7 @@ async def _context(request: Request, who: Who) -> dict[str, Any] | str:
         flow_ids = [each.id for each in services(request).library]
         within = timedelta(hours=services(request).settings.read_within_hours)
         return {
+            "costs": channel_costs(services(request).settings, costs.by_channel(session, scoped)),
             "read": {
                 **read_figures(
                     to_read.figures(session, within, kind="answer", filters=f), within, threshold

@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from bot.reports.questions import answer_label, question_text
+from bot.versions.live import flow_at
 from bot.web.dashboard import filters as filtering
 from bot.web.dashboard.web import Who, db, now, page, refuse, render, services
 from storage import audit, reporting, to_read
@@ -81,7 +82,8 @@ async def transcript(request: Request, who: Who) -> Response:
                 session, actor=who.actor, action="read_free_text", now=at, detail={"items": read}
             )
         answers = responses_repo.answers_for(session, [row.conversation_id])[row.conversation_id]
-        flow = library.get(row.flow_id) if row.flow_id in library else None
+        # The questions as this conversation's own version asked them.
+        flow = flow_at(library, session, row.flow_id, row.flow_version)
         names = {"event_name": row.event_title} if row.event_title else None
         labelled = []
         for a in answers:

@@ -32,7 +32,7 @@ async def queue(request: Request, who: Who) -> Response:
             reach = []
             if contact is not None:
                 # The lead must be able to reach the person: the number is shown here, audited.
-                for channel in ("sms", "telegram"):
+                for channel in ("sms", "whatsapp", "telegram"):
                     identity = contacts_repo.identity_for(session, contact.id, channel)
                     if identity is not None:
                         reach.append(f"{channel}: {identity.address}")

@@ -78,6 +78,16 @@ class Who:
     scope: frozenset[str] | None  # None: every area
     lead: bool = False  # a designated safeguarding lead: sees every area's safeguarding flags
     must_change: bool = False  # signed in with an admin's temporary password: only /account
+    author: bool = False  # given the "author" permission: writes flows (drafts, uploads)
+
+    @property
+    def may_author(self) -> bool:
+        """Writes flows in the dashboard: admins, and officers given the "author" permission."""
+        return self.role == "admin" or (self.author and self.role == "officer")
+
+    @property
+    def may_publish(self) -> bool:
+        return self.role == "admin"
 
     @property
     def actor(self) -> str:
@@ -248,6 +258,7 @@ async def signed_in(request: Request) -> Who | None:
             officers_repo.area_scope(officer),
             lead=officer.safeguarding_lead,
             must_change=officer.must_change_password,
+            author=officer.author,
         )
 
     who = await db(request, load)

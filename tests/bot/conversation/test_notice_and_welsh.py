@@ -156,10 +156,10 @@ def test_welsh_reader_of_an_english_only_flow_is_told_so_in_welsh_first(welsh, s
     lines = first.splitlines()
     assert lines[0] == "Saesneg yn unig, sori."
     assert "asks for your views" in first  # the notice in the questions' language
-    assert "Who is answering?" in first
+    assert "Can we ask 9 short questions" in first  # asked before who is answering
     assert count_segments(first).segments <= 2
-    text_in(welsh, sf, clock, "1", address=WELSH_NUMBER)
-    assert "Can we ask 9 short questions" in outbound(sf)[-1].body
+    text_in(welsh, sf, clock, "yes", address=WELSH_NUMBER)
+    assert "Who is answering?" in outbound(sf)[-1].body
     with sf() as session:
         conversation = session.scalars(select(Conversation)).one()
         assert conversation.language == "en"

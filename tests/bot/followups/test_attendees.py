@@ -178,9 +178,9 @@ def test_extra_and_missing_columns_are_named_once_not_on_every_row() -> None:
     problems = [str(p) for p in check(rows * 3, "GB").problems]
     assert problems == [
         "row 1: header: unknown column(s) 'email', 'notes'; the columns are name, phone, "
-        "telegram, role, language, consent",
+        "telegram, role, language, consent, whatsapp, channel",
         "row 1: header: missing column(s) 'language', 'consent'; the columns are name, phone, "
-        "telegram, role, language, consent",
+        "telegram, role, language, consent, whatsapp, channel",
     ]
 
 

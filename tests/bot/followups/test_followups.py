@@ -10,8 +10,9 @@ from sqlalchemy import select
 
 from bot.conversation.inbound import InboundMessage
 from storage import contacts as contacts_repo
+from storage import events as events_repo
 from storage.conversations import state_of
-from storage.models import Contact, Conversation, FollowUp
+from storage.models import Contact, Conversation, Event, FollowUp
 from tests.bot.followups.conftest import EVENT_END, World
 
 ANN, BEN, CAT = "+447700900101", "+447700900102", "+447700900103"
@@ -313,3 +314,29 @@ def test_cancelling_an_event_stops_its_requests_and_reminders(world: World) -> N
     assert world.at(NEXT_DAY_NOON + timedelta(days=8)).sent == 0
     assert len(world.texts_to(ANN)) == 1
     assert {r.status for r in rows(world, contact) if r.kind != "initial"} == {"cancelled"}
+
+
+def test_a_batch_of_requests_files_each_conversation_under_the_area_of_the_persons_last_event(
+    world: World,
+) -> None:
+    """The event asked about names no area, so each family's words go under the area of the
+    last event they attended (read for the whole batch at once), or none if they never did."""
+    earlier = world.event(title="the north workshop", area="north")
+    event = world.event()
+    ann = world.attend(event, ANN)
+    ben = world.attend(event, BEN)
+    with world.services.session_factory.begin() as s:
+        contact = s.get_one(Contact, ann)
+        events_repo.add_attendee(
+            s,
+            s.get_one(Event, earlier),
+            contact,
+            role="parent",
+            consent=True,
+            source="import",
+            now=EVENT_END,
+        )
+    assert world.at(NEXT_DAY_NOON).sent == 2
+    with world.services.session_factory() as s:
+        areas = {c: a for c, a in s.execute(select(Conversation.contact_id, Conversation.area))}
+    assert areas == {ann: "north", ben: None}

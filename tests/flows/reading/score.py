@@ -3,8 +3,8 @@
     python -m tests.flows.reading.score tests/flows/reading/dev.tsv [--misses]
 
 The replies answer the questions in reading_corpus.yaml beside this file (messy_corpus.yaml for
-the files named messy_*.tsv), read as on the corpus's reference day (Wednesday 2026-11-18, noon in
-London).
+the files named messy_*.tsv, third_corpus.yaml for third_*.tsv), read as on the corpus's
+reference day (Wednesday 2026-11-18, noon in London).
 """
 
 from __future__ import annotations
@@ -30,9 +30,10 @@ def corpus_flow(name: str = "reading_corpus.yaml") -> Flow:
 
 
 def flow_for(path: Path) -> Flow:
-    return corpus_flow(
-        "messy_corpus.yaml" if path.name.startswith("messy_") else "reading_corpus.yaml"
-    )
+    for prefix in ("messy", "third"):
+        if path.name.startswith(prefix + "_"):
+            return corpus_flow(f"{prefix}_corpus.yaml")
+    return corpus_flow("reading_corpus.yaml")
 
 
 def score_file(path: str | Path) -> Score:

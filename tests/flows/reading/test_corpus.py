@@ -1,7 +1,8 @@
 """The reader on messy replies written by someone who never saw its code (see README.md here).
 
 dev.tsv and messy_dev.tsv are for tuning, and own.tsv holds more replies written while tuning;
-frozen.tsv and messy_frozen.tsv are only ever measured (their misses are never printed). Each
+frozen.tsv, messy_frozen.tsv and third_frozen.tsv are only ever measured (their misses are never
+printed). Each
 floor sits a little under the score reached, so a change that reads replies worse fails here.
 """
 
@@ -22,6 +23,9 @@ FLOORS = [
     ("messy_dev.tsv", 0.98, 0.93, 2),
     # Measured, never tuned on: 0.881 at first sight, 0.977 after tuning on messy_dev.tsv.
     ("messy_frozen.tsv", 0.97, 0.90, 9),
+    # The third corpus, written by the engineer who then tuned the reader (never on its rows):
+    # 0.899 at first sight, 0.939 after. Its misses are never printed.
+    ("third_frozen.tsv", 0.93, 0.80, 18),
 ]
 
 

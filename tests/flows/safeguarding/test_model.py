@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from flows.safeguarding.assess import assess
@@ -28,6 +28,8 @@ def test_emoji_are_words_and_accents_and_stretched_letters_fold() -> None:
     assert tokens("Mae'n ddrwg gen i, ŵyr") == tokens("maen ddrwg gen i, wyr")
 
 
+# No deadline: the first example loads the model and compiles the rules, slow on a busy machine.
+@settings(deadline=None)
 @given(st.text(max_size=300))
 def test_any_text_gets_a_probability(text: str) -> None:
     found = assess(text)
@@ -74,6 +76,20 @@ def test_training_is_reproducible(tmp_path: Path) -> None:
     assert model.meta["trained_on"]["rows"] == len(rows)
 
 
+def test_harmless_messages_with_words_of_harm_weigh_more_in_training() -> None:
+    import numpy as np
+
+    from bot.safeguarding.training import HARD_NEGATIVE_WEIGHT, _weights
+
+    texts = [
+        "my mum would kill me if i was late",
+        "the coffee morning was lovely",
+        "my dad hits me",
+    ]
+    weights = _weights(texts, np.array([0, 0, 1]))
+    assert list(weights) == [HARD_NEGATIVE_WEIGHT, 1.0, 1.0]
+
+
 def test_the_shipped_model_was_built_from_the_corpus_in_the_repository() -> None:
     from bot.safeguarding.training import CORPUS, corpus_rows
 
@@ -89,18 +105,29 @@ def test_the_shipped_model_was_built_from_the_corpus_in_the_repository() -> None
     # mix 0.920 / 0.133. With vetoes and the wider corpus (not first sight): all
     # 0.957 / 0.183, en 0.964 / 0.182, cy 0.925 / 0.222, mix 0.960 / 0.133.
     # second_sight.tsv. First sight, before the vetoes and the wider corpus: all 0.972 / 0.280,
-    # en 0.988 / 0.310, cy 0.903 / 0.200, mix 0.933 / 0.111. Now: all 0.986 / 0.218, en 0.994 / 0.234,
-    # cy 0.935 / 0.160, mix 1.000 / 0.167.
+    # en 0.988 / 0.310, cy 0.903 / 0.200, mix 0.933 / 0.111. Then: all 0.986 / 0.218, en 0.994 /
+    # 0.234, cy 0.935 / 0.160, mix 1.000 / 0.167.
+    # third_sight.tsv. First sight, before hard.tsv and the weighting: all 0.981 / 0.195,
+    # en 0.992 / 0.207, cy 0.962 / 0.125, mix 0.909 / 0.125.
+    # Now (hard.tsv, hard negatives weighted; not first sight): first all 0.973 / 0.173, en 0.977 /
+    # 0.177, cy 0.962 / 0.200, mix 0.960 / 0.100; second all 0.986 / 0.212, en 0.994 / 0.222,
+    # cy 0.935 / 0.180, mix 1.000 / 0.167; third all 0.987 / 0.191, en 0.992 / 0.203,
+    # cy 0.962 / 0.125, mix 1.000 / 0.125.
     # These floors keep it from sliding back; they are not targets, and the sets are never tuned on.
+    # Where a language has few rows, the floor allows one more miss than now.
     [
-        ("first_sight.tsv", None, 0.95, 0.20),
-        ("first_sight.tsv", "en", 0.955, 0.20),
-        ("first_sight.tsv", "cy", 0.92, 0.25),
-        ("first_sight.tsv", "mix", 0.92, 0.17),
-        ("second_sight.tsv", None, 0.98, 0.235),
-        ("second_sight.tsv", "en", 0.985, 0.25),
+        ("first_sight.tsv", None, 0.97, 0.18),
+        ("first_sight.tsv", "en", 0.975, 0.185),
+        ("first_sight.tsv", "cy", 0.94, 0.21),
+        ("first_sight.tsv", "mix", 0.92, 0.11),
+        ("second_sight.tsv", None, 0.98, 0.215),
+        ("second_sight.tsv", "en", 0.985, 0.225),
         ("second_sight.tsv", "cy", 0.93, 0.19),
         ("second_sight.tsv", "mix", 0.93, 0.17),
+        ("third_sight.tsv", None, 0.98, 0.195),
+        ("third_sight.tsv", "en", 0.985, 0.21),
+        ("third_sight.tsv", "cy", 0.92, 0.13),
+        ("third_sight.tsv", "mix", 0.9, 0.13),
     ],
 )
 def test_the_frozen_sets_do_not_slide_back(

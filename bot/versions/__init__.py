@@ -1,0 +1,1 @@
+"""Flow versions at run time: the live library conversations read, and files imported as versions."""
