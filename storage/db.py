@@ -120,6 +120,10 @@ def make_session_factory(
 ) -> sessionmaker[Session]:
     """Sessions carry the identifier cipher, so models can decrypt what they hold on access; the
     engine gets it too, for the encrypted columns (storage.sealed) of every statement it runs."""
+    # Every mapped table, so that foreign keys between model modules resolve even when the caller
+    # (a command that loads only what it uses) imported just one of them.
+    from storage import tables  # noqa: F401
+
     if cipher is not None:
         sealed.attach(engine, cipher)
     return sessionmaker(bind=engine, expire_on_commit=False, info={SESSION_KEY: cipher})

@@ -56,6 +56,12 @@ def _migrated_template(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 def _truncate_all(url: str) -> None:
+    """Empty every table a test wrote to and restart every sequence it used.
+
+    TRUNCATE took most of a second per test on a busy machine; most tests write to a few tables,
+    and deleting a few rows is a hundred times quicker. Children go before their parents."""
+    from storage.tables import metadata
+
     engine = create_engine(url)
     try:
         with engine.begin() as connection:
@@ -65,9 +71,34 @@ def _truncate_all(url: str) -> None:
                     "AND tablename <> 'alembic_version'"
                 )
             ).all()
-            if tables:
-                names = ", ".join(f'"{name}"' for name in tables)
-                connection.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+            written = set(
+                connection.scalars(
+                    text(
+                        " UNION ALL ".join(
+                            f"SELECT '{name}' WHERE EXISTS (SELECT 1 FROM \"{name}\")"
+                            for name in tables
+                        )
+                    )
+                ).all()
+                if tables
+                else []
+            )
+            known = [t.name for t in reversed(metadata.sorted_tables)]
+            unknown = written.difference(known)  # a table no model maps: the old, slow way
+            if unknown:
+                names = ", ".join(f'"{name}"' for name in sorted(unknown))
+                connection.exec_driver_sql(f"TRUNCATE {names} CASCADE")
+            for name in known:
+                if name in written:
+                    connection.exec_driver_sql(f'DELETE FROM "{name}"')
+            used = connection.scalars(
+                text(
+                    "SELECT sequencename FROM pg_sequences "
+                    "WHERE schemaname = current_schema() AND last_value IS NOT NULL"
+                )
+            ).all()
+            for sequence in used:
+                connection.exec_driver_sql(f'ALTER SEQUENCE "{sequence}" RESTART')
     finally:
         engine.dispose()
 

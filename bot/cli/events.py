@@ -16,6 +16,8 @@ import click
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.cli.db import open_database
+from bot.cli.lazy import LazyGroup
+from bot.cli.library import library_or_exit
 from bot.cli.params import Duration, EventKind, LocalDateTime, zone
 from bot.clock import system_clock
 from bot.config import get_settings
@@ -23,8 +25,6 @@ from bot.followups import event_plans
 from bot.followups.attendee_rows import read_csv as read_attendee_csv
 from bot.followups.attendees import ImportConflict, ImportFileError, ImportReport, import_attendees
 from bot.followups.event_text import local, plan_words, span
-from flows.errors import FlowValidationError
-from flows.library import LIBRARY_DIR, load_library
 from storage import events
 from storage.followups import OPEN, planned_times
 from storage.models import Event
@@ -49,12 +49,7 @@ def _find(session: Session, ref: str) -> Event:
 
 
 def _check_flow(flow_id: str) -> None:
-    try:
-        library = load_library([LIBRARY_DIR, *get_settings().flow_path_list()])
-    except FlowValidationError as exc:
-        for problem in exc.problems:
-            click.echo(f"error: {problem}", err=True)
-        raise SystemExit(1) from None
+    library = library_or_exit()
     try:
         event_plans.check_flow(flow_id, library)
     except event_plans.PlanProblem as exc:
@@ -72,7 +67,8 @@ def _check_reminders(
         raise click.BadParameter(exc.message, param_hint="--reminder") from None
 
 
-@click.group("events")
+# `events qr` lives with the posters; it is imported when it runs.
+@click.group("events", cls=LazyGroup, lazy_commands={"qr": "bot.cli.posters:qr"})
 def events_group() -> None:
     """Events, who came, and the follow-up requests sent afterwards."""
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from bot.cli import rapidpro
+from bot.cli.library import library_or_exit
 from flows.errors import FlowValidationError
 from flows.library import LIBRARY_DIR, flow_files, load_library
 from flows.lint.budget import LONG_NAMES, ServiceTexts, by_sms
@@ -16,7 +17,6 @@ from flows.lint.cost import costs
 from flows.lint.diagram import mermaid
 from flows.loader.flowfile import load_flow
 from flows.messages import VARIABLE_DEFAULTS
-from flows.schema import Flow
 
 
 def _service() -> ServiceTexts:
@@ -26,29 +26,15 @@ def _service() -> ServiceTexts:
     return service_texts(get_settings())
 
 
-def _library(ctx: click.Context) -> list[Flow]:
-    from bot.config import get_settings  # deferred: `flows validate` must work without settings
-
-    paths: list[str | Path] = [LIBRARY_DIR, *get_settings().flow_path_list()]
-    try:
-        return list(load_library(paths))
-    except FlowValidationError as exc:
-        for problem in exc.problems:
-            click.echo(f"error: {problem}", err=True)
-        ctx.exit(1)
-        raise  # unreachable: ctx.exit raises
-
-
 @click.group("flows")
 def flows_group() -> None:
     """List, draw and check conversation flows."""
 
 
 @flows_group.command("list")
-@click.pass_context
-def list_flows(ctx: click.Context) -> None:
+def list_flows() -> None:
     """Every flow with its audience, languages and start keyword."""
-    for flow in _library(ctx):
+    for flow in library_or_exit():
         keyword = flow.start_keyword or "-"
         questions = sum(1 for s in flow.steps if s.is_question)
         click.echo(
@@ -63,7 +49,7 @@ def list_flows(ctx: click.Context) -> None:
 @click.pass_context
 def show_flow(ctx: click.Context, flow_id: str, lang: str | None) -> None:
     """Print a Mermaid diagram of FLOW_ID (paste it into any Mermaid viewer)."""
-    flows = {f.id: f for f in _library(ctx)}
+    flows = {f.id: f for f in library_or_exit()}
     if flow_id not in flows:
         click.echo(f"error: no flow '{flow_id}'; known: {', '.join(sorted(flows))}", err=True)
         ctx.exit(1)
@@ -130,7 +116,7 @@ def cost(
     from bot.config import get_settings
 
     settings = get_settings()
-    flows = {f.id: f for f in _library(ctx)}
+    flows = {f.id: f for f in library_or_exit()}
     if flow_id not in flows:
         click.echo(f"error: no flow '{flow_id}'; known: {', '.join(sorted(flows))}", err=True)
         ctx.exit(1)
@@ -197,7 +183,7 @@ def import_flows(ctx: click.Context, export_file: Path, out_dir: Path, force: bo
 @click.pass_context
 def export_rapidpro(ctx: click.Context, flow_id: str, out: Path | None) -> None:
     """Write FLOW_ID as a RapidPro/TextIt export (spec 13.1), listing what RapidPro cannot hold."""
-    flows = {f.id: f for f in _library(ctx)}
+    flows = {f.id: f for f in library_or_exit()}
     if flow_id not in flows:
         click.echo(f"error: no flow '{flow_id}'; known: {', '.join(sorted(flows))}", err=True)
         ctx.exit(1)

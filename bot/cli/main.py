@@ -8,43 +8,32 @@ import sys
 
 import click
 
-from bot.cli.doctor import doctor
-from bot.cli.events import events_group
-from bot.cli.export import export_command
-from bot.cli.flows import flows_group
-from bot.cli.officers import officers_group
-from bot.cli.posters import qr
-from bot.cli.privacy import privacy_group
-from bot.cli.publish import publish_command
-from bot.cli.safeguarding import safeguarding_group
-from bot.cli.scheduler import scheduler_group
-from bot.cli.telegram import telegram_group
-from bot.cli.themes import themes_group
-from bot.cli.whatsapp import whatsapp_group
+from bot.cli.lazy import LazyGroup
 from bot.config import get_settings
 from bot.logs import configure_logging
 
+# Each subcommand is imported when it runs, not at every start (bot/cli/lazy.py).
+SUBCOMMANDS = {
+    "doctor": "bot.cli.doctor:doctor",
+    "events": "bot.cli.events:events_group",
+    "export": "bot.cli.export:export_command",
+    "flows": "bot.cli.flows:flows_group",
+    "officers": "bot.cli.officers:officers_group",
+    "privacy": "bot.cli.privacy:privacy_group",
+    "publish": "bot.cli.publish:publish_command",
+    "safeguarding": "bot.cli.safeguarding:safeguarding_group",
+    "scheduler": "bot.cli.scheduler:scheduler_group",
+    "telegram": "bot.cli.telegram:telegram_group",
+    "themes": "bot.cli.themes:themes_group",
+    "whatsapp": "bot.cli.whatsapp:whatsapp_group",
+}
 
-@click.group()
+
+@click.group(cls=LazyGroup, lazy_commands=SUBCOMMANDS)
 @click.version_option(package_name="sendvoice")
 def main() -> None:
     """sendvoice: hear from SEND families by SMS and chat."""
     configure_logging(get_settings().log_level)
-
-
-main.add_command(flows_group)
-events_group.add_command(qr)
-main.add_command(events_group)
-main.add_command(telegram_group)
-main.add_command(whatsapp_group)
-main.add_command(scheduler_group)
-main.add_command(privacy_group)
-main.add_command(safeguarding_group)
-main.add_command(officers_group)
-main.add_command(export_command)
-main.add_command(doctor)
-main.add_command(themes_group)
-main.add_command(publish_command)
 
 
 @main.command()
@@ -75,9 +64,9 @@ def demo(flow_id: str, lang: str, style: str, name: str | None, event_name: str)
         # The terminal is the conversation: operational logs would interleave with the messages.
         logging.getLogger().setLevel(logging.WARNING)
     from bot.cli.demo import run_demo
-    from flows.library import LIBRARY_DIR, load_library
+    from bot.cli.library import library_or_exit
 
-    library = load_library([LIBRARY_DIR, *settings.flow_path_list()])
+    library = library_or_exit()
     if flow_id not in library:
         raise click.BadParameter(
             f"no flow '{flow_id}'; known: {', '.join(f.id for f in library)}", param_hint="--flow"

@@ -10,18 +10,12 @@ from pathlib import Path
 import click
 
 from bot.cli.db import open_database
+from bot.cli.library import library_or_exit
 from bot.clock import system_clock
 from bot.config import get_settings
 from bot.privacy.files import FileFate
-from flows.library import FlowLibrary
 from storage import export_files
 from storage.crypto import generate_key
-
-
-def _library() -> FlowLibrary:
-    from flows.library import LIBRARY_DIR, load_library
-
-    return load_library([LIBRARY_DIR, *get_settings().flow_path_list()])
 
 
 @click.group("privacy")
@@ -41,7 +35,7 @@ def purge_command(dry_run: bool) -> None:
 
     settings = get_settings()
     now = system_clock()
-    library = _library()
+    library = library_or_exit()
     with open_database(settings) as session_factory:
         if dry_run:
             report = purge(
@@ -96,7 +90,7 @@ def forget_command(who: str, delete_answers: bool, yes: bool) -> None:
             click.confirm(f"Erase person {contact.pseudonym}? This cannot be undone", abort=True)
         report = forget(
             session,
-            _library(),
+            library_or_exit(),
             contact,
             delete_answers=delete_answers,
             actor="cli",

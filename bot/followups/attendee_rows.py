@@ -16,7 +16,6 @@ from datetime import date, datetime
 from pathlib import Path
 
 import phonenumbers
-from openpyxl import load_workbook
 from phonenumbers import PhoneNumberType
 
 from bot.phone import to_e164
@@ -216,6 +215,9 @@ def _workbook_records(data: bytes) -> list[list[str]]:
         raise unreadable from None
     if unpacked > _WORKBOOK_UNPACKED_LIMIT:
         raise ImportFileError("the workbook is too large to read: save the list as CSV UTF-8")
+    # openpyxl (and the numpy it pulls in) is loaded for a workbook only, not at every start.
+    from openpyxl import load_workbook
+
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds for a damaged or foreign zip

@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import IO, Any, Literal
 
-from openpyxl import Workbook
 from sqlalchemy import func
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -283,6 +282,8 @@ def write_csv(
 def write_xlsx(
     out: IO[bytes], headers: Sequence[str], data: Iterator[list[Any]], tick: Callable[[], None]
 ) -> int:
+    from openpyxl import Workbook  # loaded for a spreadsheet only, not at every start
+
     book = Workbook(write_only=True)  # rows go to a temporary file, not memory
     sheet = book.create_sheet("responses")
     sheet.append(list(headers))

@@ -13,7 +13,6 @@ from starlette.responses import Response
 
 from bot.privacy.redact import redact
 from bot.web.dashboard import filters as filtering
-from bot.web.dashboard import report_docx as report_docx_writer
 from bot.web.dashboard import suppress
 from bot.web.dashboard.channel_costs import channel_costs
 from bot.web.dashboard.views_overview import summary
@@ -175,6 +174,8 @@ async def report_docx(request: Request, who: Who) -> Response:
     context = await _context(request, who)
     if isinstance(context, str):
         return refuse(request, who, 400, context)
+    from bot.web.dashboard import report_docx as report_docx_writer  # python-docx: on demand
+
     data = await asyncio.to_thread(report_docx_writer.build, context, config(request).threshold)
     return secure(
         Response(

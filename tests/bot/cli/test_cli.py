@@ -1,4 +1,5 @@
-"""The `sendvoice` command as a newcomer runs it: real process, piped input, embedded SQLite."""
+"""The `sendvoice` command as a newcomer runs it: piped input, embedded SQLite. The demo runs as a
+real process (the installed command, its default database); the rest run in the test process."""
 
 from __future__ import annotations
 
@@ -13,12 +14,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storage.models import Answer, Conversation
+from tests.command import run_command
 from tests.helpers import IS_POSTGRES, opened_engine
 
 ROOT = Path(__file__).resolve().parents[3]
 
 
 def sendvoice(
+    *args: str, stdin: str = "", env: dict[str, str] | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    return run_command(list(args), stdin=stdin, env=env, cwd=cwd or ROOT)
+
+
+def sendvoice_process(
     *args: str, stdin: str = "", env: dict[str, str] | None = None, cwd: Path | None = None
 ) -> subprocess.CompletedProcess[str]:
     exe = shutil.which("sendvoice") or str(Path(sys.executable).with_name("sendvoice"))
@@ -43,7 +51,7 @@ def demo_db(tmp_path: Path, database_url: str) -> str:
 
 def test_demo_runs_post_event_end_to_end_from_piped_input(demo_db: str, tmp_path: Path) -> None:
     replies = "1\nyes\n4\nThe speakers\nMore time for questions\na bit\nyes\nboth\n"
-    result = sendvoice("demo", stdin=replies, env={"DATABASE_URL": demo_db}, cwd=tmp_path)
+    result = sendvoice_process("demo", stdin=replies, env={"DATABASE_URL": demo_db}, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "--- SMS (" in out

@@ -1,4 +1,5 @@
-"""The follow-up story from the command line: create, import, preview a time, tick for real."""
+"""The follow-up story from the command line: create, import, preview a time, tick for real.
+(Commands run in the test process: tests/command.py.)"""
 
 from __future__ import annotations
 
@@ -11,8 +12,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import create_engine, text
 
+from tests.command import run_command
 from tests.fakes.twilio import FakeTwilio
-from tests.serve import EXE
 
 CSV = """name,phone,telegram,role,language,consent
 Ann Example,07700 900201,,parent,en,yes
@@ -22,9 +23,7 @@ Cat Example,07700900203,,parent,cy,yes
 
 
 def run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run(
-        [EXE, *args], capture_output=True, text=True, env=env, timeout=120, check=False
-    )
+    result = run_command(list(args), env=env)
     assert result.returncode == 0, result.stdout + result.stderr
     return result
 
@@ -128,14 +127,7 @@ def test_tick_runs_at_the_real_time_and_refuses_a_pretend_one(
         )
         create_and_import(env, tmp_path, start, end)
 
-        refused = subprocess.run(
-            [EXE, "scheduler", "tick", "--now", "2026-03-16T09:05"],
-            capture_output=True,
-            text=True,
-            env=env,
-            timeout=120,
-            check=False,
-        )
+        refused = run_command(["scheduler", "tick", "--now", "2026-03-16T09:05"], env=env)
         assert refused.returncode == 2
         assert "scheduler preview --at" in refused.stderr
         assert twilio.messages == []

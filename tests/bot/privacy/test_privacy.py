@@ -23,6 +23,7 @@ from storage import contacts as contacts_repo
 from storage.crypto import IdentifierCipher, generate_key
 from storage.db import make_engine, make_session_factory
 from storage.models import Answer, AuditEntry, ChannelIdentity, Contact, Message
+from tests.command import run_command
 from tests.serve import EXE, free_port
 
 NUMBER = "+447700900777"
@@ -221,15 +222,7 @@ def test_privacy_commands_end_to_end(services: Services, database_url: str, tmp_
     env = {**os.environ, "DATABASE_URL": database_url}
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [EXE, "privacy", *args],
-            capture_output=True,
-            text=True,
-            env=env,
-            timeout=60,
-            check=False,
-            cwd=tmp_path,
-        )
+        return run_command(["privacy", *args], env=env, cwd=tmp_path)
 
     exported = run("export", "07700900777", "--out", str(tmp_path / "sar.json"))
     assert exported.returncode == 0, exported.stderr

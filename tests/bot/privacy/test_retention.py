@@ -30,8 +30,8 @@ from storage.models import (
     FollowUp,
     SafeguardingFlag,
 )
+from tests.command import run_command
 from tests.helpers import readable_dump
-from tests.serve import EXE
 
 NOW = datetime(2026, 3, 16, 12, 0, tzinfo=UTC)
 LATER = NOW + timedelta(days=731)
@@ -265,15 +265,7 @@ def test_the_command_shows_progress_and_says_what_it_did(
     env = {**os.environ, "DATABASE_URL": database_url, "RETENTION_DAYS": "1"}
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [EXE, "privacy", "purge", *args],
-            capture_output=True,
-            text=True,
-            env=env,
-            timeout=60,
-            check=False,
-            cwd=tmp_path,
-        )
+        return run_command(["privacy", "purge", *args], env=env, cwd=tmp_path)
 
     dry = run("--dry-run")
     assert dry.returncode == 0, dry.stderr

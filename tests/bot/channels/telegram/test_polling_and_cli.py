@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import segno
@@ -15,11 +12,10 @@ from bot.services import build_services
 from bot.web.app import create_app
 from storage.models import Answer
 from tests.bot.channels.telegram.conftest import CHAT, SECRET, make_event, telegram_settings
+from tests.command import run_command
 from tests.fakes.telegram import FakeTelegram
 from tests.helpers import wait_until
 from tests.live import LiveServer
-
-EXE = shutil.which("sendvoice") or str(Path(sys.executable).with_name("sendvoice"))
 
 
 def test_polling_mode_runs_the_same_conversation(
@@ -66,41 +62,20 @@ def cli_env(database_url: str, fake: FakeTelegram, **extra: str) -> dict[str, st
 def test_set_webhook_registers_url_secret_and_updates(
     database_url: str, fake_telegram: FakeTelegram
 ) -> None:
-    result = subprocess.run(
-        [EXE, "telegram", "set-webhook"],
-        capture_output=True,
-        text=True,
-        env=cli_env(database_url, fake_telegram),
-        timeout=60,
-        check=False,
-    )
+    result = run_command(["telegram", "set-webhook"], env=cli_env(database_url, fake_telegram))
     assert result.returncode == 0, result.stderr
     assert fake_telegram.webhook is not None
     assert fake_telegram.webhook["url"] == "https://sendvoice.example.gov.uk/webhooks/telegram"
     assert fake_telegram.webhook["secret_token"] == SECRET
     assert fake_telegram.webhook["allowed_updates"] == ["message", "callback_query"]
-    info = subprocess.run(
-        [EXE, "telegram", "info"],
-        capture_output=True,
-        text=True,
-        env=cli_env(database_url, fake_telegram),
-        timeout=60,
-        check=False,
-    )
+    info = run_command(["telegram", "info"], env=cli_env(database_url, fake_telegram))
     assert "@sendvoice_test_bot" in info.stdout
     assert "https://sendvoice.example.gov.uk/webhooks/telegram" in info.stdout
 
 
 def test_set_webhook_needs_a_secret(database_url: str, fake_telegram: FakeTelegram) -> None:
     env = cli_env(database_url, fake_telegram, TELEGRAM_WEBHOOK_SECRET="")
-    result = subprocess.run(
-        [EXE, "telegram", "set-webhook"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-        check=False,
-    )
+    result = run_command(["telegram", "set-webhook"], env=env)
     assert result.returncode == 2
     assert "TELEGRAM_WEBHOOK_SECRET" in result.stderr
     assert fake_telegram.webhook is None
@@ -113,13 +88,8 @@ def test_events_qr_writes_a_deep_link_code(
     event_id, code = make_event(services)
     services.close()
     out = tmp_path / "poster.png"
-    result = subprocess.run(
-        [EXE, "events", "qr", str(event_id), "--out", str(out)],
-        capture_output=True,
-        text=True,
-        env=cli_env(database_url, fake_telegram),
-        timeout=60,
-        check=False,
+    result = run_command(
+        ["events", "qr", str(event_id), "--out", str(out)], env=cli_env(database_url, fake_telegram)
     )
     assert result.returncode == 0, result.stderr
     link = f"https://t.me/sendvoice_test_bot?start={code}"
@@ -133,13 +103,9 @@ def test_events_qr_writes_a_deep_link_code(
 def test_events_qr_for_an_unknown_event(
     database_url: str, fake_telegram: FakeTelegram, tmp_path: Path
 ) -> None:
-    result = subprocess.run(
-        [EXE, "events", "qr", "999", "--out", str(tmp_path / "x.png")],
-        capture_output=True,
-        text=True,
+    result = run_command(
+        ["events", "qr", "999", "--out", str(tmp_path / "x.png")],
         env=cli_env(database_url, fake_telegram),
-        timeout=60,
-        check=False,
     )
     assert result.returncode == 2
     assert "no event 999" in result.stderr
