@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import replace
-from functools import cache
 
 from flows.reading import labels
+from flows.reading.choice_numbers import digits, numbered, position, spell_out
 from flows.reading.commands import starts_like_special
 from flows.reading.interpretation import (
     NOT_UNDERSTOOD,
@@ -21,7 +21,7 @@ from flows.reading.interpretation import (
 )
 from flows.reading.labels import Candidate
 from flows.reading.meanings import meant, reworded
-from flows.reading.numbers import MAX_DIGITS, words_to_digits
+from flows.reading.numbers import words_to_digits
 from flows.reading.phrases import MORE_NONE, REASON_WORDS
 from flows.reading.spelling import key
 from flows.reading.vocabulary import (
@@ -34,7 +34,6 @@ from flows.reading.vocabulary import (
     NOTHING_ELSE,
     NOW,
     ONLY,
-    ORDINAL_SUFFIXES,
     ORDINALS,
     SCHOOLS,
     TEXT_SPEAK,
@@ -43,7 +42,6 @@ from flows.reading.yesno import by_polarity
 from flows.schema import Option, Step
 
 _INDEX = re.compile(r"(?:(?:option|number|no|choice|opsiwn|rhif|dewis) ?)?(\d+)")
-_TOKEN = re.compile(r"\d+|[^\W\d_]+")
 _RANGE = re.compile(r"(?<![\d.])(\d+)\s*(?:-|–|to|i)\s*(\d+)(?![\d.])")
 _SEPARATOR = re.compile(r"\s*(?:[,;&+/|]|\b(?:and|ac|a|plus)\b|\ba'r\b)\s*")
 _DOTTED = re.compile(r"\b(?:[^\W\d_]\.){2,}(?:[^\W\d_]\b)?")
@@ -76,7 +74,6 @@ _LISTED = re.compile(r"[,;&+/|]|\b(?:and|ac|plus)\b|\ba'r\b")
 _HEDGES = frozenset({"maybe", "perhaps", "possibly", "falle", "efallai", "hwyrach"})
 _ORDINALS = {w: n for table in ORDINALS.values() for w, n in table.items()}
 _FILLER = frozenset().union(*FILLER.values())
-_CONNECTORS = frozenset({"and", "ac", "a", "plus", "options", "numbers", "+"})
 _ALL = frozenset(key(p) for phrases in ALL.values() for p in phrases)
 _NONE = frozenset(key(p) for phrases in (*NONE.values(), MORE_NONE) for p in phrases)
 _EXCEPT = frozenset(key(p) for phrases in EXCEPT.values() for p in phrases)
@@ -145,7 +142,7 @@ def read_choice(step: Step, norm: str, language: str) -> Interpretation:
             return refused(TOO_MANY) if both is None else understood(step.options[both].value)
     leading = _LEADING_NUMBER.match(norm)
     if isinstance(found, int) and leading:
-        said = _position(leading.group(1), len(candidates))
+        said = position(leading.group(1), len(candidates))
         if isinstance(said, int) and said != found:
             return refused(NOT_UNDERSTOOD)  # "4 tutored at home": option 4, or home?
     for later in (_reason, _without_pictures, _now, _without_negated):
@@ -184,7 +181,7 @@ def _by_meaning(
             return meaning
     leading = _LEADING_NUMBER.match(norm)
     if leading and not _DIGIT.search(norm[leading.end(1) :]):
-        said = _position(leading.group(1), len(candidates))
+        said = position(leading.group(1), len(candidates))
         rest = norm[leading.end(1) :].strip(" ,;:-–")
         by_words = _one(candidates, reworded(candidates, rest), language)
         named = by_words if isinstance(by_words, int) else meant(candidates, rest)
@@ -413,13 +410,13 @@ def _one(candidates: Sequence[Candidate], norm: str, language: str) -> int | str
     typed = key(norm)
     index = _INDEX.fullmatch(typed)
     if index:
-        return _position(index.group(1), len(candidates))
+        return position(index.group(1), len(candidates))
     found = labels.exact(candidates, typed)
     if found is not None:
         return found
-    numbered = _numbered(typed, len(candidates), language)
-    if numbered is not None:
-        return numbered
+    by_number = numbered(typed, len(candidates), language)
+    if by_number is not None:
+        return by_number
     if starts_like_special(typed):
         return NOT_UNDERSTOOD
     found = labels.find(candidates, typed, norm)
@@ -430,60 +427,15 @@ def _one(candidates: Sequence[Candidate], norm: str, language: str) -> int | str
     return NOT_UNDERSTOOD if found is None else found
 
 
-def _numbered(typed: str, count: int, language: str) -> int | str | None:
-    """ "2 please", "the first one", "number two", "2nd": one number, other words filler."""
-    text = words_to_digits(_ordinal_one().sub(_keep_ordinal, typed), language)
-    numbers: set[int] = set()
-    for token in _TOKEN.findall(text):
-        if token.isdecimal():
-            if len(token) > MAX_DIGITS:
-                return OUT_OF_RANGE
-            numbers.add(int(token))
-        elif token in _ORDINALS:
-            numbers.add(count if _ORDINALS[token] == -1 else _ORDINALS[token])
-        elif token not in _FILLER and token not in ORDINAL_SUFFIXES:
-            return None
-    if len(numbers) != 1:
-        return None
-    return _position(str(numbers.pop()), count)
-
-
 def _many(candidates: Sequence[Candidate], norm: str, language: str) -> list[int] | str:
-    numbered = _RANGE.sub(_spell_out, words_to_digits(norm, language)).replace("+", " ")
-    digits = _digits(key(numbered), len(candidates))
-    if digits is not None:
-        return digits
+    spelt = _RANGE.sub(spell_out, words_to_digits(norm, language)).replace("+", " ")
+    picks = digits(key(spelt), len(candidates))
+    if picks is not None:
+        return picks
     spans = _pieces(norm)
     if len(spans) > MAX_PIECES:
         return NOT_UNDERSTOOD
     return _join(candidates, norm, spans, language)
-
-
-def _spell_out(match: re.Match[str]) -> str:
-    """ "1-3" and "2 to 4" are every option between; anything odd is left for _digits to refuse."""
-    low, high = match.group(1), match.group(2)
-    if len(low) > 2 or len(high) > 2 or int(low) >= int(high):
-        return match.group(0)
-    return " ".join(str(n) for n in range(int(low), int(high) + 1))
-
-
-def _digits(text: str, count: int) -> list[int] | str | None:
-    """ "1 3", "1 and 3", "13" with fewer than ten options (each digit is a choice)."""
-    tokens = text.split()
-    if not any(t.isdecimal() for t in tokens) or not all(
-        t.isdecimal() or t in _CONNECTORS or t in _FILLER for t in tokens
-    ):
-        return None
-    picks: list[int] = []
-    for token in (t for t in tokens if t.isdecimal()):
-        whole = _position(token, count)
-        if isinstance(whole, int):
-            picks.append(whole)
-        elif count < 10 and all(0 < int(d) <= count for d in token):
-            picks.extend(int(d) - 1 for d in token)
-        else:
-            return OUT_OF_RANGE
-    return picks
 
 
 def _pieces(norm: str) -> list[tuple[int, int]]:
@@ -521,21 +473,3 @@ def _join(
 def _strictly(candidates: Sequence[Candidate], text: str) -> int | str:
     found = labels.exact(candidates, key(text))
     return NOT_UNDERSTOOD if found is None else found
-
-
-def _position(number: str, count: int) -> int | str:
-    if len(number) > MAX_DIGITS or not 0 < int(number) <= count:
-        return OUT_OF_RANGE
-    return int(number) - 1
-
-
-@cache
-def _ordinal_one() -> re.Pattern[str]:
-    """ "one" beside a position word is a pronoun: "the first one", "yr un olaf", "2nd one"."""
-    words = "|".join(sorted(_ORDINALS, key=len, reverse=True))
-    ordinal = rf"(?:{words}|\d+ ?(?:st|nd|rd|th))"
-    return re.compile(rf"\b(?:(?P<before>{ordinal}) (?:one|un)|(?:one|un) (?P<after>{ordinal}))\b")
-
-
-def _keep_ordinal(match: re.Match[str]) -> str:
-    return match.group("before") or match.group("after")

@@ -13,23 +13,25 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Literal
 
-from flows.reading.interpretation import BAD_DATE
-from flows.reading.numbers import words_to_digits
-from flows.reading.spelling import close, key
-from flows.reading.vocabulary import (
+from flows.reading.date_words import (
     AGO,
-    AGO_HEDGES,
     AGO_UNITS,
     LAST,
     MONTHS,
     NAMED_DAYS,
     NEXT,
-    OR,
-    ORDINAL_SUFFIXES,
     PAST_QUESTIONS,
     RELATIVE_DAYS,
     THIS,
     WEEKDAYS,
+)
+from flows.reading.interpretation import BAD_DATE
+from flows.reading.numbers import words_to_digits
+from flows.reading.spelling import close, key
+from flows.reading.vocabulary import (
+    AGO_HEDGES,
+    OR,
+    ORDINAL_SUFFIXES,
 )
 
 DateReading = date | Literal["bad_date"] | None

@@ -63,7 +63,7 @@ def needs_review(text: str, line: str | None = None) -> str | None:
 
 def _as_written(word: str, text: str) -> str:
     """The word as the person wrote it ("killing", not the squeezed "kiling"), for the officer."""
-    for written in re.findall(r"[^\W\d_]+", text.lower()):
-        if squeeze(written) == word:
-            return written
+    for found in re.finditer(r"[^\W\d_]+", text.lower()):
+        if squeeze(found.group(0)) == word:
+            return found.group(0)
     return word

@@ -13,12 +13,24 @@ trip, so nothing typed is lost while the loader still objects.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
+
+from bot.web.dashboard.editor_conditions import NO_VALUE as NO_VALUE
+from bot.web.dashboard.editor_conditions import OPERATORS as OPERATORS
+from bot.web.dashboard.editor_conditions import Branch as Branch
+from bot.web.dashboard.editor_conditions import condition as condition
+from bot.web.dashboard.editor_conditions import parse_condition as parse_condition
+from bot.web.dashboard.editor_values import as_text as _s
+from bot.web.dashboard.editor_values import bool_word as _bool_word
+from bot.web.dashboard.editor_values import text_out as _text_out
+from bot.web.dashboard.editor_values import texts as _text
+from bot.web.dashboard.editor_values import to_int as _int
+from bot.web.dashboard.editor_values import to_key as _key
+from bot.web.dashboard.editor_values import to_number as _number
 
 LANGUAGES = ("en", "cy")
 STEP_TYPES = {
@@ -32,18 +44,6 @@ STEP_TYPES = {
     "date": "A date",
 }
 SPECIALS = {"skip": "Skip", "dont_know": "Don't know", "prefer_not_to_say": "Prefer not to say"}
-OPERATORS = {
-    "==": "is",
-    "!=": "is not",
-    "<": "is less than",
-    "<=": "is at most",
-    ">": "is more than",
-    ">=": "is at least",
-    "includes": "includes",
-    "answered": "was answered",
-    "skipped": "was skipped (or don't know)",
-}
-NO_VALUE = ("answered", "skipped")
 TOP_KEYS = (
     "format",
     "id",
@@ -61,28 +61,9 @@ TOP_KEYS = (
     "help",
 )
 
-_NAME = r"[A-Za-z_][A-Za-z0-9_]*"
-_COMPARE = re.compile(rf"^({_NAME})\s*(==|!=|<=|>=|<|>)\s*(.+)$")
-_INCLUDES = re.compile(rf'^"([^"]*)"\s+in\s+({_NAME})$')
-_CALL = re.compile(rf"^(answered|skipped)\(\s*({_NAME})\s*\)$")
-_NUMBER = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
-
 
 class FormError(ValueError):
     """The text cannot be shown as a form: edit it as YAML instead."""
-
-
-@dataclass
-class Branch:
-    question: str = ""
-    op: str = "=="
-    value: str = ""
-    go: str = ""
-    written: str = ""  # a condition the builder cannot show (and/or, brackets): kept as written
-
-    @property
-    def blank(self) -> bool:
-        return not (self.go or self.question or self.written)
 
 
 @dataclass
@@ -294,24 +275,6 @@ def _branches_from(raw: Any) -> list[Branch]:
     return out
 
 
-def parse_condition(source: str, go: str) -> Branch:
-    """The builder's three boxes for a condition, or the condition kept as written."""
-    text = source.strip()
-    if not text:
-        return Branch(go=go)
-    if m := _CALL.match(text):
-        return Branch(question=m.group(2), op=m.group(1), go=go)
-    if m := _INCLUDES.match(text):
-        return Branch(question=m.group(2), op="includes", value=m.group(1), go=go)
-    if (m := _COMPARE.match(text)) and " and " not in text and " or " not in text:
-        value = m.group(3).strip()
-        if value.startswith('"') and value.endswith('"') and '"' not in value[1:-1]:
-            return Branch(question=m.group(1), op=m.group(2), value=value[1:-1], go=go)
-        if _NUMBER.match(value) or re.fullmatch(_NAME, value):
-            return Branch(question=m.group(1), op=m.group(2), value=value, go=go)
-    return Branch(go=go, written=text)
-
-
 # --- from the browser -----------------------------------------------------------------------
 
 
@@ -502,84 +465,11 @@ def _option_data(option: Choice, langs: list[str]) -> dict[str, Any]:
     return out
 
 
-def condition(branch: Branch, kinds: Mapping[str, str]) -> str:
-    """The condition the builder's boxes say, in the loader's language (flows/expr.py)."""
-    if branch.written:
-        return branch.written
-    q, op, value = branch.question, branch.op, branch.value
-    if not q:
-        return ""
-    if op in NO_VALUE:
-        return f"{op}({q})"
-    if op == "includes":
-        return f"{_quoted(value)} in {q}"
-    kind = kinds.get(q, "")
-    if kind == "yes_no" and value.lower() in ("yes", "no"):
-        written = value.lower()
-    elif kind in ("scale", "number") and _NUMBER.match(value):
-        written = value
-    else:
-        written = _quoted(value)
-    return f"{q} {op} {written}"
-
-
 def _route(branch: Branch, kinds: Mapping[str, str]) -> dict[str, str] | None:
     if branch.blank:
         return None
     cond = condition(branch, kinds)
     return {"if": cond, "go": branch.go} if cond else {"go": branch.go}
-
-
-# --- small helpers ---------------------------------------------------------------------------
-
-
-def _s(value: Any) -> str:
-    if value is None:
-        return ""
-    return str(_bool_word(value))
-
-
-def _bool_word(value: Any) -> Any:
-    """YAML 1.1 reads a bare yes/no as true/false; the flow means the word."""
-    return {True: "yes", False: "no"}.get(value, value) if isinstance(value, bool) else value
-
-
-def _text(value: Any, languages: list[str]) -> dict[str, str]:
-    if value is None:
-        return {}
-    if isinstance(value, dict):
-        return {str(k): _s(v) for k, v in value.items()}
-    return {languages[0] if languages else "en": _s(value)}
-
-
-def _text_out(text: Mapping[str, str], langs: list[str]) -> str | dict[str, str]:
-    if len(langs) == 1:
-        return text.get(langs[0], "")
-    return {lang: text.get(lang, "") for lang in langs}
-
-
-def _quoted(value: str) -> str:
-    return '"' + value.replace('"', "") + '"'
-
-
-def _int(value: str) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def _key(value: str) -> int | str:
-    n = _int(value)
-    return n if n is not None else value
-
-
-def _number(value: str) -> int | float | str:
-    try:
-        number = float(value)
-    except ValueError:
-        return value
-    return int(number) if number.is_integer() else number
 
 
 def dump_kept(form: FlowForm) -> str:
