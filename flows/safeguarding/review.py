@@ -27,7 +27,8 @@ _FIRST_PERSON = re.compile(r"\b(me|my|i|im|myself|mine|us|we|our)\b")
 _IDIOMS = re.compile(
     squeeze(
         r"\b(killing (me|us|it)|kill for|dying to|died laughing|bored to death|to die for|"
-        r"dead end|dead line|deadline|hit (the|a|our|my|his|her|their|its) (target|deadline|wall|milestone)s?|"
+        r"dead end|dead line|deadline|"
+        r"hit (the|a|our|my|his|her|their|its) (target|deadline|wall|milestone)s?|"
         r"hit and miss|kick(ed|s)? off|cut (the )?queue|cut ?back|cuts? to (services|funding|budget)|"
         r"scared of (needles|dogs|the dark|spiders)|afraid (so|not)|secret santa|"
         r"medication|tablets? (for|at|in the morning)|hurt (my|our) chances)\b"
