@@ -87,8 +87,11 @@ async def _context(request: Request, who: Who) -> dict[str, Any] | str:
         query = answer_filter.with_answers(query, answers)
         scoped = reporting.Filters(**{**f.__dict__, "scope": who.scope})
         context = summary(request, session, f)
-        context["answer_said"] = answer_filter.describe(context["flow"], answers)
-        context["offers"] = answer_filter.offers(context["flow"])
+        event = session.get(Event, f.event_id) if f.event_id is not None else None
+        # One event chosen: its questions name it, as the families read them.
+        values = {"event_name": event.title} if event is not None else None
+        context["answer_said"] = answer_filter.describe(context["flow"], answers, values)
+        context["offers"] = answer_filter.offers(context["flow"], values)
         context["picked"] = answers.picked if answers is not None else set()
         flow = context["flow"]
         themes, chart = [], None
@@ -107,7 +110,6 @@ async def _context(request: Request, who: Who) -> dict[str, Any] | str:
                         redact(q) for q in coding.quotes(session, theme.id, scoped, limit=QUOTES)
                     ]
                 themes.append((theme, bar.cell, quotes))
-        event = session.get(Event, f.event_id) if f.event_id is not None else None
         flow_ids = [each.id for each in library]
         within = timedelta(hours=services(request).settings.read_within_hours)
         return {
