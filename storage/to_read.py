@@ -134,6 +134,15 @@ def mark_read_for_answer(session: Session, answer_id: int, by: str, now: datetim
     return _mark(session, ReadItem.answer_id == answer_id, by, now, None)
 
 
+def mark_read_for_answers(
+    session: Session, answer_ids: Collection[int], by: str, now: datetime
+) -> list[int]:
+    """Tagging answers together reads them all (the caller checked they may be seen)."""
+    if not answer_ids:
+        return []
+    return _mark(session, ReadItem.answer_id.in_(sorted(answer_ids)), by, now, None)
+
+
 def _mark(
     session: Session,
     which: ColumnElement[bool],

@@ -7,6 +7,7 @@ answers, and the other filters then narrow to those conversations."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -80,18 +81,21 @@ class Offer:
     options: list[tuple[str, str]]
 
 
-def offers(flow: Flow | None) -> list[Offer]:
+def offers(flow: Flow | None, values: Mapping[str, str] | None = None) -> list[Offer]:
+    """`values` name the event in the questions when one event is chosen."""
     if flow is None:
         return []
-    return [Offer(s.id, question_text(s), categories(s)) for s in closed_steps(flow)]
+    return [Offer(s.id, question_text(s, values=values), categories(s)) for s in closed_steps(flow)]
 
 
-def describe(flow: Flow | None, answers: AnswerFilter | None) -> list[str]:
+def describe(
+    flow: Flow | None, answers: AnswerFilter | None, names: Mapping[str, str] | None = None
+) -> list[str]:
     if flow is None or answers is None:
         return []
     out = []
     for step_id, values in answers.wanted.items():
         step = flow.step(step_id)
         labels = [label for value, label in categories(step) if value in values]
-        out.append(f"{question_text(step)}: {' or '.join(labels)}")
+        out.append(f"{question_text(step, values=names)}: {' or '.join(labels)}")
     return out

@@ -187,6 +187,10 @@ def build(context: dict[str, Any], threshold: int) -> bytes:
         if since or until
         else "All responses to date."
     )
+    if context.get("answer_said"):
+        document.add_paragraph(
+            "Only people who answered " + "; and ".join(context["answer_said"]) + "."
+        )
     document.add_paragraph(note(threshold)).runs[0].italic = True
     _funnel(document, context["overall"], context["splits"])
     if flow is not None:

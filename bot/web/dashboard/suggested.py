@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from bot.analysis import frame
 from bot.analysis.themes import suggest
 from bot.privacy.redact import redact
+from bot.web.dashboard.suggestion_cache import suggestions as cached
 from storage import theme_decisions
 from storage.theme_decisions import Decision
 
@@ -32,12 +33,21 @@ def offered(
     session: Session, flow_id: str, step_id: str, *, threshold: int, scope: frozenset[str] | None
 ) -> tuple[int, list[Offered]]:
     """How many answers were read, and the suggestions for them, largest first. The suggester is
-    seeded, so the same answers give the same suggestions on every load and every form."""
+    seeded, so the same answers give the same suggestions on every load and every form; they are
+    kept in this process (suggestion_cache) until the answers change."""
     found = frame.answers(session, flow_id, step_id, scope)
     decided = theme_decisions.decisions(session, flow_id, step_id)
     out: list[Offered] = []
     seen: set[str] = set()
-    for s in suggest([a.text for a in found]):
+    made = cached.get(
+        flow_id=flow_id,
+        step_id=step_id,
+        scope=scope,
+        answer_ids=[a.answer_id for a in found],
+        texts=[a.text for a in found],
+        make=lambda texts: suggest(texts),
+    )
+    for s in made:
         name, n = s.name, 2
         while theme_decisions.key(name) in seen:  # two suggestions may share their two phrases
             name, n = f"{s.name} ({n})", n + 1

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import IO, Any
 
 from sqlalchemy.orm import Session
@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
 from bot.reports import exports
+from bot.web.dashboard import answer_filter
 from bot.web.dashboard import filters as filtering
 from bot.web.dashboard.views_responses import ROW_ROLES
 from bot.web.dashboard.web import (
@@ -26,6 +27,7 @@ from bot.web.dashboard.web import (
     secure,
     services,
 )
+from storage.reporting import Filters
 
 CHUNK = 64 * 1024
 
@@ -33,16 +35,43 @@ CHUNK = 64 * 1024
 @page(ROW_ROLES)
 async def exports_page(request: Request, who: Who) -> Response:
     try:
-        _f, query = filtering.parse(request.query_params, who)
+        f, query = filtering.parse(request.query_params, who)
     except filtering.BadFilter as exc:
         return refuse(request, who, 400, str(exc))
-    flow_ids = [flow.id for flow in services(request).library]
+    library = services(request).library
+    flow_ids = [flow.id for flow in library]
 
-    def load(session: Session) -> dict[str, Any]:
-        return {"choices": filtering.choices(session, flow_ids)}
+    def load(session: Session) -> dict[str, Any] | str:
+        flow_id = filtering.flow_of(session, f)
+        flow = library.get(flow_id) if flow_id is not None and flow_id in library else None
+        try:
+            answers = answer_filter.parse(request.query_params, flow)
+        except filtering.BadFilter as exc:
+            return str(exc)
+        return {
+            "choices": filtering.choices(session, flow_ids),
+            "offers": answer_filter.offers(flow),
+            "picked": answers.picked if answers is not None else set(),
+            "answer_said": answer_filter.describe(flow, answers),
+            "query": answer_filter.with_answers(query, answers),
+        }
 
     context = await db(request, load)
-    return render(request, "exports.html", {**context, "query": query}, who=who)
+    if isinstance(context, str):
+        return refuse(request, who, 400, context)
+    return render(request, "exports.html", context, who=who)
+
+
+def _narrowed(request: Request, params: Any, f: Filters) -> Callable[[Session], Filters]:
+    """The filters narrowed by the answer filter, as the Responses page narrows them."""
+    library = services(request).library
+
+    def load(session: Session) -> Filters:
+        flow_id = filtering.flow_of(session, f)
+        flow = library.get(flow_id) if flow_id is not None and flow_id in library else None
+        return answer_filter.narrow(session, f, answer_filter.parse(params, flow))
+
+    return load
 
 
 def _chunks(spool: IO[bytes]) -> Iterator[bytes]:
@@ -59,6 +88,7 @@ async def _download(
 ) -> Response:
     try:
         f, _query = filtering.parse(params, who)
+        f = await db(request, _narrowed(request, params, f))
     except filtering.BadFilter as exc:
         return refuse(request, who, 400, str(exc))
     layout, fmt = params.get("layout", "wide"), params.get("format", "csv")

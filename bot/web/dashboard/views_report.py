@@ -12,8 +12,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from bot.privacy.redact import redact
+from bot.web.dashboard import answer_filter, suppress
 from bot.web.dashboard import filters as filtering
-from bot.web.dashboard import suppress
 from bot.web.dashboard.channel_costs import channel_costs
 from bot.web.dashboard.views_overview import summary
 from bot.web.dashboard.views_themes import theme_chart
@@ -68,10 +68,30 @@ async def _context(request: Request, who: Who) -> dict[str, Any] | str:
     except filtering.BadFilter as exc:
         return str(exc)
     threshold = config(request).threshold
-    scoped = reporting.Filters(**{**f.__dict__, "scope": who.scope})
+    library = services(request).library
 
-    def load(session: Session) -> dict[str, Any]:
+    def load(session: Session) -> dict[str, Any] | str:
+        nonlocal f, query
+        # Filtered by an answer ("people who rated 1 or 2") as the Responses page is: every figure
+        # below counts only them, and the report says so.
+        flow_id = filtering.flow_of(session, f)
+        try:
+            answers = answer_filter.parse(
+                request.query_params,
+                library.get(flow_id) if flow_id is not None and flow_id in library else None,
+            )
+        except filtering.BadFilter as exc:
+            return str(exc)
+        f = answer_filter.narrow(session, f, answers)
+        query = answer_filter.with_answers(query, answers)
+        scoped = reporting.Filters(**{**f.__dict__, "scope": who.scope})
         context = summary(request, session, f)
+        event = session.get(Event, f.event_id) if f.event_id is not None else None
+        # One event chosen: its questions name it, as the families read them.
+        values = {"event_name": event.title} if event is not None else None
+        context["answer_said"] = answer_filter.describe(context["flow"], answers, values)
+        context["offers"] = answer_filter.offers(context["flow"], values)
+        context["picked"] = answers.picked if answers is not None else set()
         flow = context["flow"]
         themes, chart = [], None
         if flow is not None:
@@ -89,8 +109,7 @@ async def _context(request: Request, who: Who) -> dict[str, Any] | str:
                         redact(q) for q in coding.quotes(session, theme.id, scoped, limit=QUOTES)
                     ]
                 themes.append((theme, bar.cell, quotes))
-        event = session.get(Event, f.event_id) if f.event_id is not None else None
-        flow_ids = [each.id for each in services(request).library]
+        flow_ids = [each.id for each in library]
         within = timedelta(hours=services(request).settings.read_within_hours)
         return {
             "costs": channel_costs(services(request).settings, costs.by_channel(session, scoped)),
@@ -109,6 +128,8 @@ async def _context(request: Request, who: Who) -> dict[str, Any] | str:
         }
 
     context = await db(request, load)
+    if isinstance(context, str):
+        return context
     return {**context, "query": query}
 
 

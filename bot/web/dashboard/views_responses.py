@@ -62,7 +62,6 @@ async def responses(request: Request, who: Who) -> Response:
             "total": total,
             "pages": max(1, -(-total // size)),
             "query": link,
-            "export_query": query,
         }
 
     context = {"query": query, "error": error, **await db(request, load)}

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import Response
@@ -29,7 +30,7 @@ from bot.web.dashboard.web import (
     services,
 )
 from flows.schema import Flow
-from storage import audit, coding, theme_decisions
+from storage import audit, coding, theme_decisions, to_read
 from storage.dashboard_models import Theme
 
 FLASH = "suggested_done"
@@ -82,6 +83,15 @@ async def suggested_page(request: Request, who: Who) -> Response:
     return render(request, "suggested.html", context, who=who)
 
 
+def _read(session: Session, who: Who, answer_ids: list[int], at: Any) -> None:
+    """Tagging an answer means someone read it, as coding it by hand does."""
+    read = to_read.mark_read_for_answers(session, answer_ids, who.actor, at)
+    if read:
+        audit.record(
+            session, actor=who.actor, action="read_free_text", now=at, detail={"items": read}
+        )
+
+
 def _theme_named(session: Session, flow_id: str, name: str, who: Who, at: Any) -> Theme:
     """The frame's theme of that name (any case), or a new one: accepting a suggestion called
     like an existing theme adds to it rather than failing."""
@@ -128,6 +138,8 @@ async def decide(request: Request, who: Who) -> Response:
         if any(k not in by_key for k in keys):
             return 409, CHANGED
         chosen = [by_key[k] for k in dict.fromkeys(keys)]
+        if any(s.decision is not None for s in chosen):  # decided since this officer's page loaded
+            return 200, _already(session, flow_id, step_id, [s.key for s in chosen])
         if verb == "reject":
             theme_decisions.decide(
                 session,
@@ -173,6 +185,7 @@ async def decide(request: Request, who: Who) -> Response:
         if tag:
             answers = coding.answers_in_scope(session, answer_ids, who.scope)
             tagged = coding.tag_many(session, answers, theme, officer_id=who.id, now=at)
+            _read(session, who, [a.id for a in answers], at)
         audit.record(
             session,
             actor=who.actor,
@@ -191,7 +204,11 @@ async def decide(request: Request, who: Who) -> Response:
         said = f"{joined} became the theme '{theme.name}'"
         return 200, said + (f"; {tagged} answers tagged." if tag else ".")
 
-    outcome = await db(request, work)
+    try:
+        outcome = await db(request, work)
+    except IntegrityError:
+        # Another officer decided the same suggestion (or made the same theme) a moment before.
+        outcome = 200, await db(request, lambda s: _already(s, flow_id, step_id, keys))
     if isinstance(outcome, dict):
         context = {
             **outcome,
@@ -205,6 +222,23 @@ async def decide(request: Request, who: Who) -> Response:
         return refuse(request, who, status, message)
     request.session[FLASH] = message
     return redirect("/themes/suggested", flow=flow_id, step=step_id)
+
+
+def _already(session: Session, flow_id: str, step_id: str, keys: list[str]) -> str:
+    """What another officer decided, to tell the one whose decision came second."""
+    made = theme_decisions.decisions(session, flow_id, step_id)
+    names = {t.id: t.name for t in coding.themes_for(session, flow_id)}
+    said = []
+    for decision in dict.fromkeys(made[k] for k in keys if k in made):
+        theme = names.get(decision.theme_id) if decision.theme_id is not None else None
+        said.append(f"{decision.decision} as '{theme}'" if theme else decision.decision)
+    if not said:
+        return "Another officer was deciding this at the same moment. Look again."
+    return (
+        "Another officer decided this a moment before you: "
+        + "; ".join(said)
+        + ". Their decision stands; undo it below if it should change."
+    )
 
 
 def _pairs(values: list[str]) -> list[tuple[int, int]] | None:
@@ -251,6 +285,7 @@ async def accept_tags(request: Request, who: Who) -> Response:
                 return 400, "There is no such theme in this flow's coding frame."
             mine = [answers[a] for a, t in pairs if t == theme_id]
             tagged += coding.tag_many(session, mine, theme, officer_id=who.id, now=at)
+        _read(session, who, sorted(answers), at)
         audit.record(
             session,
             actor=who.actor,
