@@ -132,3 +132,17 @@ def test_only_writers_may_preview_as_they_type(bare_dash: Dash) -> None:
         assert QUESTION not in refused.text
     with bare_dash.login("ben@council.example") as ben:
         assert QUESTION in text_of(fragment(ben, "/dashboard/flows/new/preview", COFFEE).text)
+
+
+def test_a_forged_preview_is_cut_down_not_a_failure(admin: httpx.Client) -> None:
+    forged = [
+        *COFFEE,
+        ("pv_lang", "xx\x00"),
+        ("pv_channel", "fax"),
+        *[("pv_said", "3" * 300)] * 100,  # under the 64 KiB every form has
+    ]
+    response = fragment(admin, "/dashboard/flows/new/preview", forged)
+    assert response.status_code == 200
+    words = text_of(response.text)
+    assert QUESTION in words  # in the flow's own language, by SMS as for parents
+    assert words.count("They reply:") <= 40
