@@ -21,6 +21,7 @@ from bot.web.dashboard import (
     views_coding,
     views_crosstab,
     views_editor,
+    views_editor_live,
     views_event_page,
     views_events,
     views_exports,
@@ -149,9 +150,13 @@ def editor_routes() -> list[BaseRoute]:
         Route("/flows/new", e.new_flow, methods=["GET"]),
         Route("/flows/new", e.post_editor, methods=["POST"]),
         Route("/flows/new/check", e.check_fragment, methods=["POST"]),
+        Route("/flows/new/preview", views_editor_live.preview_fragment, methods=["POST"]),
         Route("/flows/{flow_id}/edit", e.edit_flow, methods=["GET"]),
         Route("/flows/{flow_id}/edit", e.post_editor, methods=["POST"]),
         Route("/flows/{flow_id}/check", e.check_fragment, methods=["POST"]),
+        Route(
+            "/flows/{flow_id}/edit/preview", views_editor_live.preview_fragment, methods=["POST"]
+        ),
         Route("/flows/{flow_id}/yaml", e.yaml_page, methods=["GET"]),
         Route("/flows/{flow_id}/yaml", e.post_yaml, methods=["POST"]),
         Route("/flows/{flow_id}/download", e.download, methods=["GET"]),

@@ -19,6 +19,7 @@ from starlette.responses import HTMLResponse, Response
 
 from bot.versions.live import refresh
 from bot.web.dashboard import editor_form as ef
+from bot.web.dashboard import live_preview as lp
 from bot.web.dashboard import preview as sim
 from bot.web.dashboard.views_flows import CHANNELS, LANGUAGES, preview_page
 from bot.web.dashboard.web import (
@@ -131,6 +132,7 @@ def _editor(
     origin: str = "",
     draft: bool = False,
     status: int = 200,
+    asked: lp.Asked | None = None,
 ) -> Response:
     context = {
         "form": ef.padded(form),
@@ -145,9 +147,15 @@ def _editor(
         "language_names": LANGUAGES,
         "all_languages": ef.LANGUAGES,
         "kept": ef.dump_kept(form),
+        "live": live(request, checked, asked or lp.Asked()),
         "nav": "flows",
     }
     return _secure(render(request, "editor.html", context, who=who, status=status))
+
+
+def live(request: Request, checked: Checked, asked: lp.Asked) -> lp.Live:
+    s = services(request)
+    return lp.run(checked.flow, asked, s.library, s.settings, now(request))
 
 
 @page(WRITERS)
@@ -229,6 +237,7 @@ async def post_editor(request: Request, who: Who) -> Response:
     if existing_id:
         form.id = existing_id
     action = str(fields.get("action") or "check")
+    asked = lp.asked_from(fields, action)
     _apply(form, action, str(fields.get("new_type") or "message"))
     text = ef.to_yaml(form)
     if not FLOW_ID.fullmatch(form.id):
@@ -242,8 +251,10 @@ async def post_editor(request: Request, who: Who) -> Response:
                 "give the flow a name in files: lower-case letters, digits and _ (coffee_morning)",
             ),
         )
-        return _editor(request, who, form, checked, existing=bool(existing_id))
-    return await _finish(request, who, form.id, text, action, existing=bool(existing_id), form=form)
+        return _editor(request, who, form, checked, existing=bool(existing_id), asked=asked)
+    return await _finish(
+        request, who, form.id, text, action, existing=bool(existing_id), form=form, asked=asked
+    )
 
 
 async def _finish(
@@ -255,6 +266,7 @@ async def _finish(
     *,
     existing: bool,
     form: ef.FlowForm | None,
+    asked: lp.Asked | None = None,
 ) -> Response:
     """Check, then save, preview or publish as the button said; the page again with the checks."""
     checked = check(text, flow_id)
@@ -306,7 +318,16 @@ async def _finish(
     has_draft = existing and await db(
         request, lambda s: flow_versions.get_draft(s, flow_id) is not None
     )
-    return _editor(request, who, form, checked, existing=existing, message=message, draft=has_draft)
+    return _editor(
+        request,
+        who,
+        form,
+        checked,
+        existing=existing,
+        message=message,
+        draft=has_draft,
+        asked=asked,
+    )
 
 
 def _taken(session: Session, request: Request, flow_id: str) -> bool:

@@ -248,3 +248,32 @@ def test_the_editor_meets_wcag_aa(bare_dash: Dash) -> None:
         press(page, "Check")
         found["editor with problems"] = violations(page)
     assert {path: v for path, v in found.items() if v} == {}
+
+
+def test_the_preview_follows_what_is_typed_without_saving(world: World) -> None:
+    with open_browser() as page:
+        sign_in(page, world.url("/login"))
+        build_coffee_morning(page)
+        preview = page.locator("#live-preview")
+        preview.locator("li.bubble.out", has_text="How useful was the Preparing").wait_for()
+        assert "segment" in preview.inner_text()  # an SMS shows what it costs
+
+        first = page.locator("#step-0")
+        first.get_by_label("Question in English").fill("Was {event_name} any good?")
+        preview.locator("li.bubble.out", has_text="Was the Preparing for Adulthood").wait_for()
+        # A reply to the unsaved flow, answered in place (the page stays, with this mark);
+        # then an edit keeps the conversation.
+        page.evaluate("window.stayed = true")
+        preview.get_by_label("Their reply").fill("1")
+        preview.get_by_role("button", name="Send reply to the preview").click()
+        preview.locator("li.bubble.out", has_text="What could we do better?").wait_for()
+        second = page.locator("#step-1")
+        second.get_by_label("Question in English").fill("What should we change?")
+        preview.locator("li.bubble.out", has_text="What should we change?").wait_for()
+        # A flow that does not load: the panel waits.
+        first.get_by_label("Question in English").fill("Was {event_nmae} any good?")
+        preview.get_by_text("The preview waits for the problems").wait_for()
+        assert page.evaluate("window.stayed === true")
+
+    with world.services.session_factory.begin() as s:
+        assert flow_versions.get_draft(s, "coffee_morning") is None
