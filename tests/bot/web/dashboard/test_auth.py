@@ -102,6 +102,7 @@ def test_every_form_post_without_the_csrf_token_is_refused(dash: Dash) -> None:
                 .replace("event_id", "1")
                 .replace("officer_id", "1")
                 .replace("flag_id", "1")
+                .replace("theme_id", "1")
             )
             missing = client.post(concrete, data={"email": "admin@council.example"})
             forged = client.post(concrete, data={"csrf_token": token[:-2] + "xx"})
