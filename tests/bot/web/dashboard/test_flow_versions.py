@@ -312,11 +312,12 @@ def test_an_admin_gives_and_takes_the_author_permission_on_the_officers_page(wor
         assert "yes: drafts and uploads" in admin.get(page).text
         with world.login(OFFICER) as officer:
             assert officer.get("/dashboard/flows/upload").status_code == 200
-            assert "Upload a flow" in officer.get("/dashboard/flows").text
+            assert "upload a flow file" in officer.get("/dashboard/flows").text
             assert post_form(officer, page, action, {"author": "1"}).status_code == 403
         assert post_form(admin, page, action, {"author": "0"}).status_code == 303
         with world.login(OFFICER) as officer:
             assert officer.get("/dashboard/flows/upload").status_code == 403
+            assert "upload a flow file" not in officer.get("/dashboard/flows").text
         log = admin.get("/dashboard/audit").text
         assert "May write flows" in log
         assert "No longer writes flows" in log
