@@ -6,7 +6,10 @@ import asyncio
 import logging
 import re
 from collections import Counter
+from collections.abc import Callable, Mapping
+from datetime import datetime
 
+from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from twilio.request_validator import RequestValidator
@@ -20,6 +23,7 @@ from bot.services import Services
 from storage import contacts as contacts_repo
 from storage import messages as messages_repo
 from storage import receipts as receipts_repo
+from storage.models import Message
 
 log = logging.getLogger(__name__)
 
@@ -127,11 +131,24 @@ async def inbound_sms(request: Request) -> Response:
     return twiml()
 
 
-def _apply_status(services: Services, sid: str, status: str, error_code: str | None) -> None:
+# What a channel does once a final status is recorded against its message (inside that transaction).
+AfterStatus = Callable[[Session, Message, str, str | None, datetime], None]
+
+
+def apply_status(
+    services: Services,
+    sid: str,
+    status: str,
+    error_code: str | None,
+    *,
+    channel: str = CHANNEL,
+    after: AfterStatus | None = None,
+) -> None:
+    """A Twilio status callback recorded: the receipt always, the message's delivery when final."""
     now = services.clock()
     with services.session_factory.begin() as session:
         first = receipts_repo.record(
-            session, channel=CHANNEL, provider_id=sid, status=status, error_code=error_code, now=now
+            session, channel=channel, provider_id=sid, status=status, error_code=error_code, now=now
         )
     if not first or status not in FINAL_STATUSES:
         return
@@ -141,16 +158,30 @@ def _apply_status(services: Services, sid: str, status: str, error_code: str | N
     with services.session_factory.begin() as session:
         message = messages_repo.record_delivery(
             session,
-            channel=CHANNEL,
+            channel=channel,
             provider_id=sid,
             status=FINAL_STATUSES[status],
             error_code=error_code,
             now=now,
         )
-        if message is not None and error_code == "21610" and message.contact_id is not None:
-            contact = contacts_repo.lock(session, message.contact_id)
-            if contact.opted_out_at is None:
-                contacts_repo.opt_out(session, contact, CHANNEL, now)
+        if message is not None:
+            (after or _opted_out_at_twilio)(session, message, status, error_code, now)
+
+
+def _opted_out_at_twilio(
+    session: Session, message: Message, status: str, error_code: str | None, now: datetime
+) -> None:
+    if error_code == "21610" and message.contact_id is not None:
+        contact = contacts_repo.lock(session, message.contact_id)
+        if contact.opted_out_at is None:
+            contacts_repo.opt_out(session, contact, CHANNEL, now)
+
+
+def status_fields(form: Mapping[str, str]) -> tuple[str, str, str | None]:
+    """The message id, its status and any error code of a status callback, cleaned and capped."""
+    sid = clean_text(form.get("MessageSid") or form.get("SmsSid") or "")[:128]
+    status = clean_text(form.get("MessageStatus") or form.get("SmsStatus") or "").lower()[:16]
+    return sid, status, clean_text(form.get("ErrorCode") or "")[:32] or None
 
 
 async def status_callback(request: Request) -> Response:
@@ -158,9 +189,7 @@ async def status_callback(request: Request) -> Response:
     form = await signed_form(request, services)
     if form is None:
         return forbidden()
-    sid = clean_text(form.get("MessageSid") or form.get("SmsSid") or "")[:128]
-    status = clean_text(form.get("MessageStatus") or form.get("SmsStatus") or "").lower()[:16]
+    sid, status, error = status_fields(form)
     if sid and status:
-        error = clean_text(form.get("ErrorCode") or "")[:32] or None
-        await asyncio.to_thread(_apply_status, services, sid, status, error)
+        await asyncio.to_thread(apply_status, services, sid, status, error)
     return Response(status_code=204)

@@ -12,12 +12,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from bot.channels.sms.webhooks import (
-    FINAL_STATUSES,
+    apply_status,
     clean_text,
     forbidden,
     inbound_sms,
     other_channel,
     signed_form,
+    status_fields,
     twiml,
 )
 from bot.channels.whatsapp import CHANNEL, number
@@ -31,7 +32,6 @@ from bot.services import Services
 from flows.render import parse_callback_data
 from storage import contacts as contacts_repo
 from storage import messages as messages_repo
-from storage import receipts as receipts_repo
 from storage import windows
 from storage.models import ChannelIdentity, Message
 
@@ -209,25 +209,11 @@ def _after_failure(
         to_sms(session, message, now)
 
 
-def _apply_status(services: Services, sid: str, status: str, error_code: str | None) -> None:
-    now = services.clock()
-    with services.session_factory.begin() as session:
-        first = receipts_repo.record(
-            session, channel=CHANNEL, provider_id=sid, status=status, error_code=error_code, now=now
-        )
-    if not first or status not in FINAL_STATUSES:
-        return
-    with services.session_factory.begin() as session:
-        message = messages_repo.record_delivery(
-            session,
-            channel=CHANNEL,
-            provider_id=sid,
-            status=FINAL_STATUSES[status],
-            error_code=error_code,
-            now=now,
-        )
-        if message is not None and status in ("failed", "undelivered"):
-            _after_failure(session, message, error_code, now)
+def _after_status(
+    session: Session, message: Message, status: str, error_code: str | None, now: datetime
+) -> None:
+    if status in ("failed", "undelivered"):
+        _after_failure(session, message, error_code, now)
 
 
 async def status_whatsapp(request: Request) -> Response:
@@ -235,11 +221,11 @@ async def status_whatsapp(request: Request) -> Response:
     form = await signed_form(request, services)
     if form is None:
         return forbidden()
-    sid = clean_text(form.get("MessageSid") or form.get("SmsSid") or "")[:128]
-    status = clean_text(form.get("MessageStatus") or form.get("SmsStatus") or "").lower()[:16]
+    sid, status, error = status_fields(form)
     if sid and status:
-        error = clean_text(form.get("ErrorCode") or "")[:32] or None
-        await asyncio.to_thread(_apply_status, services, sid, status, error)
+        await asyncio.to_thread(
+            apply_status, services, sid, status, error, channel=CHANNEL, after=_after_status
+        )
     if status:
         log.info("WhatsApp status callback: %s", status)
     return Response(status_code=204)

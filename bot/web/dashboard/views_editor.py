@@ -21,11 +21,10 @@ from bot.versions.live import refresh
 from bot.web.dashboard import editor_form as ef
 from bot.web.dashboard import live_preview as lp
 from bot.web.dashboard import preview as sim
-from bot.web.dashboard.views_flows import CHANNELS, LANGUAGES, preview_page
+from bot.web.dashboard.views_flows import CHANNELS, LANGUAGES, preview_page, reply_to_preview
 from bot.web.dashboard.web import (
     Who,
     attachment,
-    config,
     db,
     now,
     page,
@@ -475,22 +474,4 @@ async def draft_preview_reply(request: Request, who: Who) -> Response:
     flow = await _draft_flow(request)
     if isinstance(flow, str):
         return refuse(request, who, 400, flow)
-    form = await request.form()
-    token, text, button = form.get("state"), form.get("reply"), form.get("button")
-    if not isinstance(token, str):
-        return refuse(request, who, 400, "This preview has no conversation: start it again.")
-    try:
-        current = sim.load(token, config(request).session_secret, flow)
-    except sim.PreviewError as exc:
-        return refuse(request, who, 400, f"Sorry, {exc}.")
-    s = services(request)
-    updated = sim.answer(
-        current,
-        flow,
-        s.library,
-        s.settings,
-        now(request),
-        text=text if isinstance(text, str) else "",
-        button=button if isinstance(button, str) else None,
-    )
-    return preview_page(request, who, flow, updated, url=_preview_url(flow.id), draft=True)
+    return await reply_to_preview(request, who, flow, url=_preview_url(flow.id), draft=True)

@@ -210,6 +210,13 @@ async def preview_reply(request: Request, who: Who) -> Response:
     flow = _flow(request)
     if flow is None:
         return refuse(request, who, 404, NOT_FOUND)
+    return await reply_to_preview(request, who, flow)
+
+
+async def reply_to_preview(
+    request: Request, who: Who, flow: Flow, *, url: str | None = None, draft: bool = False
+) -> Response:
+    """The preview after the officer's reply: a saved flow's, or the editor's draft's."""
     form = await request.form()
     token, text, button = form.get("state"), form.get("reply"), form.get("button")
     if not isinstance(token, str):
@@ -228,4 +235,4 @@ async def preview_reply(request: Request, who: Who) -> Response:
         text=text if isinstance(text, str) else "",
         button=button if isinstance(button, str) else None,
     )
-    return preview_page(request, who, flow, updated)
+    return preview_page(request, who, flow, updated, url=url, draft=draft)

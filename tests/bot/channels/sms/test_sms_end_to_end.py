@@ -125,7 +125,7 @@ def test_status_callbacks_out_of_order_never_go_backwards(sms: SmsWorld) -> None
         response = sms.signed_post(path, status_form(sms.fake, sent.sid, status))
         assert response.status_code == 204
     # The send's id and the receipts that overtook it are applied in two steps (see
-    # twilio_webhooks._apply_status): wait for both, then check nothing steps back.
+    # twilio_webhooks.apply_status): wait for both, then check nothing steps back.
     wait_until(
         lambda: (_outbound(sms).provider_id, _outbound(sms).status) == (sent.sid, "delivered")
     )
