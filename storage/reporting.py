@@ -163,6 +163,18 @@ def _split_column(by: SplitBy | None, area: Any = Conversation.area) -> ColumnEl
     return literal("all")
 
 
+def invitation_conditions(f: Filters) -> list[ColumnElement[bool]]:
+    """The filters that apply to an invitation: by its event (area, flow) and the person's role."""
+    where: list[ColumnElement[bool]] = _area_conditions(f, Event.area)
+    if f.event_id is not None:
+        where.append(Event.id == f.event_id)
+    if f.flow_id is not None:
+        where.append(Event.flow_id == f.flow_id)
+    if f.role is not None:
+        where.append(Contact.role == f.role)
+    return where
+
+
 def _invited(session: Session, f: Filters, by: SplitBy | None) -> dict[str, int] | None:
     # An invitation has no channel, language, answerer or answers yet: nobody has replied to it.
     per_conversation = (f.channel, f.language, f.answered_by, f.conversation_ids)
@@ -177,13 +189,7 @@ def _invited(session: Session, f: Filters, by: SplitBy | None) -> dict[str, int]
         followed = followed.where(FollowUp.due_at < f.until)
         joined = joined.where(Attendee.created_at < f.until)
     pairs = union(followed, joined).subquery()
-    where: list[ColumnElement[bool]] = _area_conditions(f, Event.area)
-    if f.event_id is not None:
-        where.append(Event.id == f.event_id)
-    if f.flow_id is not None:
-        where.append(Event.flow_id == f.flow_id)
-    if f.role is not None:
-        where.append(Contact.role == f.role)
+    where = invitation_conditions(f)
     # Invitations belong to the event's area; a conversation's area is the same when it came from one.
     group = _split_column(by, Event.area)
     rows = session.execute(

@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, select, union_all
+from sqlalchemy import select, union_all
 from sqlalchemy.orm import Session
 
 from bot.reports.questions import question_text
@@ -24,7 +24,7 @@ from bot.web.dashboard.crosstab import answers_by_conversation
 from bot.web.dashboard.suppress import Cell, one
 from flows.schema import Flow, Step, StepType
 from storage.models import Attendee, Contact, Conversation, Event, FollowUp
-from storage.reporting import Filters, conversations_query, has_answer
+from storage.reporting import Filters, conversations_query, has_answer, invitation_conditions
 
 UK = ZoneInfo("Europe/London")
 NO_EVENT = "No event (started by keyword)"
@@ -103,21 +103,6 @@ def _points(tallies: dict[str, Tally], threshold: int, label: Callable[[str], st
     return out
 
 
-def _invitation_conditions(f: Filters) -> list[ColumnElement[bool]]:
-    where: list[ColumnElement[bool]] = []
-    if f.event_id is not None:
-        where.append(Event.id == f.event_id)
-    if f.flow_id is not None:
-        where.append(Event.flow_id == f.flow_id)
-    if f.role is not None:
-        where.append(Contact.role == f.role)
-    if f.area is not None:
-        where.append(Event.area == f.area)
-    if f.scope is not None:
-        where.append(Event.area.in_(sorted(f.scope)))
-    return where
-
-
 def trends(session: Session, flow: Flow | None, f: Filters, threshold: int) -> Trends:
     months: dict[str, Tally] = defaultdict(Tally)
     kinds: dict[str, Tally] = defaultdict(Tally)
@@ -137,7 +122,7 @@ def trends(session: Session, flow: Flow | None, f: Filters, threshold: int) -> T
             .select_from(pairs)
             .join(Event, Event.id == pairs.c.event_id)
             .join(Contact, Contact.id == pairs.c.contact_id)
-            .where(*_invitation_conditions(f))
+            .where(*invitation_conditions(f))
         ).all()
         seen: set[tuple[int, int]] = set()
         for contact_id, event_id, at, kind in sorted(rows, key=lambda r: r[2]):
