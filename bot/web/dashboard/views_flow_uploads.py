@@ -8,6 +8,7 @@ for admins.
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -81,10 +82,19 @@ async def upload_yaml(request: Request, who: Who) -> Response:
         result = {"filename": filename, "problems": exc.problems}
         return await _upload_page(request, who, result, status=400)
     at = now(request)
-    await db(
-        request,
-        lambda s: flow_versions.save_draft(s, flow.id, text, who.id, now=at, source="upload"),
-    )
+
+    def save(session: Session) -> datetime | None:
+        # An officer may have a draft open in the editor: say that the file took its place.
+        earlier = flow_versions.get_draft(session, flow.id)
+        replaced = earlier.updated_at if earlier is not None else None
+        flow_versions.save_draft(session, flow.id, text, who.id, now=at, source="upload")
+        return replaced
+
+    replaced = await db(request, save)
+    if replaced is not None:
+        return redirect(
+            f"/flows/{flow.id}/versions", saved="upload", replaced=f"{replaced:%-d %B %Y %H:%M}"
+        )
     return redirect(f"/flows/{flow.id}/versions", saved="upload")
 
 

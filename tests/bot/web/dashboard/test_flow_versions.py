@@ -253,6 +253,23 @@ def test_a_broken_upload_is_refused_naming_the_line_and_field(world: World) -> N
         assert flow_versions.list_drafts(s) == []
 
 
+def test_an_upload_in_place_of_a_draft_says_so(world: World) -> None:
+    world.officer(ADMIN, "admin")
+    with world.login(ADMIN) as admin:
+        first = upload(admin, V1)
+        assert first.status_code == 303
+        page = admin.get(first.headers["location"]).text
+        assert "Saved as the draft of" in page
+        assert "in place of the draft" not in page
+        second = upload(admin, V2)
+        assert second.status_code == 303
+        assert "in place of the draft last saved" in admin.get(second.headers["location"]).text
+    with world.services.session_factory() as s:
+        draft = flow_versions.get_draft(s, "coffee_morning")
+        assert draft is not None
+        assert draft.yaml_text == V2
+
+
 def test_only_admins_and_authors_upload(world: World) -> None:
     world.officer(OFFICER, "officer")
     world.officer("viewer@council.example", "viewer")
